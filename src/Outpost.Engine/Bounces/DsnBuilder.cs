@@ -1,0 +1,93 @@
+using System.Text;
+using MimeKit;
+using MimeKit.Utils;
+using Outpost.Engine.Queue;
+
+namespace Outpost.Engine.Bounces;
+
+/// <summary>
+/// Builds an RFC 3464 delivery status notification: a multipart/report with a plain explanation, the
+/// machine-readable status per failed recipient, and the original message's headers (not its body,
+/// so a bounce never carries a large attachment back).
+/// </summary>
+public static class DsnBuilder
+{
+    public static MimeMessage Build(string hostname, QueuedMessage original, IReadOnlyList<RecipientOutcome> failed, Stream originalContent, DateTimeOffset now)
+    {
+        var dsn = new MimeMessage();
+        dsn.From.Add(new MailboxAddress("Mail Delivery System", $"MAILER-DAEMON@{hostname}"));
+        dsn.To.Add(MailboxAddress.Parse(original.Sender));
+        dsn.Subject = "Undelivered Mail Returned to Sender";
+        dsn.Date = now;
+        dsn.MessageId = MimeUtils.GenerateMessageId(hostname);
+        dsn.Headers.Add("Auto-Submitted", "auto-replied");
+
+        var text = new StringBuilder();
+        text.Append("This is the mail system at ").Append(hostname).Append(".\n\n");
+        text.Append("Your message");
+        if (!string.IsNullOrEmpty(original.Subject))
+            text.Append(" \"").Append(original.Subject).Append('"');
+        text.Append(" could not be delivered to ").Append(failed.Count == 1 ? "this recipient" : "these recipients").Append(":\n\n");
+        foreach (var outcome in failed)
+            text.Append("  <").Append(outcome.Recipient.Address).Append(">: ").Append(outcome.Attempt.Reply).Append('\n');
+        text.Append("\nThe reason is given after each address. Queue id: ").Append(original.Id).Append('\n');
+
+        var status = new MessageDeliveryStatus();
+        var perMessage = new HeaderList
+        {
+            { "Reporting-MTA", $"dns; {hostname}" },
+            { "X-Outpost-Queue-ID", original.Id },
+            { "Arrival-Date", DateUtils.FormatDate(original.ReceivedAt) },
+        };
+        status.StatusGroups.Add(perMessage);
+        foreach (var outcome in failed)
+        {
+            var group = new HeaderList
+            {
+                { "Final-Recipient", $"rfc822; {outcome.Recipient.Address}" },
+                { "Action", "failed" },
+                { "Status", StatusCode(outcome.Attempt) },
+            };
+            if (outcome.Attempt.MxHost is { } mx)
+                group.Add("Remote-MTA", $"dns; {mx}");
+            if (outcome.Attempt.Code is not null)
+                group.Add("Diagnostic-Code", $"smtp; {OneLine(outcome.Attempt.Reply)}");
+            group.Add("Last-Attempt-Date", DateUtils.FormatDate(outcome.Attempt.At));
+            status.StatusGroups.Add(group);
+        }
+
+        var headers = HeaderList.Load(originalContent);
+        var headerBytes = new MemoryStream();
+        headers.WriteTo(headerBytes);
+        headerBytes.Position = 0;
+        var returned = new MimePart("text", "rfc822-headers") { Content = new MimeContent(headerBytes) };
+
+        var report = new MultipartReport("delivery-status")
+        {
+            new TextPart("plain") { Text = text.ToString() },
+            status,
+            returned,
+        };
+        dsn.Body = report;
+        return dsn;
+    }
+
+    /// <summary>The enhanced status code from the reply text (e.g. "550 5.1.1 …"), else one derived from the basic code.</summary>
+    public static string StatusCode(DeliveryAttempt attempt)
+    {
+        var parts = attempt.Reply.Split(' ', 3);
+        if (parts.Length > 1 && IsEnhanced(parts[1]))
+            return parts[1];
+        if (parts.Length > 0 && IsEnhanced(parts[0]))
+            return parts[0];
+        return attempt.Code is >= 400 and < 500 ? "4.0.0" : "5.0.0";
+    }
+
+    static bool IsEnhanced(string s)
+    {
+        var p = s.Split('.');
+        return p.Length == 3 && p[0] is "2" or "4" or "5" && p[1].All(char.IsAsciiDigit) && p[2].All(char.IsAsciiDigit) && p[1].Length > 0 && p[2].Length > 0;
+    }
+
+    static string OneLine(string s) => s.Replace('\r', ' ').Replace('\n', ' ');
+}

@@ -1,0 +1,16 @@
+namespace Outpost.Engine.Configuration;
+
+/// <summary>Throttling of failed logins per client address.</summary>
+public sealed class AuthOptions
+{
+    /// <summary>Failures tolerated in <see cref="FailureWindow"/> before replies are slowed.</summary>
+    public int FreeFailures { get; set; } = 3;
+
+    /// <summary>Failures in the window after which the client is disconnected at each try.</summary>
+    public int MaxFailures { get; set; } = 10;
+
+    public TimeSpan FailureWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Longest hold of a failed reply.</summary>
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(8);
+}

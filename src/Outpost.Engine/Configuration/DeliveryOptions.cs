@@ -1,0 +1,42 @@
+namespace Outpost.Engine.Configuration;
+
+/// <summary>How mail leaves: ports, concurrency, retries.</summary>
+public sealed class DeliveryOptions
+{
+    /// <summary>Port of remote MX servers; tests run theirs on high ports.</summary>
+    public int MxPort { get; set; } = 25;
+
+    /// <summary>Waits between tries of a temporarily failing recipient; the last one repeats until <see cref="MaxAge"/>.</summary>
+    public List<TimeSpan> RetrySchedule { get; set; } = [];
+
+    /// <summary>A fraction of each wait added or taken at random, so retries do not arrive in waves.</summary>
+    public double RetryJitter { get; set; } = 0.1;
+
+    /// <summary>A message not delivered after this long bounces.</summary>
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(5);
+
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Outbound connections in all.</summary>
+    public int MaxConnections { get; set; } = 100;
+
+    /// <summary>Outbound connections to one destination domain.</summary>
+    public int MaxConnectionsPerDomain { get; set; } = 10;
+
+    /// <summary>Parallel writers into local mailboxes.</summary>
+    public int LocalWorkers { get; set; } = 4;
+
+    /// <summary>How often the queue is looked at for retries that fell due.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Name given in EHLO to remote servers; defaults to <see cref="OutpostOptions.Hostname"/>.</summary>
+    public string? HeloName { get; set; }
+
+    public static readonly TimeSpan[] DefaultSchedule =
+    [
+        TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(20), TimeSpan.FromMinutes(40),
+        TimeSpan.FromMinutes(80), TimeSpan.FromMinutes(160), TimeSpan.FromMinutes(320), TimeSpan.FromMinutes(640),
+        TimeSpan.FromHours(16),
+    ];
+}

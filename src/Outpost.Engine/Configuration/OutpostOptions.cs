@@ -1,0 +1,21 @@
+namespace Outpost.Engine.Configuration;
+
+/// <summary>
+/// The whole configuration, bound from <c>outpost.json</c> and <c>OUTPOST__Section__Key</c> variables.
+/// The defaults are the development ones: loopback only, high ports, data under <c>./data</c>.
+/// </summary>
+public sealed class OutpostOptions
+{
+    /// <summary>Where the database, spool, mailboxes and certificate live.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>This server's host name: greeting, EHLO to remote servers, Received and Message-ID.</summary>
+    public string Hostname { get; set; } = "localhost";
+
+    public SmtpOptions Smtp { get; set; } = new();
+    public TlsOptions Tls { get; set; } = new();
+    public List<TrustedNetworkOptions> TrustedNetworks { get; set; } = [];
+    public DnsOptions Dns { get; set; } = new();
+    public DeliveryOptions Delivery { get; set; } = new();
+    public AuthOptions Auth { get; set; } = new();
+}

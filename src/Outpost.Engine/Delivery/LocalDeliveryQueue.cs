@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Outpost.Engine.Accounts;
+using Outpost.Engine.Queue;
+
+namespace Outpost.Engine.Delivery;
+
+/// <summary>
+/// Internal mail (M1): a few workers write hosted recipients' copies into their Maildirs as soon as the
+/// message is queued, never through an outbound channel, so it arrives within a second whatever the
+/// state of remote delivery.
+/// </summary>
+public sealed class LocalDeliveryQueue : IAsyncDisposable
+{
+    readonly Channel<DeliveryWork> _work = Channel.CreateUnbounded<DeliveryWork>();
+    readonly IAccountStore _accounts;
+    readonly MaildirWriter _maildir;
+    readonly DeliveryRecorder _recorder;
+    readonly TimeProvider _time;
+    readonly ILogger _logger;
+    readonly Task[] _workers;
+
+    public LocalDeliveryQueue(int workers, IAccountStore accounts, MaildirWriter maildir, DeliveryRecorder recorder, TimeProvider time, ILogger<LocalDeliveryQueue> logger)
+    {
+        _accounts = accounts;
+        _maildir = maildir;
+        _recorder = recorder;
+        _time = time;
+        _logger = logger;
+        _workers = Enumerable.Range(0, Math.Max(1, workers)).Select(_ => Task.Run(RunAsync)).ToArray();
+    }
+
+    public void Enqueue(DeliveryWork work) => _work.Writer.TryWrite(work);
+
+    async Task RunAsync()
+    {
+        await foreach (var work in _work.Reader.ReadAllAsync())
+        {
+            try
+            {
+                var results = new List<AttemptResult>(work.Recipients.Count);
+                foreach (var recipient in work.Recipients)
+                    results.Add(await DeliverOneAsync(work.Message, recipient));
+                await _recorder.RecordAsync(work.Message, results);
+            }
+            catch (Exception ex)
+            {
+                // The lease runs out and the scheduler tries again: nothing is lost.
+                _logger.LogError(ex, "{Id}: local delivery failed unexpectedly", work.Message.Id);
+            }
+        }
+    }
+
+    async Task<AttemptResult> DeliverOneAsync(QueuedMessage message, QueuedRecipient recipient)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var at = _time.GetUtcNow();
+        DeliveryAttempt Attempt(int code, string reply) =>
+            new(at, "local", "local", null, code, reply, null, Stopwatch.GetElapsedTime(started));
+        try
+        {
+            if (await _accounts.GetMailboxAsync(recipient.Address) is null)
+                return new AttemptResult(recipient, AttemptKind.Permanent, Attempt(550, $"550 5.1.1 The mailbox <{recipient.Address}> does not exist"));
+            await _maildir.DeliverAsync(recipient.Address, message.Sender, message.SpoolPath);
+            return new AttemptResult(recipient, AttemptKind.Delivered, Attempt(250, "250 2.0.0 Delivered to the mailbox"));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return new AttemptResult(recipient, AttemptKind.Temporary, Attempt(451, $"451 4.3.0 Cannot write to the mailbox: {ex.Message}"));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _work.Writer.TryComplete();
+        await Task.WhenAll(_workers);
+    }
+}

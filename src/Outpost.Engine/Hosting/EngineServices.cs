@@ -1,0 +1,61 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Outpost.Engine.Accounts;
+using Outpost.Engine.Bounces;
+using Outpost.Engine.Configuration;
+using Outpost.Engine.Delivery;
+using Outpost.Engine.Queue;
+using Outpost.Engine.Routing;
+using Outpost.Engine.Spool;
+using Outpost.Engine.Submission;
+using Outpost.Smtp;
+
+namespace Outpost.Engine.Hosting;
+
+/// <summary>
+/// Wires the journey of a message: submission → spool and queue → routing → local or remote delivery
+/// → send log and bounces. The storage back end registers the store interfaces separately.
+/// </summary>
+public static class EngineServices
+{
+    public static IServiceCollection AddOutpostEngine(this IServiceCollection services, OutpostOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new MessageSpool(options.DataDirectory));
+        services.AddSingleton(new MaildirWriter(options.DataDirectory));
+        services.AddSingleton(new AuthThrottle(options.Auth, TimeProvider.System));
+        services.AddSingleton(new TrustedNetworks(options.TrustedNetworks));
+        services.AddSingleton(new RetrySchedule(options.Delivery, TimeProvider.System));
+        services.AddSingleton<IMxResolver>(new DnsMxResolver(options.Dns));
+        services.AddSingleton<Router>();
+        services.AddSingleton<AccountService>();
+        services.AddSingleton(sp => new QueueCommitter(sp.GetRequiredService<IQueueStore>(), sp.GetRequiredService<MessageSpool>(),
+            sp.GetRequiredService<TimeProvider>(), DeliveryScheduler.Lease, sp.GetRequiredService<ILogger<QueueCommitter>>()));
+        services.AddSingleton(sp => new Lazy<IDeliveryDispatcher>(sp.GetRequiredService<IDeliveryDispatcher>));
+        services.AddSingleton<MessageInjector>();
+        services.AddSingleton<BounceService>();
+        services.AddSingleton<DeliveryRecorder>();
+        services.AddSingleton(sp => new LocalDeliveryQueue(options.Delivery.LocalWorkers, sp.GetRequiredService<IAccountStore>(),
+            sp.GetRequiredService<MaildirWriter>(), sp.GetRequiredService<DeliveryRecorder>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<LocalDeliveryQueue>>()));
+        services.AddSingleton<RemoteDeliverer>();
+        services.AddSingleton<RemoteDispatcher>();
+        services.AddSingleton<IDeliveryDispatcher, DeliveryDispatcher>();
+        services.AddSingleton(sp => new SubmissionContext(options, sp.GetRequiredService<MessageSpool>(), sp.GetRequiredService<QueueCommitter>(),
+            sp.GetRequiredService<Router>(), sp.GetRequiredService<IDeliveryDispatcher>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Outpost.Submission")));
+        services.AddSingleton<ISmtpBackend>(sp => new SubmissionBackend(sp.GetRequiredService<IAccountStore>(), sp.GetRequiredService<SendLog.ISendLog>(),
+            sp.GetRequiredService<AuthThrottle>(), sp.GetRequiredService<TrustedNetworks>(), sp.GetRequiredService<SubmissionContext>(),
+            sp.GetRequiredService<ILogger<SubmissionBackend>>()));
+        return services;
+    }
+
+    /// <summary>The long-running parts of <c>outpost serve</c>: the queue scheduler and the SMTP listeners.</summary>
+    public static IServiceCollection AddOutpostServer(this IServiceCollection services)
+    {
+        services.AddHostedService<DeliveryScheduler>();
+        services.AddHostedService<SmtpHostedService>();
+        return services;
+    }
+}

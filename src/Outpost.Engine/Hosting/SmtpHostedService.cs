@@ -1,0 +1,51 @@
+using System.Net;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Outpost.Engine.Configuration;
+using Outpost.Smtp;
+
+namespace Outpost.Engine.Hosting;
+
+/// <summary>Starts the SMTP listeners of the configuration with the engine as their back end.</summary>
+public sealed class SmtpHostedService(OutpostOptions options, ISmtpBackend backend, ILogger<SmtpServer> logger) : IHostedService
+{
+    SmtpServer? _server;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var smtp = options.Smtp;
+        var serverOptions = new SmtpServerOptions
+        {
+            Hostname = options.Hostname,
+            MaxMessageSize = smtp.MaxMessageSize,
+            MaxRecipients = smtp.MaxRecipients,
+            MaxConnections = smtp.MaxConnections,
+            CommandTimeout = smtp.CommandTimeout,
+            DataTimeout = smtp.DataTimeout,
+            ConnectionLifetime = smtp.ConnectionLifetime,
+            Certificate = CertificateProvider.Load(options),
+        };
+        var listeners = new List<SmtpListenerConfig>();
+        Add(listeners, "submission", smtp.Submission, ListenerMode.Submission);
+        Add(listeners, "submission-tls", smtp.SubmissionTls, ListenerMode.ImplicitTls);
+        Add(listeners, "relay", smtp.Relay, ListenerMode.Relay);
+        _server = new SmtpServer(serverOptions, listeners, backend, logger);
+        _server.Start();
+        return Task.CompletedTask;
+    }
+
+    static void Add(List<SmtpListenerConfig> listeners, string name, string endpoint, ListenerMode mode)
+    {
+        if (string.IsNullOrWhiteSpace(endpoint))
+            return;
+        if (!IPEndPoint.TryParse(endpoint, out var parsed) || parsed.Port == 0)
+            throw new ArgumentException($"Smtp: '{endpoint}' is not an address and port like 127.0.0.1:2587.");
+        listeners.Add(new SmtpListenerConfig(name, parsed, mode));
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_server is not null)
+            await _server.DisposeAsync();
+    }
+}

@@ -1,0 +1,74 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Outpost.Engine.Spool;
+
+namespace Outpost.Engine.Queue;
+
+/// <summary>
+/// Group commit: sessions whose spool files are already synced hand their message here; one loop syncs
+/// the spool directory once and writes every waiting message in one transaction, then releases them
+/// all. Under load this turns N directory syncs and N commits into one of each, with the same promise:
+/// no 250 before both the file and its rows are durable.
+/// </summary>
+public sealed class QueueCommitter : IAsyncDisposable
+{
+    const int MaxBatch = 256;
+    readonly Channel<Pending> _channel = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    readonly IQueueStore _store;
+    readonly MessageSpool _spool;
+    readonly TimeProvider _time;
+    readonly TimeSpan _lease;
+    readonly ILogger _logger;
+    readonly Task _loop;
+
+    sealed record Pending(NewMessage Message, TaskCompletionSource<IReadOnlyList<QueuedRecipient>> Done);
+
+    public QueueCommitter(IQueueStore store, MessageSpool spool, TimeProvider time, TimeSpan lease, ILogger<QueueCommitter> logger)
+    {
+        _store = store;
+        _spool = spool;
+        _time = time;
+        _lease = lease;
+        _logger = logger;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Completes once the message is durable in the queue; its recipients come back leased to this node.</summary>
+    public Task<IReadOnlyList<QueuedRecipient>> CommitAsync(NewMessage message)
+    {
+        var pending = new Pending(message, new TaskCompletionSource<IReadOnlyList<QueuedRecipient>>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_channel.Writer.TryWrite(pending))
+            throw new IOException("The queue is shutting down.");
+        return pending.Done.Task;
+    }
+
+    async Task RunAsync()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        while (await _channel.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _channel.Reader.TryRead(out var item))
+                batch.Add(item);
+            try
+            {
+                _spool.SyncDirectory();
+                var results = await _store.EnqueueAsync(batch.Select(p => p.Message).ToList(), _time.GetUtcNow() + _lease);
+                for (var i = 0; i < batch.Count; i++)
+                    batch[i].Done.TrySetResult(results[i]);
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "Cannot write {Count} message(s) to the queue", batch.Count);
+                foreach (var pending in batch)
+                    pending.Done.TrySetException(ex);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Writer.TryComplete();
+        await _loop;
+    }
+}

@@ -1,0 +1,17 @@
+namespace Outpost.Engine.Queue;
+
+/// <summary>
+/// One accepted message: its envelope sender, what the send log shows about it, and its spool file.
+/// <paramref name="Sender"/> is empty for the null sender (bounces).
+/// </summary>
+public sealed record QueuedMessage(
+    string Id,
+    string Sender,
+    string? Subject,
+    long Size,
+    string? AuthUser,
+    string? ClientIp,
+    string? Helo,
+    string Source,
+    DateTimeOffset ReceivedAt,
+    string SpoolPath);

@@ -1,0 +1,16 @@
+namespace Outpost.Engine.Queue;
+
+/// <summary>
+/// The one status vocabulary of Outpost, the same in code, database, CLI, API and web:
+/// queued, delivering, deferred, delivered, bounced, rejected, held.
+/// </summary>
+public enum RecipientStatus
+{
+    Queued,
+    Delivering,
+    Deferred,
+    Delivered,
+    Bounced,
+    Rejected,
+    Held,
+}

@@ -1,0 +1,11 @@
+namespace Outpost.Engine.Queue;
+
+/// <summary>Splits a message's recipients into units of delivery: local ones one by one, remote ones by domain.</summary>
+public static class WorkGrouping
+{
+    public static IEnumerable<DeliveryWork> Split(QueuedMessage message, IEnumerable<QueuedRecipient> recipients)
+    {
+        foreach (var group in recipients.GroupBy(r => (r.Route, r.Route == Route.Local ? r.Address : r.Domain)))
+            yield return new DeliveryWork(message, group.ToList());
+    }
+}

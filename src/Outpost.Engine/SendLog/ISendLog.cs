@@ -1,0 +1,10 @@
+namespace Outpost.Engine.SendLog;
+
+/// <summary>The record users and operators read: recipients' states, attempts, and refusals at SMTP time.</summary>
+public interface ISendLog
+{
+    Task RecordRefusalAsync(Refusal refusal, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<LogEntry>> QueryAsync(LogQuery query, CancellationToken cancellationToken = default);
+    Task<MessageReport?> GetReportAsync(string messageId, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<Refusal>> RefusalsAsync(DateTimeOffset? since, int limit, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,54 @@
+namespace Outpost.Engine.Spool;
+
+/// <summary>
+/// The spool directory: one file per accepted message, holding exactly the bytes that will be
+/// delivered. The envelope lives in the queue store. A file is made durable (file and directory
+/// fsync) before its queue rows are written, and a file without rows is never delivered.
+/// </summary>
+public sealed class MessageSpool
+{
+    public MessageSpool(string dataDirectory)
+    {
+        Root = Path.Combine(Path.GetFullPath(dataDirectory), "spool");
+        Directory.CreateDirectory(Root);
+    }
+
+    public string Root { get; }
+
+    public string PathFor(string id) =>
+        QueueId.IsValid(id) ? Path.Combine(Root, id) : throw new ArgumentException($"Invalid message id {id}.");
+
+    public FileStream Create(string id) => CreatePrivate(PathFor(id));
+
+    /// <summary>A new file only Outpost's user can read: mail is private.</summary>
+    public static FileStream CreatePrivate(string path)
+    {
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            BufferSize = 64 * 1024,
+        };
+        if (!OperatingSystem.IsWindows())
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        return new FileStream(path, options);
+    }
+
+    public static FileStream OpenRead(string path) =>
+        new(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 64 * 1024);
+
+    public void SyncDirectory() => FileSync.Directory(Root);
+
+    public static void Delete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Left for the next sweep; a file without open recipients is never delivered again.
+        }
+    }
+}

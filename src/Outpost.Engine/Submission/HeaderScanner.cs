@@ -1,0 +1,79 @@
+using System.Text;
+
+namespace Outpost.Engine.Submission;
+
+/// <summary>
+/// Watches the header block of a message as it streams by, line by line, so the spool writer can add
+/// Date and Message-ID where they are missing (RFC 5322 requires Date; Message-ID is expected) and the
+/// send log can show the subject, without ever holding the message in memory.
+/// </summary>
+public sealed class HeaderScanner
+{
+    const int MaxSubject = 998;
+    readonly StringBuilder _subject = new();
+    bool _inSubject;
+
+    public bool InHeaders { get; private set; } = true;
+    public bool HasDate { get; private set; }
+    public bool HasMessageId { get; private set; }
+    public bool HasFrom { get; private set; }
+
+    /// <summary>The raw Subject value (possibly RFC 2047 encoded), unfolded.</summary>
+    public string? RawSubject => _subject.Length > 0 || _sawSubject ? _subject.ToString().Trim() : null;
+    bool _sawSubject;
+
+    public HeaderLineKind Observe(ReadOnlySpan<byte> line)
+    {
+        if (!InHeaders)
+            return HeaderLineKind.Body;
+        if (line.IsEmpty)
+        {
+            InHeaders = false;
+            return HeaderLineKind.EndOfHeaders;
+        }
+        if (line[0] is (byte)' ' or (byte)'\t')
+        {
+            if (_inSubject)
+                AppendSubject(line);
+            return HeaderLineKind.Header;
+        }
+        var colon = line.IndexOf((byte)':');
+        if (colon <= 0 || !IsFieldName(line[..colon]))
+        {
+            InHeaders = false;
+            return HeaderLineKind.BodyWithoutSeparator;
+        }
+        var name = line[..colon];
+        _inSubject = false;
+        if (name.Length == 4 && Ascii.EqualsIgnoreCase(name, "Date"u8))
+            HasDate = true;
+        else if (name.Length == 10 && Ascii.EqualsIgnoreCase(name, "Message-ID"u8))
+            HasMessageId = true;
+        else if (name.Length == 4 && Ascii.EqualsIgnoreCase(name, "From"u8))
+            HasFrom = true;
+        else if (name.Length == 7 && Ascii.EqualsIgnoreCase(name, "Subject"u8) && !_sawSubject)
+        {
+            _sawSubject = true;
+            _inSubject = true;
+            AppendSubject(line[(colon + 1)..]);
+        }
+        return HeaderLineKind.Header;
+    }
+
+    void AppendSubject(ReadOnlySpan<byte> text)
+    {
+        if (_subject.Length >= MaxSubject)
+            return;
+        var take = text[..Math.Min(text.Length, MaxSubject - _subject.Length)];
+        _subject.Append(Encoding.UTF8.GetString(take));
+    }
+
+    // RFC 5322 §3.6.8: printable US-ASCII except colon.
+    static bool IsFieldName(ReadOnlySpan<byte> name)
+    {
+        foreach (var b in name)
+            if (b is < 33 or > 126)
+                return false;
+        return true;
+    }
+}

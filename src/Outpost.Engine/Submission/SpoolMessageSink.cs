@@ -1,0 +1,136 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+using MimeKit.Utils;
+using Outpost.Engine.Delivery;
+using Outpost.Engine.Queue;
+using Outpost.Engine.Spool;
+using Outpost.Smtp;
+
+namespace Outpost.Engine.Submission;
+
+/// <summary>
+/// Streams one message from DATA into its spool file: our Received header first, then the client's
+/// lines, with Date and Message-ID added at the end of the header block when missing. On commit the
+/// file is fsynced, handed to the <see cref="QueueCommitter"/>, and only then is 250 answered.
+/// Anything that goes wrong before that removes the file and answers 451: nothing half-written is
+/// ever delivered.
+/// </summary>
+internal sealed class SpoolMessageSink : IMessageSink
+{
+    static readonly byte[] Crlf = "\r\n"u8.ToArray();
+
+    readonly SubmissionContext _context;
+    readonly SmtpSessionInfo _session;
+    readonly MailPath _sender;
+    readonly IReadOnlyList<MailPath> _recipients;
+    readonly string _id;
+    readonly string _path;
+    readonly DateTimeOffset _receivedAt;
+    readonly HeaderScanner _headers = new();
+    FileStream? _file;
+    long _size;
+    bool _committed;
+
+    public SpoolMessageSink(SubmissionContext context, SmtpSessionInfo session, MailPath sender, IReadOnlyList<MailPath> recipients)
+    {
+        _context = context;
+        _session = session;
+        _sender = sender;
+        _recipients = recipients;
+        _receivedAt = context.Time.GetUtcNow();
+        _id = QueueId.New(_receivedAt);
+        _path = context.Spool.PathFor(_id);
+        _file = context.Spool.Create(_id);
+        Write(Encoding.UTF8.GetBytes(ReceivedHeader.Build(session, context.Options.Hostname, _id, recipients, _receivedAt)));
+    }
+
+    public void WriteLine(ReadOnlySpan<byte> line)
+    {
+        switch (_headers.Observe(line))
+        {
+            case HeaderLineKind.EndOfHeaders:
+                WriteMissingHeaders();
+                break;
+            case HeaderLineKind.BodyWithoutSeparator:
+                WriteMissingHeaders();
+                Write(Crlf);
+                break;
+        }
+        Write(line);
+        Write(Crlf);
+    }
+
+    void Write(ReadOnlySpan<byte> bytes)
+    {
+        _file!.Write(bytes);
+        _size += bytes.Length;
+    }
+
+    void WriteMissingHeaders()
+    {
+        if (!_headers.HasDate)
+            Write(Encoding.ASCII.GetBytes($"Date: {DateUtils.FormatDate(_receivedAt)}\r\n"));
+        if (!_headers.HasMessageId)
+            Write(Encoding.ASCII.GetBytes($"Message-ID: <{_id}.{Guid.NewGuid():N}@{_context.Options.Hostname}>\r\n"));
+    }
+
+    public async ValueTask<SmtpReply> CommitAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (_headers.InHeaders)
+                WriteMissingHeaders();
+            _file!.Flush(flushToDisk: true);
+            await _file.DisposeAsync();
+            _file = null;
+
+            var message = new QueuedMessage(
+                _id,
+                _sender.Address.Normalized,
+                DecodeSubject(_headers.RawSubject),
+                _size,
+                _session.AuthenticatedUser,
+                _session.Remote.Address.ToString(),
+                _session.Helo,
+                _session.AuthenticatedUser is not null ? "submission" : "relay",
+                _receivedAt,
+                _path);
+            var recipients = new List<NewRecipient>(_recipients.Count);
+            foreach (var rcpt in _recipients)
+                recipients.Add(new NewRecipient(rcpt.Address.Normalized, rcpt.Address.Domain, await _context.Router.RouteAsync(rcpt.Address.Domain, cancellationToken)));
+
+            var queued = await _context.Committer.CommitAsync(new NewMessage(message, recipients));
+            _committed = true;
+            foreach (var work in WorkGrouping.Split(message, queued))
+                _context.Dispatcher.Dispatch(work);
+            return new SmtpReply(250, "2.0.0", $"Ok: queued as {_id}");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or System.Data.Common.DbException)
+        {
+            _context.Logger.LogError(ex, "Message {Id} could not be queued", _id);
+            return SmtpReplies.LocalError;
+        }
+    }
+
+    static string? DecodeSubject(string? raw)
+    {
+        if (raw is null)
+            return null;
+        try
+        {
+            return Rfc2047.DecodeText(Encoding.UTF8.GetBytes(raw));
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        {
+            return raw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_file is not null)
+            await _file.DisposeAsync();
+        if (!_committed)
+            MessageSpool.Delete(_path);
+    }
+}

@@ -1,0 +1,122 @@
+using Microsoft.Extensions.Logging;
+using Outpost.Engine.Accounts;
+using Outpost.Engine.SendLog;
+using Outpost.Smtp;
+
+namespace Outpost.Engine.Submission;
+
+/// <summary>
+/// The engine's side of an SMTP session: who may log in, as whom they may send, which recipients are
+/// taken, and where the data goes. Talks to: accounts, the send log, the spool sink.
+/// Security stance: never an open relay. Every transaction needs AUTH or a trusted network; the
+/// envelope sender must belong to the client; unknown hosted mailboxes are refused at RCPT; every
+/// refusal is logged with its sentence; passwords are never logged.
+/// </summary>
+public sealed class SubmissionBackend : ISmtpBackend
+{
+    readonly IAccountStore _accounts;
+    readonly ISendLog _log;
+    readonly AuthThrottle _throttle;
+    readonly TrustedNetworks _trusted;
+    readonly SubmissionContext _context;
+    readonly ILogger _logger;
+
+    internal SubmissionBackend(IAccountStore accounts, ISendLog log, AuthThrottle throttle, TrustedNetworks trusted, SubmissionContext context, ILogger<SubmissionBackend> logger)
+    {
+        _accounts = accounts;
+        _log = log;
+        _throttle = throttle;
+        _trusted = trusted;
+        _context = context;
+        _logger = logger;
+    }
+
+    public ValueTask<ConnectDecision> OnConnectAsync(SmtpSessionInfo session, CancellationToken cancellationToken)
+    {
+        var trusted = session.Mode == ListenerMode.Relay ? _trusted.DomainFor(session.Remote.Address) : null;
+        return ValueTask.FromResult(new ConnectDecision(null, trusted));
+    }
+
+    public async ValueTask<AuthOutcome> AuthenticateAsync(SmtpSessionInfo session, string user, string password, CancellationToken cancellationToken)
+    {
+        var address = session.Remote.Address;
+        if (_throttle.IsBlocked(address))
+        {
+            await RefuseAsync(session, "auth", new SmtpReply(421, "4.7.0", "Too many failed logins; try again later"), user, null);
+            return new AuthOutcome(false, null, TimeSpan.Zero, Disconnect: true);
+        }
+        var parsed = AddressParser.ParseAddress(user.Trim(), out _);
+        var mailbox = parsed is null ? null : await _accounts.GetMailboxAsync(parsed.Normalized, cancellationToken);
+        if (PasswordHashing.Verify(mailbox?.PasswordHash, password))
+            return AuthOutcome.Succeeded(mailbox!.Address);
+
+        var (delay, disconnect) = _throttle.RecordFailure(address);
+        _logger.LogWarning("Failed login for {User} from {Client}", Truncate(user), address);
+        await RefuseAsync(session, "auth", SmtpReplies.AuthFailed, Truncate(user), null);
+        return new AuthOutcome(false, null, delay, disconnect);
+    }
+
+    public async ValueTask<SmtpReply> CheckSenderAsync(SmtpSessionInfo session, MailPath sender, CancellationToken cancellationToken)
+    {
+        var verdict = await SenderVerdictAsync(session, sender.Address, cancellationToken);
+        if (!verdict.IsPositive)
+            await RefuseAsync(session, "mail", verdict, sender.Address.Normalized, null);
+        return verdict;
+    }
+
+    async Task<SmtpReply> SenderVerdictAsync(SmtpSessionInfo session, EmailAddress sender, CancellationToken cancellationToken)
+    {
+        if (sender.IsNull)
+            return new SmtpReply(550, "5.7.1", "The null sender <> cannot be used to submit mail");
+        if (session.AuthenticatedUser is { } user)
+        {
+            if (sender.Normalized == user)
+                return new SmtpReply(250, "2.1.0", "Sender ok");
+            var mailbox = await _accounts.GetMailboxAsync(user, cancellationToken);
+            if (mailbox is { Role: MailboxRole.Admin } && mailbox.Domain == sender.Domain)
+                return new SmtpReply(250, "2.1.0", "Sender ok");
+            return new SmtpReply(550, "5.7.1", $"You may not send as <{sender}>; send as your own address <{user}>");
+        }
+        if (session.TrustedDomain is { } domain)
+        {
+            return sender.Domain == domain
+                ? new SmtpReply(250, "2.1.0", "Sender ok")
+                : new SmtpReply(550, "5.7.1", $"This network may send only as addresses of {domain}");
+        }
+        return SmtpReplies.AuthRequired;
+    }
+
+    public async ValueTask<SmtpReply> CheckRecipientAsync(SmtpSessionInfo session, MailPath sender, MailPath recipient, CancellationToken cancellationToken)
+    {
+        var address = recipient.Address;
+        if (await _accounts.GetDomainAsync(address.Domain, cancellationToken) is not null
+            && await _accounts.GetMailboxAsync(address.Normalized, cancellationToken) is null)
+        {
+            var reply = new SmtpReply(550, "5.1.1", $"The mailbox <{address.Normalized}> does not exist");
+            await RefuseAsync(session, "rcpt", reply, sender.Address.Normalized, address.Normalized);
+            return reply;
+        }
+        return new SmtpReply(250, "2.1.5", "Recipient ok");
+    }
+
+    public IMessageSink OpenMessage(SmtpSessionInfo session, MailPath sender, IReadOnlyList<MailPath> recipients) =>
+        new SpoolMessageSink(_context, session, sender, recipients);
+
+    public void OnProtocolRefusal(SmtpSessionInfo session, string stage, SmtpReply reply, MailPath? sender) =>
+        _ = RefuseAsync(session, stage, reply, sender?.Address.Normalized, null);
+
+    async Task RefuseAsync(SmtpSessionInfo session, string stage, SmtpReply reply, string? sender, string? recipient)
+    {
+        try
+        {
+            await _log.RecordRefusalAsync(new Refusal(_context.Time.GetUtcNow(), session.Id, session.Remote.Address.ToString(),
+                session.AuthenticatedUser, sender, recipient, stage, reply.Code, reply.ToString()));
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or InvalidOperationException)
+        {
+            _logger.LogWarning(ex, "Could not record a refusal in the send log");
+        }
+    }
+
+    static string Truncate(string text) => text.Length <= 100 ? text : text[..100];
+}

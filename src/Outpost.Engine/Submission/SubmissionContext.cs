@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Logging;
+using Outpost.Engine.Configuration;
+using Outpost.Engine.Delivery;
+using Outpost.Engine.Queue;
+using Outpost.Engine.Routing;
+using Outpost.Engine.Spool;
+
+namespace Outpost.Engine.Submission;
+
+/// <summary>What every spool sink needs, gathered once so the sink's constructor stays readable.</summary>
+internal sealed record SubmissionContext(
+    OutpostOptions Options,
+    MessageSpool Spool,
+    QueueCommitter Committer,
+    Router Router,
+    IDeliveryDispatcher Dispatcher,
+    TimeProvider Time,
+    ILogger Logger);

@@ -1,0 +1,144 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace Outpost.Smtp;
+
+/// <summary>
+/// Listens on the configured sockets and runs one <see cref="SmtpSession"/> per connection.
+/// Talks to: the engine through <see cref="ISmtpBackend"/>. Security stance: a global connection cap;
+/// each session carries its own limits and timeouts.
+/// </summary>
+public sealed class SmtpServer : IAsyncDisposable
+{
+    readonly SmtpServerOptions _options;
+    readonly IReadOnlyList<SmtpListenerConfig> _listeners;
+    readonly ISmtpBackend _backend;
+    readonly ILogger _logger;
+    readonly SslStreamCertificateContext? _certificate;
+    readonly List<(SmtpListenerConfig Config, TcpListener Socket)> _bound = [];
+    readonly CancellationTokenSource _stopping = new();
+    readonly List<Task> _loops = [];
+    readonly HashSet<Task> _sessions = [];
+    int _active;
+    long _sessionCounter;
+
+    public SmtpServer(SmtpServerOptions options, IEnumerable<SmtpListenerConfig> listeners, ISmtpBackend backend, ILogger logger)
+    {
+        _options = options;
+        _listeners = listeners.ToList();
+        _backend = backend;
+        _logger = logger;
+        if (options.Certificate is not null)
+            _certificate = SslStreamCertificateContext.Create(options.Certificate, additionalCertificates: null, offline: true);
+    }
+
+    /// <summary>The addresses actually bound (port 0 in the configuration becomes a real port here).</summary>
+    public IReadOnlyDictionary<string, IPEndPoint> Endpoints =>
+        _bound.ToDictionary(b => b.Config.Name, b => (IPEndPoint)b.Socket.LocalEndpoint);
+
+    /// <summary>Binds every listener, so that a port in use fails start-up rather than the first client.</summary>
+    public void Start()
+    {
+        foreach (var config in _listeners)
+        {
+            var socket = new TcpListener(config.Endpoint);
+            socket.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            socket.Start(backlog: 512);
+            _bound.Add((config, socket));
+            _logger.LogInformation("SMTP {Listener} listening on {Endpoint} ({Mode})", config.Name, socket.LocalEndpoint, config.Mode);
+        }
+        foreach (var (config, socket) in _bound)
+            _loops.Add(Task.Run(() => AcceptLoopAsync(config, socket)));
+    }
+
+    async Task AcceptLoopAsync(SmtpListenerConfig config, TcpListener listener)
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptSocketAsync(_stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                _logger.LogWarning("Accept on {Listener} failed: {Error}", config.Name, ex.Message);
+                continue;
+            }
+            socket.NoDelay = true;
+            var task = RunSessionAsync(config, socket);
+            lock (_sessions)
+                _sessions.Add(task);
+            _ = task.ContinueWith(t => { lock (_sessions) _sessions.Remove(t); }, TaskScheduler.Default);
+        }
+    }
+
+    async Task RunSessionAsync(SmtpListenerConfig config, Socket socket)
+    {
+        await Task.Yield();
+        var connection = new SmtpConnection(new NetworkStream(socket, ownsSocket: true));
+        await using (connection)
+        {
+            if (Interlocked.Increment(ref _active) > _options.MaxConnections)
+            {
+                Interlocked.Decrement(ref _active);
+                try
+                {
+                    connection.Queue(new SmtpReply(421, "4.7.0", "Too many connections; try again later"));
+                    await connection.FlushAsync(CancellationToken.None);
+                }
+                catch (IOException)
+                {
+                }
+                return;
+            }
+            try
+            {
+                var info = new SmtpSessionInfo
+                {
+                    Id = $"{Environment.ProcessId:x}.{Interlocked.Increment(ref _sessionCounter):x}",
+                    ListenerName = config.Name,
+                    Mode = config.Mode,
+                    Remote = (IPEndPoint)socket.RemoteEndPoint!,
+                    Local = (IPEndPoint)socket.LocalEndPoint!,
+                };
+                var session = new SmtpSession(connection, info, _options, _backend, _certificate, _logger);
+                await session.RunAsync(_stopping.Token);
+            }
+            catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException)
+            {
+                // The client went away before the session began.
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _active);
+            }
+        }
+    }
+
+    /// <summary>Stops accepting, tells open sessions 421, and waits a little for them to end.</summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        if (_stopping.IsCancellationRequested)
+            return;
+        foreach (var (_, socket) in _bound)
+            socket.Stop();
+        await _stopping.CancelAsync();
+        Task[] open;
+        lock (_sessions)
+            open = [.. _sessions, .. _loops];
+        await Task.WhenAny(Task.WhenAll(open), Task.Delay(grace));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(TimeSpan.FromSeconds(5));
+        _stopping.Dispose();
+    }
+}

@@ -1,0 +1,42 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace Outpost.Smtp;
+
+/// <summary>Protocol limits. Every input has one; the defaults follow RFC 5321 §4.5.3 and common practice.</summary>
+public sealed class SmtpServerOptions
+{
+    /// <summary>Name in the greeting and the EHLO reply.</summary>
+    public string Hostname { get; set; } = "localhost";
+
+    /// <summary>Largest message accepted, in octets after dot-unstuffing; advertised as SIZE.</summary>
+    public long MaxMessageSize { get; set; } = 25L * 1024 * 1024;
+
+    public int MaxRecipients { get; set; } = 100;
+
+    /// <summary>A command line including CRLF (RFC 5321: 512).</summary>
+    public int MaxCommandLine { get; set; } = 512;
+
+    /// <summary>An AUTH continuation line (RFC 4954: 12288).</summary>
+    public int MaxAuthLine { get; set; } = 12288;
+
+    /// <summary>A text line of the message including CRLF (RFC 5321: 1000).</summary>
+    public int MaxDataLine { get; set; } = 1000;
+
+    /// <summary>Wait for the next command (RFC 5321 §4.5.3.2 asks for at least 5 minutes).</summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Wait for the next block of message data.</summary>
+    public TimeSpan DataTimeout { get; set; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>Longest a connection may stay open in all.</summary>
+    public TimeSpan ConnectionLifetime { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Bad commands tolerated on one connection before it is closed.</summary>
+    public int MaxErrors { get; set; } = 10;
+
+    /// <summary>Concurrent connections across all listeners; past it new clients get 421.</summary>
+    public int MaxConnections { get; set; } = 1000;
+
+    /// <summary>The certificate for STARTTLS and implicit TLS; without it TLS is not offered.</summary>
+    public X509Certificate2? Certificate { get; set; }
+}

@@ -1,0 +1,137 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Outpost.Engine.Queue;
+
+namespace Outpost.Storage.Sqlite;
+
+/// <summary>
+/// The queue in SQLite. The hot path (enqueue a batch) uses prepared commands inside one transaction;
+/// claims use UPDATE … RETURNING on the partial index of open recipients, so history never slows them.
+/// </summary>
+public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQueueStore
+{
+    const string Open = "('queued', 'deferred', 'delivering')";
+    const string Final = "('delivered', 'bounced', 'rejected')";
+
+    public Task<IReadOnlyList<IReadOnlyList<QueuedRecipient>>> EnqueueAsync(IReadOnlyList<NewMessage> batch, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default) =>
+        db.WriteAsync<IReadOnlyList<IReadOnlyList<QueuedRecipient>>>((c, t) =>
+        {
+            var now = time.GetUtcNow();
+            using var message = c.CreateCommand();
+            message.Transaction = t;
+            message.CommandText = "INSERT INTO messages (id, sender, subject, size, auth_user, client_ip, helo, source, received_at, spool_path) " +
+                                  "VALUES ($id, $sender, $subject, $size, $auth, $ip, $helo, $source, $at, $path)";
+            var mp = new[] { "$id", "$sender", "$subject", "$size", "$auth", "$ip", "$helo", "$source", "$at", "$path" }
+                .Select(n => message.Parameters.Add(new SqliteParameter { ParameterName = n })).ToArray();
+            using var recipient = c.CreateCommand();
+            recipient.Transaction = t;
+            recipient.CommandText = "INSERT INTO recipients (message_id, address, domain, route, status, attempts, next_attempt_at, lease_until, updated_at) " +
+                                    "VALUES ($m, $address, $domain, $route, 'queued', 0, $now, $lease, $now) RETURNING id";
+            var rp = new[] { "$m", "$address", "$domain", "$route", "$now", "$lease" }
+                .Select(n => recipient.Parameters.Add(new SqliteParameter { ParameterName = n })).ToArray();
+
+            var results = new List<IReadOnlyList<QueuedRecipient>>(batch.Count);
+            foreach (var item in batch)
+            {
+                var m = item.Message;
+                object?[] values = [m.Id, m.Sender, m.Subject, m.Size, m.AuthUser, m.ClientIp, m.Helo, m.Source, m.ReceivedAt.ToMs(), m.SpoolPath];
+                for (var i = 0; i < mp.Length; i++)
+                    mp[i].Value = values[i] ?? DBNull.Value;
+                message.ExecuteNonQuery();
+
+                var queued = new List<QueuedRecipient>(item.Recipients.Count);
+                foreach (var r in item.Recipients)
+                {
+                    rp[0].Value = m.Id;
+                    rp[1].Value = r.Address;
+                    rp[2].Value = r.Domain;
+                    rp[3].Value = r.Route.ToString().ToLowerInvariant();
+                    rp[4].Value = now.ToMs();
+                    rp[5].Value = leaseUntil.ToMs();
+                    var id = (long)recipient.ExecuteScalar()!;
+                    queued.Add(new QueuedRecipient(id, m.Id, r.Address, r.Domain, r.Route, RecipientStatus.Queued, 0, now, null));
+                }
+                results.Add(queued);
+            }
+            return results;
+        }, cancellationToken);
+
+    public async Task<IReadOnlyList<DeliveryWork>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken = default)
+    {
+        var claimed = await db.WriteAsync((c, t) => c.Query<RecipientRow>(
+            $"UPDATE recipients SET status = 'delivering', lease_until = @lease, updated_at = @now WHERE id IN (" +
+            $"SELECT id FROM recipients WHERE status IN {Open} AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now) " +
+            $"ORDER BY next_attempt_at LIMIT @limit) " +
+            "RETURNING id, message_id, address, domain, route, status, attempts, next_attempt_at, last_reply",
+            new { now = now.ToMs(), lease = leaseUntil.ToMs(), limit }, t).ToList(), cancellationToken);
+        if (claimed.Count == 0)
+            return [];
+
+        using var read = db.OpenRead();
+        var ids = claimed.Select(r => r.message_id).Distinct().ToList();
+        var messages = new Dictionary<string, QueuedMessage>();
+        foreach (var chunk in ids.Chunk(500))
+            foreach (var row in await read.QueryAsync<MessageRow>($"SELECT {Columns.Message} FROM messages m WHERE m.id IN @chunk", new { chunk }))
+                messages[row.id] = row.ToMessage();
+
+        return claimed.GroupBy(r => r.message_id)
+            .SelectMany(g => WorkGrouping.Split(messages[g.Key], g.Select(r => r.ToRecipient())))
+            .ToList();
+    }
+
+    public Task<IReadOnlyList<string>> RecordOutcomesAsync(IReadOnlyList<RecipientOutcome> outcomes, CancellationToken cancellationToken = default) =>
+        db.WriteAsync<IReadOnlyList<string>>((c, t) =>
+        {
+            var now = time.GetUtcNow().ToMs();
+            foreach (var o in outcomes)
+            {
+                c.Execute("UPDATE recipients SET status = @status, attempts = attempts + 1, next_attempt_at = COALESCE(@next, next_attempt_at), " +
+                          "lease_until = NULL, last_reply = @reply, updated_at = @now WHERE id = @id",
+                    new { status = o.NewStatus.ToName(), next = o.NextAttemptAt?.ToMs(), reply = o.Attempt.Reply, now, id = o.Recipient.Id }, t);
+                c.Execute("INSERT INTO attempts (recipient_id, message_id, at, outcome, channel, mx_host, mx_address, code, reply, tls, duration_ms) " +
+                          "VALUES (@rid, @mid, @at, @outcome, @channel, @mx, @ip, @code, @reply, @tls, @ms)",
+                    new
+                    {
+                        rid = o.Recipient.Id, mid = o.Recipient.MessageId, at = o.Attempt.At.ToMs(), outcome = o.NewStatus.ToName(),
+                        channel = o.Attempt.Channel, mx = o.Attempt.MxHost, ip = o.Attempt.MxAddress, code = o.Attempt.Code,
+                        reply = o.Attempt.Reply, tls = o.Attempt.Tls, ms = (long)o.Attempt.Duration.TotalMilliseconds,
+                    }, t);
+            }
+            var completed = new List<string>();
+            foreach (var id in outcomes.Select(o => o.Recipient.MessageId).Distinct())
+                if (c.ExecuteScalar<long>($"SELECT COUNT(*) FROM recipients WHERE message_id = @id AND status NOT IN {Final}", new { id }, t) == 0)
+                    completed.Add(id);
+            return completed;
+        }, cancellationToken);
+
+    public Task<int> ReleaseAllLeasesAsync(CancellationToken cancellationToken = default) =>
+        db.WriteAsync((c, t) => c.Execute(
+            $"UPDATE recipients SET status = CASE WHEN attempts = 0 THEN 'queued' ELSE 'deferred' END, lease_until = NULL " +
+            $"WHERE status IN {Open} AND lease_until IS NOT NULL", transaction: t), cancellationToken);
+
+    public async Task<QueuedMessage?> GetMessageAsync(string id, CancellationToken cancellationToken = default)
+    {
+        using var c = db.OpenRead();
+        return (await c.QuerySingleOrDefaultAsync<MessageRow>($"SELECT {Columns.Message} FROM messages m WHERE m.id = @id", new { id }))?.ToMessage();
+    }
+
+    public Task<int> RetryNowAsync(string? messageId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        db.WriteAsync((c, t) => c.Execute(
+            "UPDATE recipients SET next_attempt_at = @now, updated_at = @now WHERE status = 'deferred' AND (@messageId IS NULL OR message_id = @messageId)",
+            new { now = now.ToMs(), messageId }, t), cancellationToken);
+
+    public async Task<IReadOnlyList<QueuedRecipient>> ListOpenAsync(int limit, CancellationToken cancellationToken = default)
+    {
+        using var c = db.OpenRead();
+        var rows = await c.QueryAsync<RecipientRow>(
+            $"SELECT {Columns.Recipient} FROM recipients r WHERE r.status IN {Open} ORDER BY r.next_attempt_at LIMIT @limit", new { limit });
+        return rows.Select(r => r.ToRecipient()).ToList();
+    }
+
+    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default)
+    {
+        using var c = db.OpenRead();
+        var ms = await c.ExecuteScalarAsync<long?>($"SELECT MIN(next_attempt_at) FROM recipients WHERE status IN {Open}");
+        return ms is { } value ? Time.FromMs(value) : null;
+    }
+}

@@ -1,0 +1,63 @@
+using Dapper;
+using Outpost.Engine.Queue;
+using Outpost.Engine.SendLog;
+
+namespace Outpost.Storage.Sqlite;
+
+/// <summary>The send log's reads, and the record of refusals at SMTP time.</summary>
+public sealed class SqliteSendLog(SqliteDatabase db) : ISendLog
+{
+    sealed record EntryRow(string message_id, long received_at, string sender, string address, string status, long attempts, string? last_reply, string? subject, long updated_at);
+
+    sealed record AttemptRow(string address, string outcome, long at, string? channel, string? mx_host, string? mx_address, long? code, string reply, string? tls, long duration_ms);
+
+    sealed record RefusalRow(long at, string session_id, string client_ip, string? auth_user, string? sender, string? recipient, string stage, long code, string reply);
+
+    public Task RecordRefusalAsync(Refusal r, CancellationToken cancellationToken = default) =>
+        db.WriteAsync((c, t) => c.Execute(
+            "INSERT INTO refusals (at, session_id, client_ip, auth_user, sender, recipient, stage, code, reply) VALUES (@at, @session, @ip, @auth, @sender, @rcpt, @stage, @code, @reply)",
+            new { at = r.At.ToMs(), session = r.SessionId, ip = r.ClientIp, auth = r.AuthUser, sender = r.Sender, rcpt = r.Recipient, stage = r.Stage, code = r.Code, reply = r.Reply }, t),
+            cancellationToken);
+
+    public async Task<IReadOnlyList<LogEntry>> QueryAsync(LogQuery q, CancellationToken cancellationToken = default)
+    {
+        using var c = db.OpenRead();
+        // An argument without @ filters by domain.
+        var rows = await c.QueryAsync<EntryRow>(
+            "SELECT r.message_id, m.received_at, m.sender, r.address, r.status, r.attempts, r.last_reply, m.subject, r.updated_at " +
+            "FROM recipients r JOIN messages m ON m.id = r.message_id " +
+            "WHERE (@from IS NULL OR m.sender = @from OR m.sender LIKE '%@' || @from) " +
+            "AND (@to IS NULL OR r.address = @to OR r.domain = @to) " +
+            "AND (@status IS NULL OR r.status = @status) AND (@since IS NULL OR m.received_at >= @since) " +
+            "ORDER BY m.received_at DESC, r.id LIMIT @limit",
+            new { from = q.From?.ToLowerInvariant(), to = q.To?.ToLowerInvariant(), status = q.Status?.ToName(), since = q.Since?.ToMs(), limit = q.Limit });
+        return rows.Select(r => new LogEntry(r.message_id, Time.FromMs(r.received_at), r.sender, r.address, RecipientStatusNames.Parse(r.status),
+            (int)r.attempts, r.last_reply, r.subject, Time.FromMs(r.updated_at))).ToList();
+    }
+
+    public async Task<MessageReport?> GetReportAsync(string messageId, CancellationToken cancellationToken = default)
+    {
+        using var c = db.OpenRead();
+        var message = await c.QuerySingleOrDefaultAsync<MessageRow>($"SELECT {Columns.Message} FROM messages m WHERE m.id = @messageId", new { messageId });
+        if (message is null)
+            return null;
+        var recipients = await c.QueryAsync<RecipientRow>($"SELECT {Columns.Recipient} FROM recipients r WHERE r.message_id = @messageId ORDER BY r.id", new { messageId });
+        var attempts = await c.QueryAsync<AttemptRow>(
+            "SELECT r.address, a.outcome, a.at, a.channel, a.mx_host, a.mx_address, a.code, a.reply, a.tls, a.duration_ms " +
+            "FROM attempts a JOIN recipients r ON r.id = a.recipient_id WHERE a.message_id = @messageId ORDER BY a.id", new { messageId });
+        return new MessageReport(
+            message.ToMessage(),
+            recipients.Select(r => r.ToRecipient()).ToList(),
+            attempts.Select(a => new AttemptEntry(a.address, RecipientStatusNames.Parse(a.outcome),
+                new DeliveryAttempt(Time.FromMs(a.at), a.channel, a.mx_host, a.mx_address, (int?)a.code, a.reply, a.tls, TimeSpan.FromMilliseconds(a.duration_ms)))).ToList());
+    }
+
+    public async Task<IReadOnlyList<Refusal>> RefusalsAsync(DateTimeOffset? since, int limit, CancellationToken cancellationToken = default)
+    {
+        using var c = db.OpenRead();
+        var rows = await c.QueryAsync<RefusalRow>(
+            "SELECT at, session_id, client_ip, auth_user, sender, recipient, stage, code, reply FROM refusals WHERE @since IS NULL OR at >= @since ORDER BY id DESC LIMIT @limit",
+            new { since = since?.ToMs(), limit });
+        return rows.Select(r => new Refusal(Time.FromMs(r.at), r.session_id, r.client_ip, r.auth_user, r.sender, r.recipient, r.stage, (int)r.code, r.reply)).ToList();
+    }
+}

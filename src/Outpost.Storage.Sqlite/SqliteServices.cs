@@ -1,0 +1,19 @@
+using Microsoft.Extensions.DependencyInjection;
+using Outpost.Engine.Accounts;
+using Outpost.Engine.Queue;
+using Outpost.Engine.SendLog;
+
+namespace Outpost.Storage.Sqlite;
+
+/// <summary>Registers the embedded SQLite back end: <c>&lt;data&gt;/outpost.db</c>.</summary>
+public static class SqliteServices
+{
+    public static IServiceCollection AddOutpostSqlite(this IServiceCollection services, string dataDirectory)
+    {
+        services.AddSingleton(_ => new SqliteDatabase(Path.Combine(Path.GetFullPath(dataDirectory), "outpost.db")));
+        services.AddSingleton<IAccountStore, SqliteAccountStore>();
+        services.AddSingleton<IQueueStore, SqliteQueueStore>();
+        services.AddSingleton<ISendLog, SqliteSendLog>();
+        return services;
+    }
+}

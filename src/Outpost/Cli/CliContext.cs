@@ -1,0 +1,43 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Outpost.Engine.Configuration;
+using Outpost.Engine.Hosting;
+using Outpost.Storage.Sqlite;
+
+namespace Outpost.Cli;
+
+/// <summary>
+/// What a management command works with: the configuration and the engine's services over the same
+/// database the server uses (SQLite in WAL mode lets both work at once).
+/// </summary>
+public sealed class CliContext : IAsyncDisposable
+{
+    public static readonly Option<string?> DataOption = new("--data") { Description = "Data directory (database, spool, mailboxes)", Recursive = true };
+    public static readonly Option<string?> ConfigOption = new("--config") { Description = "Configuration file (default: outpost.json)", Recursive = true };
+
+    readonly ServiceProvider _services;
+
+    CliContext(OutpostOptions options, ServiceProvider services)
+    {
+        Options = options;
+        _services = services;
+    }
+
+    public OutpostOptions Options { get; }
+
+    public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
+
+    public static CliContext Create(ParseResult parse)
+    {
+        var (_, options) = OutpostConfiguration.Load(parse.GetValue(ConfigOption), parse.GetValue(DataOption));
+        var services = new ServiceCollection()
+            .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning))
+            .AddOutpostEngine(options)
+            .AddOutpostSqlite(options.DataDirectory)
+            .BuildServiceProvider();
+        return new CliContext(options, services);
+    }
+
+    public async ValueTask DisposeAsync() => await _services.DisposeAsync();
+}

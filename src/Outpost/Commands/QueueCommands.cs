@@ -1,0 +1,63 @@
+using System.CommandLine;
+using Outpost.Cli;
+using Outpost.Engine.Queue;
+using Spectre.Console;
+
+namespace Outpost.Commands;
+
+/// <summary><c>outpost queue list|retry|flush</c>: what waits, and sending it again now.</summary>
+public static class QueueCommands
+{
+    public static Command Create()
+    {
+        var queue = new Command("queue", "The delivery queue");
+
+        var json = new Option<bool>("--json") { Description = "Print JSON" };
+        var limit = new Option<int>("--limit") { Description = "At most this many lines", DefaultValueFactory = _ => 200 };
+        var list = new Command("list", "Recipients not yet delivered or bounced") { limit, json };
+        list.SetAction(async (parse, ct) =>
+        {
+            await using var cli = CliContext.Create(parse);
+            var open = await cli.Get<IQueueStore>().ListOpenAsync(parse.GetValue(limit), ct);
+            if (parse.GetValue(json))
+            {
+                Output.WriteJson(open.Select(r => new { r.MessageId, r.Address, Status = r.Status.ToName(), r.Attempts, r.NextAttemptAt, r.LastReply }));
+                return 0;
+            }
+            var table = new Table().AddColumns("Id", "Recipient", "Status", "Tries", "Next try", "Last reply");
+            foreach (var r in open)
+                table.AddRow(r.MessageId, Markup.Escape(r.Address), Output.Status(r.Status), r.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    Output.Time(r.NextAttemptAt), Markup.Escape(r.LastReply ?? ""));
+            AnsiConsole.Write(table);
+            AnsiConsole.MarkupLine($"{open.Count} recipient(s) waiting.");
+            return 0;
+        });
+
+        var id = new Argument<string>("id") { Description = "Queue id" };
+        var retry = new Command("retry", "Try a deferred message again now") { id };
+        retry.SetAction(async (parse, ct) =>
+        {
+            await using var cli = CliContext.Create(parse);
+            var messageId = parse.GetValue(id)!.Trim().ToUpperInvariant();
+            var count = await cli.Get<IQueueStore>().RetryNowAsync(messageId, DateTimeOffset.UtcNow, ct);
+            if (count == 0)
+                return Output.Fail($"No deferred recipient of {messageId} is waiting.");
+            Output.Ok($"{count} recipient(s) of {messageId} will be tried again now.");
+            return 0;
+        });
+
+        var flush = new Command("flush", "Try every deferred message again now");
+        flush.SetAction(async (parse, ct) =>
+        {
+            await using var cli = CliContext.Create(parse);
+            var count = await cli.Get<IQueueStore>().RetryNowAsync(null, DateTimeOffset.UtcNow, ct);
+            Output.Ok($"{count} deferred recipient(s) will be tried again now.");
+            return 0;
+        });
+
+        queue.Subcommands.Add(list);
+        queue.Subcommands.Add(retry);
+        queue.Subcommands.Add(flush);
+        return queue;
+    }
+}

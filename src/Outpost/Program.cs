@@ -1,0 +1,18 @@
+using System.CommandLine;
+using Outpost.Cli;
+using Outpost.Commands;
+
+// outpost: the command of the Outpost mail system. `outpost serve` runs it; the other commands manage
+// domains, mailboxes and the queue, and read the send log, over the same data directory.
+var root = new RootCommand("Outpost: the outbound mail system of a domain-mail host")
+{
+    CliContext.DataOption,
+    CliContext.ConfigOption,
+};
+root.Subcommands.Add(ServeCommand.Create());
+root.Subcommands.Add(DomainCommands.Create());
+root.Subcommands.Add(MailboxCommands.Create());
+root.Subcommands.Add(LogCommands.CreateLog());
+root.Subcommands.Add(LogCommands.CreateStatus());
+root.Subcommands.Add(QueueCommands.Create());
+return await root.Parse(args).InvokeAsync();
