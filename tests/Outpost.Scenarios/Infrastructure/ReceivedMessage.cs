@@ -1,0 +1,18 @@
+using System.Text.Json;
+
+namespace Outpost.Scenarios.Infrastructure;
+
+/// <summary>A message the scripted MX accepted: its exact bytes and its envelope.</summary>
+public sealed record ReceivedMessage(byte[] Data, string MailFrom, IReadOnlyList<string> Recipients, string Peer, bool Tls)
+{
+    public string Text => System.Text.Encoding.UTF8.GetString(Data);
+
+    public static ReceivedMessage Load(string emlPath)
+    {
+        using var meta = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(emlPath, ".json")));
+        var root = meta.RootElement;
+        return new ReceivedMessage(File.ReadAllBytes(emlPath), root.GetProperty("mail_from").GetString()!,
+            root.GetProperty("rcpt_tos").EnumerateArray().Select(e => e.GetString()!).ToList(),
+            root.GetProperty("peer").GetString()!, root.GetProperty("tls").GetBoolean());
+    }
+}

@@ -1,0 +1,89 @@
+#!/usr/bin/python3
+"""A scripted remote MX for Outpost's scenarios, built on aiosmtpd (an independent SMTP server).
+
+It stores every accepted message as <out>/<n>.eml (the exact DATA bytes) with <n>.json beside it
+(envelope, peer, TLS), and behaves by the recipient's local part:
+  tempfail-once...  451 at RCPT the first time that address is seen, 250 afterwards
+  tempfail...       451 at RCPT always
+  unknown...        550 5.1.1 at RCPT
+  slow...           waits 3 seconds before answering RCPT
+  anything else     250
+"""
+import argparse
+import asyncio
+import json
+import os
+import ssl
+import time
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
+
+
+class Handler:
+    def __init__(self, out):
+        self.out = out
+        self.seen = set()
+        self.count = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        local = address.split("@", 1)[0].lower()
+        if local.startswith("tempfail-once"):
+            if address.lower() not in self.seen:
+                self.seen.add(address.lower())
+                return "451 4.7.1 Try again later"
+        elif local.startswith("tempfail"):
+            return "451 4.7.1 Try again later"
+        elif local.startswith("unknown"):
+            return "550 5.1.1 <%s>: Recipient address rejected: User unknown" % address
+        elif local.startswith("slow"):
+            await asyncio.sleep(3)
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.count += 1
+        name = "%d-%d" % (int(time.time() * 1000), self.count)
+        data = envelope.original_content if envelope.original_content is not None else envelope.content
+        tmp = os.path.join(self.out, name + ".tmp")
+        with open(tmp, "wb") as f:
+            f.write(data)
+        meta = {
+            "mail_from": envelope.mail_from,
+            "rcpt_tos": envelope.rcpt_tos,
+            "peer": session.peer[0],
+            "tls": session.ssl is not None,
+        }
+        with open(os.path.join(self.out, name + ".json"), "w") as f:
+            json.dump(meta, f)
+        os.rename(tmp, os.path.join(self.out, name + ".eml"))
+        return "250 2.0.0 Ok: stored as %s" % name
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--listen", required=True, help="host:port")
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--cert")
+    parser.add_argument("--key")
+    args = parser.parse_args()
+    host, port = args.listen.rsplit(":", 1)
+    os.makedirs(args.out, exist_ok=True)
+    tls = None
+    if args.cert:
+        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        tls.load_cert_chain(args.cert, args.key)
+    controller = Controller(Handler(args.out), hostname=host, port=int(port), tls_context=tls,
+                            require_starttls=False, decode_data=False, enable_SMTPUTF8=True,
+                            data_size_limit=64 * 1024 * 1024, ready_timeout=10)
+    controller.start()
+    print("ready", flush=True)
+    try:
+        while True:  # runs until the test stops it with a signal
+            time.sleep(3600)
+    finally:
+        controller.stop()
+
+
+if __name__ == "__main__":
+    main()
