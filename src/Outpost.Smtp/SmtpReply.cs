@@ -15,16 +15,16 @@ public readonly record struct SmtpReply(int Code, string Enhanced, string Text)
     /// <summary>Renders the reply as it goes on the wire, multi-line when the text holds line breaks.</summary>
     public string ToWire()
     {
-        var lines = Text.Split('\n');
+        var lines = (Text ?? "").Split('\n');
         var sb = new StringBuilder();
         for (var i = 0; i < lines.Length; i++)
         {
             sb.Append(Code).Append(i == lines.Length - 1 ? ' ' : '-');
-            if (Enhanced.Length > 0) sb.Append(Enhanced).Append(' ');
+            if (!string.IsNullOrEmpty(Enhanced)) sb.Append(Enhanced).Append(' ');
             sb.Append(lines[i].TrimEnd('\r')).Append("\r\n");
         }
         return sb.ToString();
     }
 
-    public override string ToString() => Enhanced.Length > 0 ? $"{Code} {Enhanced} {Text}" : $"{Code} {Text}";
+    public override string ToString() => string.IsNullOrEmpty(Enhanced) ? $"{Code} {Text}" : $"{Code} {Enhanced} {Text}";
 }

@@ -42,7 +42,7 @@ public sealed class SubmissionBackend : ISmtpBackend
         var address = session.Remote.Address;
         if (_throttle.IsBlocked(address))
         {
-            await RefuseAsync(session, "auth", new SmtpReply(421, "4.7.0", "Too many failed logins; try again later"), user, null);
+            await RefuseAsync(session, "auth", new SmtpReply(421, "4.7.0", "Too many failed logins; try again later"), null, null, Truncate(user));
             return new AuthOutcome(false, null, TimeSpan.Zero, Disconnect: true);
         }
         var parsed = AddressParser.ParseAddress(user.Trim(), out _);
@@ -52,7 +52,7 @@ public sealed class SubmissionBackend : ISmtpBackend
 
         var (delay, disconnect) = _throttle.RecordFailure(address);
         _logger.LogWarning("Failed login for {User} from {Client}", Truncate(user), address);
-        await RefuseAsync(session, "auth", SmtpReplies.AuthFailed, Truncate(user), null);
+        await RefuseAsync(session, "auth", SmtpReplies.AuthFailed, null, null, Truncate(user));
         return new AuthOutcome(false, null, delay, disconnect);
     }
 
@@ -105,12 +105,13 @@ public sealed class SubmissionBackend : ISmtpBackend
     public void OnProtocolRefusal(SmtpSessionInfo session, string stage, SmtpReply reply, MailPath? sender) =>
         _ = RefuseAsync(session, stage, reply, sender?.Address.Normalized, null);
 
-    async Task RefuseAsync(SmtpSessionInfo session, string stage, SmtpReply reply, string? sender, string? recipient)
+    /// <summary>Records a refusal; for a failed login <paramref name="attemptedUser"/> is the name that was tried (never the password).</summary>
+    async Task RefuseAsync(SmtpSessionInfo session, string stage, SmtpReply reply, string? sender, string? recipient, string? attemptedUser = null)
     {
         try
         {
             await _log.RecordRefusalAsync(new Refusal(_context.Time.GetUtcNow(), session.Id, session.Remote.Address.ToString(),
-                session.AuthenticatedUser, sender, recipient, stage, reply.Code, reply.ToString()));
+                session.AuthenticatedUser ?? attemptedUser, sender, recipient, stage, reply.Code, reply.ToString()));
         }
         catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or InvalidOperationException)
         {
