@@ -72,14 +72,15 @@ public static class DsnBuilder
         return dsn;
     }
 
-    /// <summary>The enhanced status code from the reply text (e.g. "550 5.1.1 …"), else one derived from the basic code.</summary>
+    /// <summary>
+    /// The first enhanced status code in the reply text (e.g. "550 5.1.1 …", or "… the last try said: 451 4.7.1 …"
+    /// for an expired message), else one derived from the basic code.
+    /// </summary>
     public static string StatusCode(DeliveryAttempt attempt)
     {
-        var parts = attempt.Reply.Split(' ', 3);
-        if (parts.Length > 1 && IsEnhanced(parts[1]))
-            return parts[1];
-        if (parts.Length > 0 && IsEnhanced(parts[0]))
-            return parts[0];
+        foreach (var token in attempt.Reply.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            if (IsEnhanced(token))
+                return token;
         return attempt.Code is >= 400 and < 500 ? "4.0.0" : "5.0.0";
     }
 

@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Outpost.Engine.Accounts;
+using Outpost.Engine.Bounces;
+using Outpost.Engine.Configuration;
+using Outpost.Engine.Delivery;
+using Outpost.Engine.Queue;
+using Outpost.Engine.Routing;
+using Outpost.Engine.Spool;
+using Outpost.Engine.Submission;
+using Outpost.Storage.Sqlite;
+
+namespace Outpost.Engine.Tests;
+
+/// <summary>
+/// The real engine parts over a real SQLite file in a temp directory, with a fake clock and a
+/// dispatcher that only records what it is given, so tests can drive delivery by hand.
+/// </summary>
+internal sealed class EngineHarness : IAsyncDisposable
+{
+    public TempDirectory Dir { get; } = new();
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero));
+    public OutpostOptions Options { get; }
+    public SqliteDatabase Db { get; }
+    public SqliteAccountStore Accounts { get; }
+    public SqliteQueueStore Queue { get; }
+    public SqliteSendLog Log { get; }
+    public MessageSpool Spool { get; }
+    public QueueCommitter Committer { get; }
+    public CapturingDispatcher Dispatcher { get; } = new();
+    public MessageInjector Injector { get; }
+    public DeliveryRecorder Recorder { get; }
+    public SubmissionBackend Backend { get; }
+    public AccountService AccountService { get; }
+
+    public EngineHarness()
+    {
+        Options = new OutpostOptions { DataDirectory = Dir.Path, Hostname = "outpost.test" };
+        Options.Delivery.RetryJitter = 0;
+        Db = new SqliteDatabase(Path.Combine(Dir.Path, "outpost.db"));
+        Accounts = new SqliteAccountStore(Db);
+        Queue = new SqliteQueueStore(Db, Time);
+        Log = new SqliteSendLog(Db);
+        Spool = new MessageSpool(Dir.Path);
+        Committer = new QueueCommitter(Queue, Spool, Time, TimeSpan.FromMinutes(15), NullLogger<QueueCommitter>.Instance);
+        var router = new Router(Accounts);
+        Injector = new MessageInjector(Spool, Committer, router, new Lazy<IDeliveryDispatcher>(() => Dispatcher), Time);
+        var bounces = new BounceService(Options, Injector, Time, NullLogger<BounceService>.Instance);
+        Recorder = new DeliveryRecorder(Queue, new RetrySchedule(Options.Delivery, Time), bounces, Time, NullLogger<DeliveryRecorder>.Instance);
+        var context = new SubmissionContext(Options, Spool, Committer, router, Dispatcher, Time, NullLogger.Instance);
+        Backend = new SubmissionBackend(Accounts, Log, new AuthThrottle(Options.Auth, Time), new TrustedNetworks(Options.TrustedNetworks), context, NullLogger<SubmissionBackend>.Instance);
+        AccountService = new AccountService(Accounts, Time);
+    }
+
+    public async Task SeedAsync()
+    {
+        await AccountService.AddDomainAsync("example.com", Plan.Paid);
+        await AccountService.AddMailboxAsync("alice@example.com", "correct-horse-1", MailboxRole.User);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Committer.DisposeAsync();
+        Db.Dispose();
+        Dir.Dispose();
+    }
+
+    internal sealed class CapturingDispatcher : IDeliveryDispatcher
+    {
+        public ConcurrentQueue<DeliveryWork> Work { get; } = new();
+        public void Dispatch(DeliveryWork work) => Work.Enqueue(work);
+    }
+}

@@ -1,0 +1,95 @@
+using Microsoft.Extensions.Time.Testing;
+using Outpost.Engine.Queue;
+using Outpost.Storage.Sqlite;
+
+namespace Outpost.Engine.Tests.Storage;
+
+public sealed class SqliteQueueStoreTests : IDisposable
+{
+    readonly TempDirectory _dir = new();
+    readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero));
+    readonly SqliteDatabase _db;
+    readonly SqliteQueueStore _queue;
+
+    public SqliteQueueStoreTests()
+    {
+        _db = new SqliteDatabase(Path.Combine(_dir.Path, "outpost.db"));
+        _queue = new SqliteQueueStore(_db, _time);
+    }
+
+    NewMessage Message(string id, params string[] recipients) => new(
+        new QueuedMessage(id, "alice@example.com", "s", 10, "alice@example.com", "127.0.0.1", "h", "submission", _time.GetUtcNow(), "/spool/" + id),
+        recipients.Select(r => new NewRecipient(r, r[(r.IndexOf('@') + 1)..], Route.Remote)).ToList());
+
+    DeliveryAttempt Attempt(string reply) => new(_time.GetUtcNow(), "direct", null, null, int.Parse(reply[..3], System.Globalization.CultureInfo.InvariantCulture), reply, null, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Enqueued_work_is_leased_and_not_claimed_twice_until_the_lease_is_released()
+    {
+        var now = _time.GetUtcNow();
+        var queued = await _queue.EnqueueAsync([Message("0000000000AAAAAA", "a@x.test", "b@x.test", "c@y.test")], now + TimeSpan.FromMinutes(15));
+        Assert.Equal(3, queued[0].Count);
+        Assert.Empty(await _queue.ClaimDueAsync(now, now + TimeSpan.FromMinutes(15), 100));
+
+        Assert.Equal(3, await _queue.ReleaseAllLeasesAsync());
+        var work = await _queue.ClaimDueAsync(now, now + TimeSpan.FromMinutes(15), 100);
+        Assert.Equal(2, work.Count); // grouped by domain: x.test and y.test
+        Assert.Equal(2, work.Single(w => w.Recipients[0].Domain == "x.test").Recipients.Count);
+        Assert.All(work.SelectMany(w => w.Recipients), r => Assert.Equal(RecipientStatus.Delivering, r.Status));
+        Assert.Empty(await _queue.ClaimDueAsync(now, now + TimeSpan.FromMinutes(15), 100));
+
+        // A lease that runs out (a crashed node) makes the work claimable again.
+        _time.Advance(TimeSpan.FromMinutes(16));
+        Assert.Equal(3, (await _queue.ClaimDueAsync(_time.GetUtcNow(), _time.GetUtcNow() + TimeSpan.FromMinutes(15), 100)).Sum(w => w.Recipients.Count));
+    }
+
+    [Fact]
+    public async Task Outcomes_update_state_and_report_completed_messages()
+    {
+        var now = _time.GetUtcNow();
+        var queued = (await _queue.EnqueueAsync([Message("0000000000BBBBBB", "a@x.test", "b@x.test")], now))[0];
+        var later = now + TimeSpan.FromMinutes(5);
+        var completed = await _queue.RecordOutcomesAsync(
+        [
+            new RecipientOutcome(queued[0], RecipientStatus.Delivered, Attempt("250 ok"), null),
+            new RecipientOutcome(queued[1], RecipientStatus.Deferred, Attempt("451 later"), later),
+        ]);
+        Assert.Empty(completed);
+        Assert.Equal(later, await _queue.NextDueAsync());
+        Assert.Empty(await _queue.ClaimDueAsync(now, now, 10));
+        Assert.Single(await _queue.ClaimDueAsync(later, later, 10));
+
+        completed = await _queue.RecordOutcomesAsync([new RecipientOutcome(queued[1], RecipientStatus.Bounced, Attempt("550 no"), null)]);
+        Assert.Equal(["0000000000BBBBBB"], completed);
+        Assert.Empty(await _queue.ListOpenAsync(10));
+    }
+
+    [Fact]
+    public async Task Retry_now_makes_deferred_recipients_due()
+    {
+        var now = _time.GetUtcNow();
+        var queued = (await _queue.EnqueueAsync([Message("0000000000CCCCCC", "a@x.test")], now))[0];
+        await _queue.RecordOutcomesAsync([new RecipientOutcome(queued[0], RecipientStatus.Deferred, Attempt("451 later"), now + TimeSpan.FromHours(1))]);
+        Assert.Empty(await _queue.ClaimDueAsync(now, now, 10));
+        Assert.Equal(1, await _queue.RetryNowAsync("0000000000CCCCCC", now));
+        Assert.Single(await _queue.ClaimDueAsync(now, now, 10));
+        Assert.Equal(0, await _queue.RetryNowAsync("0000000000DDDDDD", now));
+    }
+
+    [Fact]
+    public void Migrations_run_once()
+    {
+        _db.Dispose();
+        using var again = new SqliteDatabase(Path.Combine(_dir.Path, "outpost.db"));
+        using var c = again.OpenRead();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM schema_migrations";
+        Assert.Equal(1L, cmd.ExecuteScalar());
+    }
+
+    public void Dispose()
+    {
+        _db.Dispose();
+        _dir.Dispose();
+    }
+}

@@ -1,0 +1,106 @@
+using System.Net;
+using System.Text;
+using Outpost.Engine.Queue;
+using Outpost.Smtp;
+
+namespace Outpost.Engine.Tests.Submission;
+
+public sealed class SubmissionBackendTests : IAsyncLifetime
+{
+    readonly EngineHarness _engine = new();
+
+    public Task InitializeAsync() => _engine.SeedAsync();
+    public async Task DisposeAsync() => await _engine.DisposeAsync();
+
+    static SmtpSessionInfo Session(string? user) => new()
+    {
+        Id = "t1", ListenerName = "submission", Mode = ListenerMode.Submission,
+        Remote = new IPEndPoint(IPAddress.Parse("192.0.2.1"), 40000), Local = new IPEndPoint(IPAddress.Loopback, 587),
+        Helo = "client.test", Esmtp = true, TlsProtocol = "TLSv1.3", TlsCipher = "TLS_AES_256_GCM_SHA384", AuthenticatedUser = user,
+    };
+
+    static MailPath Path(string address) => AddressParser.ParseCommandArgument($"TO:<{address}>", "TO", false).Path!;
+
+    [Fact]
+    public async Task A_message_without_date_and_message_id_gets_them_and_is_queued_durably()
+    {
+        var session = Session("alice@example.com");
+        var sink = _engine.Backend.OpenMessage(session, Path("alice@example.com"), [Path("bob@remote.test"), Path("alice@example.com")]);
+        await using (sink)
+        {
+            sink.WriteLine("From: alice@example.com"u8);
+            sink.WriteLine("Subject: =?utf-8?q?Gr=C3=BC=C3=9Fe?="u8);
+            sink.WriteLine(""u8);
+            sink.WriteLine("Hello."u8);
+            var reply = await sink.CommitAsync(CancellationToken.None);
+            Assert.Equal(250, reply.Code);
+        }
+
+        var work = _engine.Dispatcher.Work.ToList();
+        Assert.Equal(2, work.Count);
+        Assert.Contains(work, w => w.Recipients.Single().Route == Route.Remote && w.Recipients.Single().Domain == "remote.test");
+        Assert.Contains(work, w => w.Recipients.Single().Route == Route.Local);
+
+        var message = work[0].Message;
+        Assert.Equal("Grüße", message.Subject);
+        var text = await File.ReadAllTextAsync(message.SpoolPath, Encoding.UTF8);
+        Assert.StartsWith("Received: from client.test ([192.0.2.1])", text);
+        Assert.Contains("with ESMTPSA id " + message.Id, text);
+        var headerEnd = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        Assert.Contains("\r\nDate: ", text[..headerEnd]);
+        Assert.Contains("\r\nMessage-ID: <" + message.Id, text[..headerEnd]);
+        Assert.EndsWith("\r\n\r\nHello.\r\n", text);
+        Assert.Equal(new FileInfo(message.SpoolPath).Length, message.Size);
+
+        var report = await _engine.Log.GetReportAsync(message.Id);
+        Assert.Equal(2, report!.Recipients.Count);
+        Assert.All(report.Recipients, r => Assert.Equal(RecipientStatus.Queued, r.Status));
+    }
+
+    [Fact]
+    public async Task A_message_that_is_dropped_before_commit_leaves_nothing_behind()
+    {
+        await using (var sink = _engine.Backend.OpenMessage(Session("alice@example.com"), Path("alice@example.com"), [Path("bob@remote.test")]))
+            sink.WriteLine("Subject: never finished"u8);
+        Assert.Empty(Directory.GetFiles(_engine.Spool.Root));
+        Assert.Empty(await _engine.Queue.ListOpenAsync(10));
+    }
+
+    [Theory]
+    [InlineData("alice@example.com", "alice@example.com", 250)]
+    [InlineData("alice@example.com", "ALICE@example.com", 250)]
+    [InlineData("alice@example.com", "bob@example.com", 550)]
+    [InlineData("alice@example.com", "alice@other.test", 550)]
+    public async Task A_user_sends_only_as_itself(string user, string sender, int code)
+    {
+        var reply = await _engine.Backend.CheckSenderAsync(Session(user), Path(sender), CancellationToken.None);
+        Assert.Equal(code, reply.Code);
+    }
+
+    [Fact]
+    public async Task Unknown_hosted_mailboxes_are_refused_and_logged_but_remote_ones_pass()
+    {
+        var session = Session("alice@example.com");
+        var refused = await _engine.Backend.CheckRecipientAsync(session, Path("alice@example.com"), Path("nobody@example.com"), CancellationToken.None);
+        Assert.Equal("550 5.1.1 The mailbox <nobody@example.com> does not exist", refused.ToString());
+        var remote = await _engine.Backend.CheckRecipientAsync(session, Path("alice@example.com"), Path("nobody@remote.test"), CancellationToken.None);
+        Assert.Equal(250, remote.Code);
+        var refusals = await _engine.Log.RefusalsAsync(null, 10);
+        Assert.Contains(refusals, r => r.Recipient == "nobody@example.com" && r.Stage == "rcpt" && r.Code == 550);
+    }
+
+    [Fact]
+    public async Task Authentication_failures_look_the_same_for_unknown_users()
+    {
+        var session = Session(null);
+        var wrongPassword = await _engine.Backend.AuthenticateAsync(session, "alice@example.com", "nope", CancellationToken.None);
+        var unknownUser = await _engine.Backend.AuthenticateAsync(session, "ghost@example.com", "correct-horse-1", CancellationToken.None);
+        Assert.False(wrongPassword.Success);
+        Assert.False(unknownUser.Success);
+        Assert.Equal(wrongPassword.Disconnect, unknownUser.Disconnect);
+        var ok = await _engine.Backend.AuthenticateAsync(session, "Alice@Example.com", "correct-horse-1", CancellationToken.None);
+        Assert.Equal("alice@example.com", ok.Identity);
+        var refusals = await _engine.Log.RefusalsAsync(null, 10);
+        Assert.All(refusals, r => Assert.DoesNotContain("nope", r.Reply + r.AuthUser + r.Sender));
+    }
+}
