@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Outpost's test command: installs the real peers the tests talk to (swaks as the client, dnsmasq as
+# DNS, an aiosmtpd MX, openssl for its certificate) when they are missing, builds, runs every test
+# project, and ends with one line: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")"
+
+need=()
+command -v swaks >/dev/null 2>&1 || need+=(swaks)
+/usr/bin/perl -MNet::SSLeay -e1 2>/dev/null || need+=(libnet-ssleay-perl)
+[ -x /usr/sbin/dnsmasq ] || need+=(dnsmasq-base)
+/usr/bin/python3 -c "import aiosmtpd" 2>/dev/null || need+=(python3-aiosmtpd)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+if (( ${#need[@]} )); then
+  echo "Installing test peers: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null || {
+    echo "Could not install ${need[*]}"; echo "0 passed, 1 failed"; exit 1; }
+fi
+
+configuration=Release
+if ! dotnet build Outpost.slnx -c "$configuration" -m:1 --nologo -v q; then
+  echo "The build failed."
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+passed=0
+failed=0
+status=0
+for project in tests/Outpost.Smtp.Tests tests/Outpost.Engine.Tests tests/Outpost.Scenarios; do
+  log=$(mktemp)
+  dotnet test "$project" -c "$configuration" --no-build --nologo 2>&1 | tee "$log"
+  code=${PIPESTATUS[0]}
+  summary=$(grep -E '(Passed|Failed)!\s+-\s+Failed:' "$log" | tail -n 1)
+  if [[ -n "$summary" ]]; then
+    f=$(sed -E 's/.*Failed:\s+([0-9]+),.*/\1/' <<<"$summary")
+    p=$(sed -E 's/.*Passed:\s+([0-9]+),.*/\1/' <<<"$summary")
+    passed=$((passed + p))
+    failed=$((failed + f))
+  elif (( code != 0 )); then
+    echo "$project did not report results (exit code $code)."
+    failed=$((failed + 1))
+  fi
+  (( code != 0 )) && status=1
+  rm -f "$log"
+done
+
+echo "$passed passed, $failed failed"
+exit $status
