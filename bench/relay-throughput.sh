@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# End-to-end relay throughput, Outpost against Postfix on the same load in the same run:
+#   smtp-source (N sessions) -> relay (Outpost's trusted-network listener | Postfix with relayhost)
+#   -> smtp-sink as the remote MX, timed until the sink has every message.
+# Runs alternate between the two so that noise on the shared machine hits both alike; the report
+# gives each run, the medians and the Outpost/Postfix ratio.
+#
+# usage: bench/relay-throughput.sh [messages=20000] [size-bytes=1024] [sessions=20] [runs=3]
+# Only loopback is used. Every load is bounded by the message count and a time limit per run.
+set -euo pipefail
+MESSAGES=${1:-20000}
+SIZE=${2:-1024}
+SESSIONS=${3:-20}
+RUNS=${4:-3}
+LIMIT=${BENCH_RUN_LIMIT:-600}   # seconds a single run may take before it is abandoned
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d /tmp/outpost-bench.XXXXXX)"
+chmod 755 "$work"   # Postfix's unprivileged processes must reach their queue below it
+SINK_PORT=2727; POSTFIX_PORT=2626; OUTPOST_PORT=2525; DNS_PORT=5398
+
+# --- what the benchmark needs -------------------------------------------------------------------
+need=()
+[ -x /usr/sbin/smtp-source ] || need+=(postfix)
+[ -x /usr/sbin/dnsmasq ] || need+=(dnsmasq-base)
+if (( ${#need[@]} )); then
+  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+dotnet build "$root/src/Outpost" -c Release -m:1 --nologo -v q >/dev/null
+
+pids=()
+cleanup() {
+  postfix -c "$work/postfix" stop >/dev/null 2>&1 || true
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  pkill -f "smtp-sink.*:$SINK_PORT" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+# --- DNS: the destination's MX is the sink ------------------------------------------------------
+cat > "$work/dnsmasq.conf" <<CONF
+port=$DNS_PORT
+listen-address=127.0.0.1
+bind-interfaces
+no-resolv
+no-hosts
+local-ttl=300
+mx-host=sink.test,mx.sink.test,10
+address=/mx.sink.test/127.0.0.1
+CONF
+/usr/sbin/dnsmasq --keep-in-foreground --conf-file="$work/dnsmasq.conf" --user=root --pid-file= &
+pids+=($!)
+
+# --- Postfix: a private instance relaying everything to the sink --------------------------------
+mkdir -p "$work/postfix" "$work/postfix-queue" "$work/postfix-data"
+chown postfix "$work/postfix-data"
+cat > "$work/postfix/main.cf" <<CONF
+compatibility_level = 3.6
+queue_directory = $work/postfix-queue
+data_directory = $work/postfix-data
+mail_owner = postfix
+setgid_group = postdrop
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+myhostname = postfix.bench
+mydestination =
+local_recipient_maps =
+alias_maps =
+mynetworks = 127.0.0.0/8
+relayhost = [127.0.0.1]:$SINK_PORT
+smtpd_relay_restrictions = permit_mynetworks, reject
+default_process_limit = 250
+maillog_file = /dev/stdout
+CONF
+cat > "$work/postfix/master.cf" <<CONF
+127.0.0.1:$POSTFIX_PORT inet n - n - - smtpd
+pickup    unix  n - n 60 1 pickup
+cleanup   unix  n - n - 0 cleanup
+qmgr      unix  n - n 300 1 qmgr
+rewrite   unix  - - n - - trivial-rewrite
+bounce    unix  - - n - 0 bounce
+defer     unix  - - n - 0 bounce
+trace     unix  - - n - 0 bounce
+verify    unix  - - n - 1 verify
+flush     unix  n - n 1000? 0 flush
+proxymap  unix  - - n - - proxymap
+smtp      unix  - - n - - smtp
+relay     unix  - - n - - smtp
+showq     unix  n - n - - showq
+error     unix  - - n - - error
+retry     unix  - - n - - error
+discard   unix  - - n - - discard
+anvil     unix  - - n - 1 anvil
+scache    unix  - - n - 1 scache
+postlog   unix-dgram n - n - 1 postlogd
+CONF
+grep -q "^alternate_config_directories" /etc/postfix/main.cf 2>/dev/null || echo "alternate_config_directories = /tmp" >> /etc/postfix/main.cf
+postfix -c "$work/postfix" check
+postfix -c "$work/postfix" start-fg > "$work/postfix.log" 2>&1 &
+pids+=($!)
+
+# --- Outpost: the trusted-network relay listener, full default job, durable -------------------
+export OUTPOST__Hostname=outpost.bench
+export OUTPOST__Smtp__Relay=127.0.0.1:$OUTPOST_PORT
+export OUTPOST__Smtp__Submission=        # empty: listener off
+export OUTPOST__Smtp__SubmissionTls=
+export OUTPOST__TrustedNetworks__0__Cidr=127.0.0.0/8
+export OUTPOST__TrustedNetworks__0__Domain=bench.example
+export OUTPOST__Dns__Servers__0=127.0.0.1:$DNS_PORT
+export OUTPOST__Delivery__MxPort=$SINK_PORT
+export OUTPOST__Delivery__MaxConnectionsPerDomain=20   # Postfix's default_destination_concurrency_limit
+export OUTPOST__Smtp__MaxConnections=1000
+outpost=(dotnet "$root/src/Outpost/bin/Release/net10.0/outpost.dll" --data "$work/outpost")
+"${outpost[@]}" domain add bench.example >/dev/null
+"${outpost[@]}" serve > "$work/outpost.log" 2>&1 &
+pids+=($!)
+outpost_pid=$!
+
+for port in $POSTFIX_PORT $OUTPOST_PORT; do
+  for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.2; done
+done
+
+# One run: a fresh sink that exits after N messages; the clock stops when it does.
+run() {
+  local port=$1
+  /usr/sbin/smtp-sink -u postfix -M "$MESSAGES" 127.0.0.1:$SINK_PORT 1024 &
+  local sink=$!
+  sleep 0.3
+  local start end
+  start=$(date +%s.%N)
+  if ! timeout "$LIMIT" /usr/sbin/smtp-source -s "$SESSIONS" -m "$MESSAGES" -l "$SIZE" \
+    -f sender@bench.example -t rcpt@sink.test 127.0.0.1:$port >&2; then
+    kill "$sink" 2>/dev/null || true
+    echo "nan"
+    return
+  fi
+  if ! timeout "$LIMIT" tail --pid="$sink" -f /dev/null; then
+    kill "$sink" 2>/dev/null || true
+    echo "nan"
+    return
+  fi
+  end=$(date +%s.%N)
+  echo "$MESSAGES / ($end - $start)" | bc -l
+}
+
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+echo "relay throughput: $MESSAGES messages of $SIZE bytes, $SESSIONS sessions, $RUNS runs each (messages/second)"
+pf=(); op=()
+for i in $(seq 1 "$RUNS"); do
+  r=$(run $POSTFIX_PORT | tail -n 1); pf+=("$r"); printf 'run %d  postfix %8.1f' "$i" "$r"
+  r=$(run $OUTPOST_PORT | tail -n 1); op+=("$r"); printf '   outpost %8.1f\n' "$r"
+done
+mp=$(median "${pf[@]}"); mo=$(median "${op[@]}")
+printf 'median  postfix %8.1f   outpost %8.1f   outpost/postfix %.2f\n' "$mp" "$mo" "$(echo "$mo / $mp" | bc -l)"
+rss=$(awk '/VmHWM/ {print $2}' /proc/$outpost_pid/status 2>/dev/null || echo 0)
+echo "outpost peak RSS: $((rss / 1024)) MB"
