@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Outpost.Engine.Accounts;
+using Outpost.Engine.Domains;
 using Outpost.Engine.Queue;
 using Outpost.Engine.SendLog;
 
@@ -14,6 +15,7 @@ public static class SqliteServices
         services.AddSingleton<IAccountStore, SqliteAccountStore>();
         services.AddSingleton<IQueueStore, SqliteQueueStore>();
         services.AddSingleton<ISendLog, SqliteSendLog>();
+        services.AddSingleton<IDomainDnsStore, SqliteDomainDnsStore>();
         return services;
     }
 }

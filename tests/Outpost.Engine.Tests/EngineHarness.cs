@@ -5,6 +5,7 @@ using Outpost.Engine.Accounts;
 using Outpost.Engine.Bounces;
 using Outpost.Engine.Configuration;
 using Outpost.Engine.Delivery;
+using Outpost.Engine.Domains;
 using Outpost.Engine.Queue;
 using Outpost.Engine.Routing;
 using Outpost.Engine.Spool;
@@ -33,6 +34,10 @@ internal sealed class EngineHarness : IAsyncDisposable
     public DeliveryRecorder Recorder { get; }
     public SubmissionBackend Backend { get; }
     public AccountService AccountService { get; }
+    public FakeDns Dns { get; } = new();
+    public SqliteDomainDnsStore DnsStore { get; }
+    public DkimKeyManager Dkim { get; }
+    public DomainDnsVerifier Verifier { get; }
 
     public EngineHarness()
     {
@@ -48,9 +53,23 @@ internal sealed class EngineHarness : IAsyncDisposable
         Injector = new MessageInjector(Spool, Committer, router, new Lazy<IDeliveryDispatcher>(() => Dispatcher), Time);
         var bounces = new BounceService(Options, Injector, Time, NullLogger<BounceService>.Instance);
         Recorder = new DeliveryRecorder(Queue, new RetrySchedule(Options.Delivery, Time), bounces, Time, NullLogger<DeliveryRecorder>.Instance);
+        DnsStore = new SqliteDomainDnsStore(Db);
+        Options.Sending.SpfInclude = "_spf.outpost.test";
+        Options.Sending.Addresses = ["192.0.2.25"];
+        Dkim = new DkimKeyManager(DnsStore, new DkimKeyFiles(Dir.Path), Options.Dkim, Time);
+        Verifier = new DomainDnsVerifier(Dns, DnsStore, Dkim, Options.Sending, Time);
+        var gate = new SendingGate(Accounts, Verifier, Options.Sending, Time);
         var context = new SubmissionContext(Options, Spool, Committer, router, Dispatcher, Time, NullLogger.Instance);
-        Backend = new SubmissionBackend(Accounts, Log, new AuthThrottle(Options.Auth, Time), new TrustedNetworks(Options.TrustedNetworks), context, NullLogger<SubmissionBackend>.Instance);
-        AccountService = new AccountService(Accounts, Time);
+        Backend = new SubmissionBackend(Accounts, Log, new AuthThrottle(Options.Auth, Time), new TrustedNetworks(Options.TrustedNetworks), context, gate, NullLogger<SubmissionBackend>.Instance);
+        AccountService = new AccountService(Accounts, Dkim, Time);
+    }
+
+    /// <summary>Publishes in the fake DNS exactly the records Outpost asks the domain for.</summary>
+    public async Task PublishRecordsAsync(string domain)
+    {
+        Dns.AddTxt("_spf.outpost.test", "v=spf1 ip4:192.0.2.0/24 -all");
+        foreach (var record in (await Verifier.ReportAsync(domain)).Records)
+            Dns.AddTxt(record.Name, record.Value);
     }
 
     public async Task SeedAsync()

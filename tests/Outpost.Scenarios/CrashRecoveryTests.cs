@@ -9,10 +9,10 @@ public sealed class CrashRecoveryTests(MailWorld world)
     [Fact]
     public async Task A_message_accepted_just_before_a_kill_is_delivered_after_restart()
     {
-        await using var server = await world.StartOutpostAsync("crash-" + Submit.Token());
+        await using var server = await world.StartOutpostAsync("crash-" + Submit.Token(), "crash.test");
         // The MX holds "slow" recipients for 3 seconds at RCPT, so the kill lands mid-delivery.
         var recipient = $"slow-{Submit.Token()}@remote.test";
-        var id = await Submit.AcceptedAsync(Submit.AliceAsync(server, recipient, "survives a crash"));
+        var id = await Submit.AcceptedAsync(Submit.AsAsync(server, "alice@crash.test", "alice@crash.test", recipient, "survives a crash"));
         server.Kill();
 
         Assert.Empty(world.Mx.MessagesTo(recipient));

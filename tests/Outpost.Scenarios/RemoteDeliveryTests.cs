@@ -34,8 +34,9 @@ public sealed class RemoteDeliveryTests(MailWorld world)
         var received = await Eventually.GetAsync(() => world.Mx.MessagesTo(recipient).FirstOrDefault(), "delivery to the MX");
         Assert.Equal("alice@example.com", received.MailFrom);
         Assert.True(received.Tls, "delivery should use STARTTLS when the MX offers it");
-        // What arrives is Outpost's Received header followed by exactly the bytes the client sent.
-        Assert.StartsWith("Received: from ", received.Text);
+        // What arrives is Outpost's DKIM signature and Received header, then exactly the bytes the client sent.
+        Assert.StartsWith("DKIM-Signature: ", received.Text);
+        Assert.Contains("\r\nReceived: from ", received.Text);
         Assert.True(received.Data.AsSpan().EndsWith(original), "the message body and headers must arrive unchanged");
 
         var report = await Outpost.WaitForStatusAsync(id!, "delivered");

@@ -1,12 +1,14 @@
+using Outpost.Engine.Domains;
 using Outpost.Smtp;
 
 namespace Outpost.Engine.Accounts;
 
 /// <summary>
 /// Adds and changes domains and mailboxes with the checks a person needs: valid names, a domain
-/// before its mailboxes, a strong enough password. Each refusal is one plain sentence.
+/// before its mailboxes, a strong enough password. Each refusal is one plain sentence. A new domain
+/// gets its DKIM keys at once.
 /// </summary>
-public sealed class AccountService(IAccountStore store, TimeProvider time)
+public sealed class AccountService(IAccountStore store, DkimKeyManager dkim, TimeProvider time)
 {
     public const int MinPasswordLength = 8;
 
@@ -18,6 +20,8 @@ public sealed class AccountService(IAccountStore store, TimeProvider time)
             throw new AccountException($"The domain {ascii} is already hosted here.");
         var domain = new HostedDomain(ascii, plan, time.GetUtcNow());
         await store.AddDomainAsync(domain, cancellationToken);
+        // Its DKIM keys exist from the start, so the records to publish can be shown at once.
+        await dkim.CreateInitialKeysAsync(ascii, cancellationToken);
         return domain;
     }
 

@@ -18,4 +18,6 @@ public sealed class OutpostOptions
     public DnsOptions Dns { get; set; } = new();
     public DeliveryOptions Delivery { get; set; } = new();
     public AuthOptions Auth { get; set; } = new();
+    public SendingOptions Sending { get; set; } = new();
+    public DkimOptions Dkim { get; set; } = new();
 }

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using MimeKit;
 using Outpost.Engine.Configuration;
 using Outpost.Engine.Queue;
+using Outpost.Engine.Signing;
 using Outpost.Engine.Spool;
 
 namespace Outpost.Engine.Delivery;
@@ -17,9 +18,9 @@ namespace Outpost.Engine.Delivery;
 /// STARTTLS, one connection reused for every message waiting for that domain. Each recipient gets its
 /// own result, recorded by the <see cref="DeliveryRecorder"/>.
 /// Security stance: TLS is taken whenever offered (certificates are not checked, as with any MTA that
-/// delivers opportunistically); the spool bytes go out as they are.
+/// delivers opportunistically); the spool bytes go out as they are, with DKIM signatures on top.
 /// </summary>
-public sealed class RemoteDeliverer(OutpostOptions options, IMxResolver resolver, DeliveryRecorder recorder, TimeProvider time, ILogger<RemoteDeliverer> logger)
+public sealed class RemoteDeliverer(OutpostOptions options, IMxResolver resolver, DeliveryRecorder recorder, MessageSigner signer, TimeProvider time, ILogger<RemoteDeliverer> logger)
 {
     DeliveryOptions Delivery => options.Delivery;
 
@@ -145,6 +146,12 @@ public sealed class RemoteDeliverer(OutpostOptions options, IMxResolver resolver
         {
             await using var content = MessageSpool.OpenRead(work.Message.SpoolPath);
             using var message = await MimeMessage.LoadAsync(content, persistent: true, cancellationToken);
+            // Re-encode before signing, never after: a server without 8BITMIME gets 7-bit parts, and the
+            // signature covers exactly what it receives.
+            if (!client.Capabilities.HasFlag(SmtpCapabilities.EightBitMime))
+                message.Prepare(EncodingConstraint.SevenBit);
+            if (work.Message.Sender.Length > 0)
+                await signer.SignAsync(message, work.Message.Sender[(work.Message.Sender.IndexOf('@') + 1)..], cancellationToken);
             var response = await client.SendAsync(message, sender, recipients, cancellationToken);
             foreach (var recipient in work.Recipients)
                 results.Add(client.Refused.TryGetValue(recipient.Address, out var refused)

@@ -4,8 +4,10 @@ using Outpost.Engine.Accounts;
 using Outpost.Engine.Bounces;
 using Outpost.Engine.Configuration;
 using Outpost.Engine.Delivery;
+using Outpost.Engine.Domains;
 using Outpost.Engine.Queue;
 using Outpost.Engine.Routing;
+using Outpost.Engine.Signing;
 using Outpost.Engine.Spool;
 using Outpost.Engine.Submission;
 using Outpost.Smtp;
@@ -13,8 +15,8 @@ using Outpost.Smtp;
 namespace Outpost.Engine.Hosting;
 
 /// <summary>
-/// Wires the journey of a message: submission → spool and queue → routing → local or remote delivery
-/// → send log and bounces. The storage back end registers the store interfaces separately.
+/// Wires the journey of a message: submission (with the sending gate) → spool and queue → routing →
+/// local or remote delivery (DKIM-signed) → send log and bounces. The storage back end registers the store interfaces separately.
 /// </summary>
 public static class EngineServices
 {
@@ -29,6 +31,14 @@ public static class EngineServices
         services.AddSingleton(new RetrySchedule(options.Delivery, TimeProvider.System));
         services.AddSingleton<IMxResolver>(new DnsMxResolver(options.Dns));
         services.AddSingleton<Router>();
+        services.AddSingleton(options.Sending);
+        services.AddSingleton(options.Dkim);
+        services.AddSingleton(new DkimKeyFiles(options.DataDirectory));
+        services.AddSingleton<ITxtResolver>(new DnsClientTxtResolver(options.Dns));
+        services.AddSingleton<DkimKeyManager>();
+        services.AddSingleton<DomainDnsVerifier>();
+        services.AddSingleton<SendingGate>();
+        services.AddSingleton<MessageSigner>();
         services.AddSingleton<AccountService>();
         services.AddSingleton(sp => new QueueCommitter(sp.GetRequiredService<IQueueStore>(), sp.GetRequiredService<MessageSpool>(),
             sp.GetRequiredService<TimeProvider>(), DeliveryScheduler.Lease, sp.GetRequiredService<ILogger<QueueCommitter>>()));
@@ -47,7 +57,7 @@ public static class EngineServices
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Outpost.Submission")));
         services.AddSingleton<ISmtpBackend>(sp => new SubmissionBackend(sp.GetRequiredService<IAccountStore>(), sp.GetRequiredService<SendLog.ISendLog>(),
             sp.GetRequiredService<AuthThrottle>(), sp.GetRequiredService<TrustedNetworks>(), sp.GetRequiredService<SubmissionContext>(),
-            sp.GetRequiredService<ILogger<SubmissionBackend>>()));
+            sp.GetRequiredService<SendingGate>(), sp.GetRequiredService<ILogger<SubmissionBackend>>()));
         return services;
     }
 
@@ -55,6 +65,7 @@ public static class EngineServices
     public static IServiceCollection AddOutpostServer(this IServiceCollection services)
     {
         services.AddHostedService<DeliveryScheduler>();
+        services.AddHostedService<DnsRecheckService>();
         services.AddHostedService<SmtpHostedService>();
         return services;
     }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Outpost.Engine.Accounts;
+using Outpost.Engine.Domains;
 using Outpost.Engine.SendLog;
 using Outpost.Smtp;
 
@@ -19,10 +20,13 @@ public sealed class SubmissionBackend : ISmtpBackend
     readonly AuthThrottle _throttle;
     readonly TrustedNetworks _trusted;
     readonly SubmissionContext _context;
+    readonly SendingGate _gate;
     readonly ILogger _logger;
 
-    internal SubmissionBackend(IAccountStore accounts, ISendLog log, AuthThrottle throttle, TrustedNetworks trusted, SubmissionContext context, ILogger<SubmissionBackend> logger)
+    internal SubmissionBackend(IAccountStore accounts, ISendLog log, AuthThrottle throttle, TrustedNetworks trusted, SubmissionContext context,
+        SendingGate gate, ILogger<SubmissionBackend> logger)
     {
+        _gate = gate;
         _accounts = accounts;
         _log = log;
         _throttle = throttle;
@@ -89,14 +93,24 @@ public sealed class SubmissionBackend : ISmtpBackend
     public async ValueTask<SmtpReply> CheckRecipientAsync(SmtpSessionInfo session, MailPath sender, MailPath recipient, CancellationToken cancellationToken)
     {
         var address = recipient.Address;
-        if (await _accounts.GetDomainAsync(address.Domain, cancellationToken) is not null
-            && await _accounts.GetMailboxAsync(address.Normalized, cancellationToken) is null)
+        if (await _accounts.GetDomainAsync(address.Domain, cancellationToken) is not null)
         {
-            var reply = new SmtpReply(550, "5.1.1", $"The mailbox <{address.Normalized}> does not exist");
-            await RefuseAsync(session, "rcpt", reply, sender.Address.Normalized, address.Normalized);
-            return reply;
+            if (await _accounts.GetMailboxAsync(address.Normalized, cancellationToken) is not null)
+                return new SmtpReply(250, "2.1.5", "Recipient ok");
+            var unknown = new SmtpReply(550, "5.1.1", $"The mailbox <{address.Normalized}> does not exist");
+            await RefuseAsync(session, "rcpt", unknown, sender.Address.Normalized, address.Normalized);
+            return unknown;
         }
-        return new SmtpReply(250, "2.1.5", "Recipient ok");
+
+        // External recipient: the paid plan, then the sending DNS records (F1).
+        var senderDomain = sender.Address.Domain;
+        if (await _gate.RefusalAsync(senderDomain, cancellationToken) is { } refusal)
+        {
+            await RefuseAsync(session, "rcpt", refusal, sender.Address.Normalized, address.Normalized);
+            return refusal;
+        }
+        var note = await _gate.FreshRecordsNoteAsync(senderDomain, cancellationToken);
+        return new SmtpReply(250, "2.1.5", note is null ? "Recipient ok" : $"Recipient ok; note: {note}");
     }
 
     public IMessageSink OpenMessage(SmtpSessionInfo session, MailPath sender, IReadOnlyList<MailPath> recipients) =>

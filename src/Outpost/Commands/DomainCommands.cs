@@ -69,6 +69,8 @@ public static class DomainCommands
         domain.Subcommands.Add(add);
         domain.Subcommands.Add(list);
         domain.Subcommands.Add(setPlan);
+        domain.Subcommands.Add(DomainDnsCommands.CreateDns());
+        domain.Subcommands.Add(DomainDnsCommands.CreateDkim());
         return domain;
     }
 }

@@ -78,15 +78,33 @@ public sealed class SubmissionBackendTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Unknown_hosted_mailboxes_are_refused_and_logged_but_remote_ones_pass()
+    public async Task Unknown_hosted_mailboxes_are_refused_and_logged()
     {
         var session = Session("alice@example.com");
         var refused = await _engine.Backend.CheckRecipientAsync(session, Path("alice@example.com"), Path("nobody@example.com"), CancellationToken.None);
         Assert.Equal("550 5.1.1 The mailbox <nobody@example.com> does not exist", refused.ToString());
-        var remote = await _engine.Backend.CheckRecipientAsync(session, Path("alice@example.com"), Path("nobody@remote.test"), CancellationToken.None);
-        Assert.Equal(250, remote.Code);
         var refusals = await _engine.Log.RefusalsAsync(null, 10);
         Assert.Contains(refusals, r => r.Recipient == "nobody@example.com" && r.Stage == "rcpt" && r.Code == 550);
+    }
+
+    [Fact]
+    public async Task External_recipients_need_the_sending_records_and_are_told_when_they_are_fresh()
+    {
+        var session = Session("alice@example.com");
+        var refused = await _engine.Backend.CheckRecipientAsync(session, Path("alice@example.com"), Path("friend@remote.test"), CancellationToken.None);
+        Assert.Equal("550 5.7.1 The sending DNS records of example.com are not set up: the SPF record of example.com is missing (see 'outpost domain dns example.com')", refused.ToString());
+
+        await _engine.PublishRecordsAsync("example.com");
+        _engine.Time.Advance(_engine.Options.Sending.RecheckNotReadyAfter + TimeSpan.FromSeconds(1));
+        var accepted = await _engine.Backend.CheckRecipientAsync(session, Path("alice@example.com"), Path("friend@remote.test"), CancellationToken.None);
+        Assert.Equal(250, accepted.Code);
+        Assert.Contains("some receivers may not see them for a few hours", accepted.Text);
+
+        _engine.Time.Advance(_engine.Options.Sending.FreshRecordsWindow + TimeSpan.FromMinutes(1));
+        var later = await _engine.Backend.CheckRecipientAsync(session, Path("alice@example.com"), Path("friend@remote.test"), CancellationToken.None);
+        Assert.Equal("250 2.1.5 Recipient ok", later.ToString());
+        var local = await _engine.Backend.CheckRecipientAsync(session, Path("alice@example.com"), Path("alice@example.com"), CancellationToken.None);
+        Assert.Equal("250 2.1.5 Recipient ok", local.ToString());
     }
 
     [Fact]

@@ -39,6 +39,8 @@ public sealed class OutpostServer : IAsyncDisposable
             ["OUTPOST__Delivery__ConnectTimeout"] = "00:00:05",
             ["OUTPOST__TrustedNetworks__0__Cidr"] = "127.0.0.5/32",
             ["OUTPOST__TrustedNetworks__0__Domain"] = "example.com",
+            ["OUTPOST__Sending__SpfInclude"] = "_spf.outpost.test",
+            ["OUTPOST__Sending__Addresses__0"] = "127.0.0.1",
         };
         if (extra is not null)
             foreach (var (k, v) in extra)

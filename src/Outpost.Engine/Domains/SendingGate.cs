@@ -1,0 +1,60 @@
+using Outpost.Engine.Accounts;
+using Outpost.Engine.Configuration;
+using Outpost.Smtp;
+
+namespace Outpost.Engine.Domains;
+
+/// <summary>
+/// "Why can't I send?" (F1): before a domain's mail may go to an external recipient, two conditions
+/// are checked in this order — a paid plan (R2), then verified sending DNS records (S1). The refusal
+/// names the first condition that is missing, in one sentence. A domain whose records were never
+/// checked, or not ready and not checked for a little while, is checked on the spot; when DNS itself
+/// fails, the answer is a 4xx so the client tries again rather than giving up.
+/// Internal recipients never pass through here.
+/// </summary>
+public sealed class SendingGate(IAccountStore accounts, DomainDnsVerifier verifier, SendingOptions options, TimeProvider time)
+{
+    /// <summary>The refusal for this sender domain's external mail, or null when it may send.</summary>
+    public async Task<SmtpReply?> RefusalAsync(string senderDomain, CancellationToken cancellationToken = default)
+    {
+        var domain = await accounts.GetDomainAsync(senderDomain, cancellationToken);
+        if (domain is null)
+            return new SmtpReply(550, "5.7.1", $"{senderDomain} is not hosted here, so it cannot send to external recipients");
+        if (domain.Plan == Plan.Free)
+            return new SmtpReply(550, "5.7.1", $"The free plan of {senderDomain} cannot send to external recipients; upgrade to a paid plan");
+        if (!options.RequireDnsRecords)
+            return null;
+
+        var report = await verifier.ReportAsync(senderDomain, cancellationToken);
+        if (!report.Ready && (report.CheckedAt is null || time.GetUtcNow() - report.CheckedAt > options.RecheckNotReadyAfter))
+            report = await verifier.CheckAsync(senderDomain, cancellationToken);
+        if (report.Ready)
+            return null;
+
+        var problem = report.FirstProblem!;
+        if (problem.Status == DnsRecordStatus.Error)
+            return new SmtpReply(451, "4.7.1", $"The sending DNS records of {senderDomain} could not be checked just now; try again in a few minutes");
+        var what = problem.Kind switch
+        {
+            RecordKind.Spf => $"the SPF record of {senderDomain}",
+            RecordKind.Dkim => $"the DKIM record {problem.Name}",
+            _ => $"the DMARC record {problem.Name}",
+        };
+        var state = problem.Status switch
+        {
+            DnsRecordStatus.Missing => "is missing",
+            DnsRecordStatus.Conflict => "is published more than once",
+            _ => "is not right",
+        };
+        return new SmtpReply(550, "5.7.1", $"The sending DNS records of {senderDomain} are not set up: {what} {state} (see 'outpost domain dns {senderDomain}')");
+    }
+
+    /// <summary>S3: when the records became valid only recently, a note that some receivers may not see them yet.</summary>
+    public async Task<string?> FreshRecordsNoteAsync(string senderDomain, CancellationToken cancellationToken = default)
+    {
+        var report = await verifier.ReportAsync(senderDomain, cancellationToken);
+        if (report.ValidSince is not { } since || time.GetUtcNow() - since > options.FreshRecordsWindow)
+            return null;
+        return $"the sending DNS records of {senderDomain} were verified only at {since:HH:mm} UTC, and some receivers may not see them for a few hours";
+    }
+}
