@@ -38,20 +38,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# --- DNS: the destination's MX is the sink ------------------------------------------------------
-cat > "$work/dnsmasq.conf" <<CONF
-port=$DNS_PORT
-listen-address=127.0.0.1
-bind-interfaces
-no-resolv
-no-hosts
-local-ttl=300
-mx-host=sink.test,mx.sink.test,10
-address=/mx.sink.test/127.0.0.1
-CONF
-/usr/sbin/dnsmasq --keep-in-foreground --conf-file="$work/dnsmasq.conf" --user=root --pid-file= &
-pids+=($!)
-
 # --- Postfix: a private instance relaying everything to the sink --------------------------------
 mkdir -p "$work/postfix" "$work/postfix-queue" "$work/postfix-data"
 chown postfix "$work/postfix-data"
@@ -111,8 +97,36 @@ export OUTPOST__Dns__Servers__0=127.0.0.1:$DNS_PORT
 export OUTPOST__Delivery__MxPort=$SINK_PORT
 export OUTPOST__Delivery__MaxConnectionsPerDomain=20   # Postfix's default_destination_concurrency_limit
 export OUTPOST__Smtp__MaxConnections=1000
+export OUTPOST__Sending__SpfInclude=_spf.outpost.test
+export OUTPOST__Sending__Addresses__0=127.0.0.1
 outpost=(dotnet "$root/src/Outpost/bin/Release/net10.0/outpost.dll" --data "$work/outpost")
 "${outpost[@]}" domain add bench.example >/dev/null
+
+# --- DNS: the destination's MX is the sink; bench.example publishes its sending records --------
+{
+  cat <<CONF
+port=$DNS_PORT
+listen-address=127.0.0.1
+bind-interfaces
+no-resolv
+no-hosts
+local=/test/
+local=/example/
+local-ttl=300
+mx-host=sink.test,mx.sink.test,10
+address=/mx.sink.test/127.0.0.1
+txt-record=_spf.outpost.test,"v=spf1 ip4:127.0.0.0/8 -all"
+CONF
+  "${outpost[@]}" domain dns bench.example --json | /usr/bin/python3 -c '
+import json, sys
+for r in json.load(sys.stdin)["records"]:
+    print("txt-record=%s,%s" % (r["name"], ",".join("\"%s\"" % s for s in r["strings"])))'
+} > "$work/dnsmasq.conf"
+/usr/sbin/dnsmasq --keep-in-foreground --conf-file="$work/dnsmasq.conf" --user=root --pid-file= &
+pids+=($!)
+sleep 0.5
+"${outpost[@]}" domain dns bench.example --check --json | grep -q '"ready": true' || { echo "bench.example's records do not verify"; exit 1; }
+
 "${outpost[@]}" serve > "$work/outpost.log" 2>&1 &
 pids+=($!)
 outpost_pid=$!

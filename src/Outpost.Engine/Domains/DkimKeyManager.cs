@@ -85,9 +85,9 @@ public sealed class DkimKeyManager(IDomainDnsStore store, DkimKeyFiles files, Dk
         {
             signers.Add(_signers.GetOrAdd((domain, key.Selector), _ =>
             {
-                var parameters = LoadPrivateKey(files.Read(domain, key.Selector));
+                var pem = files.Read(domain, key.Selector);
                 var algorithm = key.Algorithm == DkimAlgorithm.Rsa ? DkimSignatureAlgorithm.RsaSha256 : DkimSignatureAlgorithm.Ed25519Sha256;
-                return new DkimSigner(parameters, domain, key.Selector, algorithm)
+                return new Signing.OutpostDkimSigner(LoadPrivateKey(pem), pem, domain, key.Selector, algorithm)
                 {
                     HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
                     BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,

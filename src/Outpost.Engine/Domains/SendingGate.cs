@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Outpost.Engine.Accounts;
 using Outpost.Engine.Configuration;
 using Outpost.Smtp;
@@ -14,8 +15,24 @@ namespace Outpost.Engine.Domains;
 /// </summary>
 public sealed class SendingGate(IAccountStore accounts, DomainDnsVerifier verifier, SendingOptions options, TimeProvider time)
 {
+    /// <summary>How long a "may send" verdict is reused: a burst of recipients costs one look at the database.</summary>
+    static readonly TimeSpan ReadyCacheTime = TimeSpan.FromSeconds(5);
+    readonly ConcurrentDictionary<string, (DateTimeOffset Until, string? Note)> _ready = new();
+
     /// <summary>The refusal for this sender domain's external mail, or null when it may send.</summary>
     public async Task<SmtpReply?> RefusalAsync(string senderDomain, CancellationToken cancellationToken = default)
+    {
+        if (_ready.TryGetValue(senderDomain, out var cached) && cached.Until > time.GetUtcNow())
+            return null;
+        var refusal = await DecideAsync(senderDomain, cancellationToken);
+        if (refusal is null)
+            _ready[senderDomain] = (time.GetUtcNow() + ReadyCacheTime, await NoteAsync(senderDomain, cancellationToken));
+        else
+            _ready.TryRemove(senderDomain, out _);
+        return refusal;
+    }
+
+    async Task<SmtpReply?> DecideAsync(string senderDomain, CancellationToken cancellationToken)
     {
         var domain = await accounts.GetDomainAsync(senderDomain, cancellationToken);
         if (domain is null)
@@ -50,7 +67,12 @@ public sealed class SendingGate(IAccountStore accounts, DomainDnsVerifier verifi
     }
 
     /// <summary>S3: when the records became valid only recently, a note that some receivers may not see them yet.</summary>
-    public async Task<string?> FreshRecordsNoteAsync(string senderDomain, CancellationToken cancellationToken = default)
+    public async Task<string?> FreshRecordsNoteAsync(string senderDomain, CancellationToken cancellationToken = default) =>
+        _ready.TryGetValue(senderDomain, out var cached) && cached.Until > time.GetUtcNow()
+            ? cached.Note
+            : await NoteAsync(senderDomain, cancellationToken);
+
+    async Task<string?> NoteAsync(string senderDomain, CancellationToken cancellationToken)
     {
         var report = await verifier.ReportAsync(senderDomain, cancellationToken);
         if (report.ValidSince is not { } since || time.GetUtcNow() - since > options.FreshRecordsWindow)

@@ -22,6 +22,7 @@ public static class DomainCommands
             {
                 var added = await cli.Get<AccountService>().AddDomainAsync(parse.GetValue(name)!, parse.GetValue(plan), ct);
                 Output.Ok($"Domain {added.Name} added on the {added.Plan.ToString().ToLowerInvariant()} plan.");
+                Console.WriteLine($"Before it can send to external recipients, publish its sending DNS records: outpost domain dns {added.Name}");
                 return 0;
             }
             catch (AccountException ex)
