@@ -23,6 +23,7 @@ internal sealed partial class SmtpSession
             return verdict.IsPermanent ? Error(verdict) : Reply(verdict);
         if (!_recipients.Any(r => r.Address.Normalized == path.Address.Normalized))
             _recipients.Add(path);
+        _info.AcceptedRecipients = _recipients.Count;
         return Reply(verdict);
     }
 }

@@ -183,6 +183,7 @@ internal sealed partial class SmtpSession
     {
         _sender = null;
         _recipients.Clear();
+        _info.AcceptedRecipients = 0;
         return reply;
     }
 }

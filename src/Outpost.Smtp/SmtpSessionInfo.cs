@@ -22,6 +22,9 @@ public sealed class SmtpSessionInfo
     /// <summary>On the relay listener: the hosted domain bound to the client's trusted network, or null.</summary>
     public string? TrustedDomain { get; set; }
 
+    /// <summary>Recipients accepted so far in the current transaction (rate limits count them before DATA).</summary>
+    public int AcceptedRecipients { get; set; }
+
     public bool IsTls => TlsProtocol is not null;
 
     /// <summary>May this client open a transaction at all?</summary>

@@ -19,9 +19,9 @@ public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQu
             var now = time.GetUtcNow();
             using var message = c.CreateCommand();
             message.Transaction = t;
-            message.CommandText = "INSERT INTO messages (id, sender, subject, size, auth_user, client_ip, helo, source, received_at, spool_path) " +
-                                  "VALUES ($id, $sender, $subject, $size, $auth, $ip, $helo, $source, $at, $path)";
-            var mp = new[] { "$id", "$sender", "$subject", "$size", "$auth", "$ip", "$helo", "$source", "$at", "$path" }
+            message.CommandText = "INSERT INTO messages (id, sender, subject, size, auth_user, client_ip, helo, source, received_at, spool_path, sender_domain, remote_recipients) " +
+                                  "VALUES ($id, $sender, $subject, $size, $auth, $ip, $helo, $source, $at, $path, $domain, $remote)";
+            var mp = new[] { "$id", "$sender", "$subject", "$size", "$auth", "$ip", "$helo", "$source", "$at", "$path", "$domain", "$remote" }
                 .Select(n => message.Parameters.Add(new SqliteParameter { ParameterName = n })).ToArray();
             using var recipient = c.CreateCommand();
             recipient.Transaction = t;
@@ -34,7 +34,8 @@ public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQu
             foreach (var item in batch)
             {
                 var m = item.Message;
-                object?[] values = [m.Id, m.Sender, m.Subject, m.Size, m.AuthUser, m.ClientIp, m.Helo, m.Source, m.ReceivedAt.ToMs(), m.SpoolPath];
+                object?[] values = [m.Id, m.Sender, m.Subject, m.Size, m.AuthUser, m.ClientIp, m.Helo, m.Source, m.ReceivedAt.ToMs(), m.SpoolPath,
+                    m.Sender[(m.Sender.IndexOf('@') + 1)..], item.Recipients.Count(r => r.Route == Route.Remote)];
                 for (var i = 0; i < mp.Length; i++)
                     mp[i].Value = values[i] ?? DBNull.Value;
                 message.ExecuteNonQuery();

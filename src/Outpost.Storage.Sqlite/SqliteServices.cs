@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Outpost.Engine.Accounts;
 using Outpost.Engine.Domains;
+using Outpost.Engine.Policy;
 using Outpost.Engine.Queue;
 using Outpost.Engine.SendLog;
 
@@ -16,6 +17,7 @@ public static class SqliteServices
         services.AddSingleton<IQueueStore, SqliteQueueStore>();
         services.AddSingleton<ISendLog, SqliteSendLog>();
         services.AddSingleton<IDomainDnsStore, SqliteDomainDnsStore>();
+        services.AddSingleton<IPolicyStore, SqlitePolicyStore>();
         return services;
     }
 }

@@ -15,4 +15,6 @@ root.Subcommands.Add(MailboxCommands.Create());
 root.Subcommands.Add(LogCommands.CreateLog());
 root.Subcommands.Add(LogCommands.CreateStatus());
 root.Subcommands.Add(QueueCommands.Create());
+root.Subcommands.Add(CheckCommand.Create());
+root.Subcommands.Add(RestrictionCommands.Create());
 return await root.Parse(args).InvokeAsync();

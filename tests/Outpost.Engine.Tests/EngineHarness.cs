@@ -6,6 +6,7 @@ using Outpost.Engine.Bounces;
 using Outpost.Engine.Configuration;
 using Outpost.Engine.Delivery;
 using Outpost.Engine.Domains;
+using Outpost.Engine.Policy;
 using Outpost.Engine.Queue;
 using Outpost.Engine.Routing;
 using Outpost.Engine.Spool;
@@ -38,6 +39,8 @@ internal sealed class EngineHarness : IAsyncDisposable
     public SqliteDomainDnsStore DnsStore { get; }
     public DkimKeyManager Dkim { get; }
     public DomainDnsVerifier Verifier { get; }
+    public SqlitePolicyStore PolicyStore { get; }
+    public RestrictionService Restrictions { get; }
 
     public EngineHarness()
     {
@@ -59,8 +62,12 @@ internal sealed class EngineHarness : IAsyncDisposable
         Dkim = new DkimKeyManager(DnsStore, new DkimKeyFiles(Dir.Path), Options.Dkim, Time);
         Verifier = new DomainDnsVerifier(Dns, DnsStore, Dkim, Options.Sending, Time);
         var gate = new SendingGate(Accounts, Verifier, Options.Sending, Time);
-        var context = new SubmissionContext(Options, Spool, Committer, router, Dispatcher, Time, NullLogger.Instance);
-        Backend = new SubmissionBackend(Accounts, Log, new AuthThrottle(Options.Auth, Time), new TrustedNetworks(Options.TrustedNetworks), context, gate, NullLogger<SubmissionBackend>.Instance);
+        PolicyStore = new SqlitePolicyStore(Db);
+        Restrictions = new RestrictionService(PolicyStore, Options.Policy, Time, NullLogger<RestrictionService>.Instance);
+        var classifier = new ContentClassifier(Options.Policy, new BulkTracker(Options.Policy, Time));
+        var context = new SubmissionContext(Options, Spool, Committer, router, Dispatcher, classifier, Restrictions, Time, NullLogger.Instance);
+        Backend = new SubmissionBackend(Accounts, Log, new AuthThrottle(Options.Auth, Time), new TrustedNetworks(Options.TrustedNetworks), context, gate,
+            new RateLimiter(PolicyStore, Options.Policy, Time), NullLogger<SubmissionBackend>.Instance);
         AccountService = new AccountService(Accounts, Dkim, Time);
     }
 

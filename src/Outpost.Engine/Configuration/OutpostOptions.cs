@@ -20,4 +20,5 @@ public sealed class OutpostOptions
     public AuthOptions Auth { get; set; } = new();
     public SendingOptions Sending { get; set; } = new();
     public DkimOptions Dkim { get; set; } = new();
+    public PolicyOptions Policy { get; set; } = new();
 }

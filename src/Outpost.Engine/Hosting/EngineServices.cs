@@ -5,6 +5,7 @@ using Outpost.Engine.Bounces;
 using Outpost.Engine.Configuration;
 using Outpost.Engine.Delivery;
 using Outpost.Engine.Domains;
+using Outpost.Engine.Policy;
 using Outpost.Engine.Queue;
 using Outpost.Engine.Routing;
 using Outpost.Engine.Signing;
@@ -39,6 +40,12 @@ public static class EngineServices
         services.AddSingleton<DomainDnsVerifier>();
         services.AddSingleton<SendingGate>();
         services.AddSingleton<MessageSigner>();
+        services.AddSingleton(options.Policy);
+        services.AddSingleton<BulkTracker>();
+        services.AddSingleton<ContentClassifier>();
+        services.AddSingleton<RestrictionService>();
+        services.AddSingleton<RateLimiter>();
+        services.AddSingleton<Preflight>();
         services.AddSingleton<AccountService>();
         services.AddSingleton(sp => new QueueCommitter(sp.GetRequiredService<IQueueStore>(), sp.GetRequiredService<MessageSpool>(),
             sp.GetRequiredService<TimeProvider>(), DeliveryScheduler.Lease, sp.GetRequiredService<ILogger<QueueCommitter>>()));
@@ -53,11 +60,12 @@ public static class EngineServices
         services.AddSingleton<RemoteDispatcher>();
         services.AddSingleton<IDeliveryDispatcher, DeliveryDispatcher>();
         services.AddSingleton(sp => new SubmissionContext(options, sp.GetRequiredService<MessageSpool>(), sp.GetRequiredService<QueueCommitter>(),
-            sp.GetRequiredService<Router>(), sp.GetRequiredService<IDeliveryDispatcher>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Router>(), sp.GetRequiredService<IDeliveryDispatcher>(), sp.GetRequiredService<ContentClassifier>(),
+            sp.GetRequiredService<RestrictionService>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Outpost.Submission")));
         services.AddSingleton<ISmtpBackend>(sp => new SubmissionBackend(sp.GetRequiredService<IAccountStore>(), sp.GetRequiredService<SendLog.ISendLog>(),
             sp.GetRequiredService<AuthThrottle>(), sp.GetRequiredService<TrustedNetworks>(), sp.GetRequiredService<SubmissionContext>(),
-            sp.GetRequiredService<SendingGate>(), sp.GetRequiredService<ILogger<SubmissionBackend>>()));
+            sp.GetRequiredService<SendingGate>(), sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<ILogger<SubmissionBackend>>()));
         return services;
     }
 

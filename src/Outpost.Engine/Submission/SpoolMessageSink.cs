@@ -1,7 +1,9 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
+using MimeKit;
 using MimeKit.Utils;
 using Outpost.Engine.Delivery;
+using Outpost.Engine.Policy;
 using Outpost.Engine.Queue;
 using Outpost.Engine.Spool;
 using Outpost.Smtp;
@@ -11,7 +13,8 @@ namespace Outpost.Engine.Submission;
 /// <summary>
 /// Streams one message from DATA into its spool file: our Received header first, then the client's
 /// lines, with Date and Message-ID added at the end of the header block when missing. On commit the
-/// file is fsynced, handed to the <see cref="QueueCommitter"/>, and only then is 250 answered.
+/// file is fsynced; a message for external recipients passes the content checks (R1); then it is handed
+/// to the <see cref="QueueCommitter"/>, and only then is 250 answered.
 /// Anything that goes wrong before that removes the file and answers 451: nothing half-written is
 /// ever delivered.
 /// </summary>
@@ -23,6 +26,7 @@ internal sealed class SpoolMessageSink : IMessageSink
     readonly SmtpSessionInfo _session;
     readonly MailPath _sender;
     readonly IReadOnlyList<MailPath> _recipients;
+    readonly Func<SmtpReply, Task> _onRefused;
     readonly string _id;
     readonly string _path;
     readonly DateTimeOffset _receivedAt;
@@ -31,8 +35,9 @@ internal sealed class SpoolMessageSink : IMessageSink
     long _size;
     bool _committed;
 
-    public SpoolMessageSink(SubmissionContext context, SmtpSessionInfo session, MailPath sender, IReadOnlyList<MailPath> recipients)
+    public SpoolMessageSink(SubmissionContext context, SmtpSessionInfo session, MailPath sender, IReadOnlyList<MailPath> recipients, Func<SmtpReply, Task> onRefused)
     {
+        _onRefused = onRefused;
         _context = context;
         _session = session;
         _sender = sender;
@@ -99,17 +104,42 @@ internal sealed class SpoolMessageSink : IMessageSink
             foreach (var rcpt in _recipients)
                 recipients.Add(new NewRecipient(rcpt.Address.Normalized, rcpt.Address.Domain, await _context.Router.RouteAsync(rcpt.Address.Domain, cancellationToken)));
 
+            var external = recipients.Where(r => r.Route == Route.Remote).Select(r => r.Address).ToList();
+            ContentVerdict? verdict = null;
+            if (external.Count > 0)
+            {
+                verdict = await ClassifyAsync(external, cancellationToken);
+                if (verdict.Refusal is { } refused)
+                {
+                    var reply = new SmtpReply(550, "5.7.1", refused.Class.Sentence());
+                    await _context.Restrictions.RecordViolationAsync(_sender.Address.Normalized, _sender.Address.Domain, refused.Class, message.Subject, cancellationToken);
+                    await _onRefused(reply);
+                    return reply;
+                }
+            }
+
             var queued = await _context.Committer.CommitAsync(new NewMessage(message, recipients));
             _committed = true;
+            if (verdict is not null)
+                _context.Classifier.Accepted(verdict, external);
             foreach (var work in WorkGrouping.Split(message, queued))
                 _context.Dispatcher.Dispatch(work);
-            return new SmtpReply(250, "2.0.0", $"Ok: queued as {_id}");
+            return verdict is { LooksLikeTestMail: true }
+                ? new SmtpReply(250, "2.0.0", $"Ok: queued as {_id}; note: {ContentClass.TestMail.Sentence()}")
+                : new SmtpReply(250, "2.0.0", $"Ok: queued as {_id}");
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or System.Data.Common.DbException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or System.Data.Common.DbException or FormatException)
         {
             _context.Logger.LogError(ex, "Message {Id} could not be queued", _id);
             return SmtpReplies.LocalError;
         }
+    }
+
+    async Task<ContentVerdict> ClassifyAsync(IReadOnlyCollection<string> external, CancellationToken cancellationToken)
+    {
+        await using var content = MessageSpool.OpenRead(_path);
+        using var mime = await MimeMessage.LoadAsync(content, persistent: true, cancellationToken);
+        return _context.Classifier.Classify(mime, _size, external);
     }
 
     static string? DecodeSubject(string? raw)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Outpost.Engine.Accounts;
 using Outpost.Engine.Domains;
+using Outpost.Engine.Policy;
 using Outpost.Engine.SendLog;
 using Outpost.Smtp;
 
@@ -21,12 +22,14 @@ public sealed class SubmissionBackend : ISmtpBackend
     readonly TrustedNetworks _trusted;
     readonly SubmissionContext _context;
     readonly SendingGate _gate;
+    readonly RateLimiter _rates;
     readonly ILogger _logger;
 
     internal SubmissionBackend(IAccountStore accounts, ISendLog log, AuthThrottle throttle, TrustedNetworks trusted, SubmissionContext context,
-        SendingGate gate, ILogger<SubmissionBackend> logger)
+        SendingGate gate, RateLimiter rates, ILogger<SubmissionBackend> logger)
     {
         _gate = gate;
+        _rates = rates;
         _accounts = accounts;
         _log = log;
         _throttle = throttle;
@@ -102,19 +105,23 @@ public sealed class SubmissionBackend : ISmtpBackend
             return unknown;
         }
 
-        // External recipient: the paid plan, then the sending DNS records (F1).
+        // External recipient: a restricted sender first; then the paid plan and the sending DNS records,
+        // in that order (F1); then the rate limits.
         var senderDomain = sender.Address.Domain;
-        if (await _gate.RefusalAsync(senderDomain, cancellationToken) is { } refusal)
+        var refusal = await _context.Restrictions.RefusalAsync(sender.Address.Normalized, senderDomain, cancellationToken)
+            ?? await _gate.RefusalAsync(senderDomain, cancellationToken)
+            ?? await _rates.RefusalAsync(sender.Address.Normalized, senderDomain, session.AcceptedRecipients + 1, cancellationToken);
+        if (refusal is { } refused)
         {
-            await RefuseAsync(session, "rcpt", refusal, sender.Address.Normalized, address.Normalized);
-            return refusal;
+            await RefuseAsync(session, "rcpt", refused, sender.Address.Normalized, address.Normalized);
+            return refused;
         }
         var note = await _gate.FreshRecordsNoteAsync(senderDomain, cancellationToken);
         return new SmtpReply(250, "2.1.5", note is null ? "Recipient ok" : $"Recipient ok; note: {note}");
     }
 
     public IMessageSink OpenMessage(SmtpSessionInfo session, MailPath sender, IReadOnlyList<MailPath> recipients) =>
-        new SpoolMessageSink(_context, session, sender, recipients);
+        new SpoolMessageSink(_context, session, sender, recipients, reply => RefuseAsync(session, "data", reply, sender.Address.Normalized, null));
 
     public void OnProtocolRefusal(SmtpSessionInfo session, string stage, SmtpReply reply, MailPath? sender) =>
         _ = RefuseAsync(session, stage, reply, sender?.Address.Normalized, null);

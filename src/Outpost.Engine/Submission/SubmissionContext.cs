@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Outpost.Engine.Configuration;
 using Outpost.Engine.Delivery;
+using Outpost.Engine.Policy;
 using Outpost.Engine.Queue;
 using Outpost.Engine.Routing;
 using Outpost.Engine.Spool;
@@ -14,5 +15,7 @@ internal sealed record SubmissionContext(
     QueueCommitter Committer,
     Router Router,
     IDeliveryDispatcher Dispatcher,
+    ContentClassifier Classifier,
+    RestrictionService Restrictions,
     TimeProvider Time,
     ILogger Logger);

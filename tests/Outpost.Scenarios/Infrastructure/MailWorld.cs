@@ -54,6 +54,28 @@ public sealed class MailWorld : IAsyncLifetime
         return server;
     }
 
+    readonly Dictionary<string, OutpostServer> _shared = [];
+    readonly SemaphoreSlim _sharing = new(1, 1);
+
+    /// <summary>
+    /// An extra server that several tests share (started once, stopped with the world): a domain's DKIM
+    /// record can be published once only, so one domain cannot have a server per test.
+    /// </summary>
+    public async Task<OutpostServer> SharedOutpostAsync(string name, string domain, IDictionary<string, string> settings)
+    {
+        await _sharing.WaitAsync();
+        try
+        {
+            if (!_shared.TryGetValue(name, out var server))
+                _shared[name] = server = await StartOutpostAsync(name, domain, settings);
+            return server;
+        }
+        finally
+        {
+            _sharing.Release();
+        }
+    }
+
     /// <summary>Hosts a domain with alice, bob and admin (a domain admin) through the CLI.</summary>
     public static async Task AddDomainAsync(OutpostServer server, string domain, string plan = "paid")
     {
@@ -91,6 +113,8 @@ public sealed class MailWorld : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        foreach (var server in _shared.Values)
+            await server.DisposeAsync();
         await Outpost.DisposeAsync();
         await Mx.DisposeAsync();
         await Dns.DisposeAsync();

@@ -1,0 +1,89 @@
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using MimeKit;
+
+namespace Outpost.Engine.Policy;
+
+/// <summary>
+/// Turns a MIME message into <see cref="MessageContent"/>: MimeKit decodes transfer encodings and
+/// charsets; HTML is reduced to its text, with links, images and 1×1 tracking pixels counted. Text is
+/// capped, so a 25 MB message costs no more than a large one.
+/// </summary>
+public static partial class ContentExtractor
+{
+    const int MaxText = 200_000;
+    static readonly string[] KeptHeaders = ["List-Unsubscribe", "List-Id", "Precedence", "X-Mailer", "Auto-Submitted"];
+
+    public static MessageContent Extract(MimeMessage message, long size)
+    {
+        var text = new StringBuilder();
+        int links = 0, images = 0, pixels = 0;
+        foreach (var part in message.BodyParts.OfType<TextPart>())
+        {
+            if (text.Length >= MaxText || part.IsAttachment)
+                continue;
+            string body;
+            try
+            {
+                body = part.Text ?? "";
+            }
+            catch (Exception ex) when (ex is FormatException or ArgumentException or NotSupportedException)
+            {
+                continue;
+            }
+            if (part.IsHtml)
+            {
+                links += Links().Count(body);
+                foreach (Match img in Images().Matches(body))
+                {
+                    images++;
+                    if (Pixel().IsMatch(img.Value))
+                        pixels++;
+                }
+                body = HtmlToText(body);
+            }
+            text.Append(body.AsSpan(0, Math.Min(body.Length, MaxText - text.Length))).Append('\n');
+        }
+        if (links == 0)
+            links = PlainLinks().Count(text.ToString());
+
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in KeptHeaders)
+            if (message.Headers[name] is { } value)
+                headers[name] = value;
+        return new MessageContent(message.Subject ?? "", text.ToString(), headers, links, images, pixels, size);
+    }
+
+    public static string HtmlToText(string html)
+    {
+        var noScripts = Scripts().Replace(html, " ");
+        var breaks = Breaks().Replace(noScripts, "\n");
+        var plain = Tags().Replace(breaks, " ");
+        return Spaces().Replace(WebUtility.HtmlDecode(plain), " ");
+    }
+
+    [GeneratedRegex(@"<\s*a\s[^>]*href", RegexOptions.IgnoreCase)]
+    private static partial Regex Links();
+
+    [GeneratedRegex(@"https?://", RegexOptions.IgnoreCase)]
+    private static partial Regex PlainLinks();
+
+    [GeneratedRegex(@"<\s*img\s[^>]*>", RegexOptions.IgnoreCase)]
+    private static partial Regex Images();
+
+    [GeneratedRegex(@"(width\s*=\s*[""']?[01](px)?[""'\s/>]|height\s*=\s*[""']?[01](px)?[""'\s/>]|display\s*:\s*none)", RegexOptions.IgnoreCase)]
+    private static partial Regex Pixel();
+
+    [GeneratedRegex(@"<(script|style)[^>]*>.*?</\1\s*>", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex Scripts();
+
+    [GeneratedRegex(@"<\s*(br|/p|/div|/tr|/li|/h\d)\s*/?>", RegexOptions.IgnoreCase)]
+    private static partial Regex Breaks();
+
+    [GeneratedRegex(@"<[^>]+>")]
+    private static partial Regex Tags();
+
+    [GeneratedRegex(@"[ \t\u00a0]+")]
+    private static partial Regex Spaces();
+}
