@@ -1,5 +1,6 @@
 using System.IO.Hashing;
-using System.Text;
+using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Outpost.Engine.Policy;
 
@@ -7,7 +8,8 @@ namespace Outpost.Engine.Policy;
 /// A 64-bit SimHash over a message's normalised text: near-duplicates (the same blast with a name or
 /// a number changed) differ in a few bits. Latin text gives its words and word pairs as features (a
 /// changed name touches three of them); Chinese, which has no spaces, its character pairs. Digits are
-/// dropped, so order numbers and dates do not make copies look new.
+/// dropped, so order numbers and dates do not make copies look new. Words are hashed in place, without
+/// allocating a string per feature: this runs on every external message.
 /// </summary>
 public static class SimHash
 {
@@ -15,13 +17,48 @@ public static class SimHash
     {
         Span<int> weights = stackalloc int[64];
         features = 0;
-        foreach (var shingle in Shingles(text))
+        var lower = text.ToLowerInvariant().AsSpan();
+        ulong previousWord = 0;
+        var havePrevious = false;
+        var wordStart = -1;
+        var previousCjk = '\0';
+
+        for (var i = 0; i <= lower.Length; i++)
         {
-            features++;
-            var hash = XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(shingle));
-            for (var bit = 0; bit < 64; bit++)
-                weights[bit] += ((hash >> bit) & 1) == 1 ? 1 : -1;
+            var c = i < lower.Length ? lower[i] : ' ';
+            var cjk = c is >= '\u2E80' and <= '\u9FFF';
+            if (!cjk && char.IsLetter(c))
+            {
+                if (wordStart < 0)
+                    wordStart = i;
+                previousCjk = '\0';
+                continue;
+            }
+            if (wordStart >= 0)
+            {
+                var word = Hash(lower[wordStart..i]);
+                Add(weights, word, ref features);
+                if (havePrevious)
+                    Add(weights, Pair(previousWord, word), ref features);
+                previousWord = word;
+                havePrevious = true;
+                wordStart = -1;
+            }
+            if (cjk)
+            {
+                if (previousCjk != '\0')
+                {
+                    Span<char> pair = [previousCjk, c];
+                    Add(weights, Hash(pair), ref features);
+                }
+                previousCjk = c;
+            }
+            else
+            {
+                previousCjk = '\0';
+            }
         }
+
         ulong result = 0;
         for (var bit = 0; bit < 64; bit++)
             if (weights[bit] > 0)
@@ -29,42 +66,20 @@ public static class SimHash
         return result;
     }
 
-    public static int Distance(ulong a, ulong b) => System.Numerics.BitOperations.PopCount(a ^ b);
+    public static int Distance(ulong a, ulong b) => BitOperations.PopCount(a ^ b);
 
-    static IEnumerable<string> Shingles(string text)
+    static ulong Hash(ReadOnlySpan<char> chars) => XxHash64.HashToUInt64(MemoryMarshal.AsBytes(chars));
+
+    static ulong Pair(ulong a, ulong b)
     {
-        var words = new List<string>();
-        var cjk = new StringBuilder();
-        var word = new StringBuilder();
-        foreach (var c in text.ToLowerInvariant())
-        {
-            if (c >= 0x2E80 && c <= 0x9FFF)
-            {
-                Flush(word, words);
-                cjk.Append(c);
-            }
-            else if (char.IsLetter(c))
-            {
-                word.Append(c);
-            }
-            else
-            {
-                Flush(word, words);
-            }
-        }
-        Flush(word, words);
-        foreach (var w in words)
-            yield return w;
-        for (var i = 0; i + 1 < words.Count; i++)
-            yield return words[i] + " " + words[i + 1];
-        for (var i = 0; i + 1 < cjk.Length; i++)
-            yield return cjk.ToString(i, 2);
+        Span<ulong> both = [a, b];
+        return XxHash64.HashToUInt64(MemoryMarshal.AsBytes(both));
     }
 
-    static void Flush(StringBuilder word, List<string> words)
+    static void Add(Span<int> weights, ulong hash, ref int features)
     {
-        if (word.Length > 0)
-            words.Add(word.ToString());
-        word.Clear();
+        features++;
+        for (var bit = 0; bit < 64; bit++)
+            weights[bit] += (int)((hash >> bit) & 1) * 2 - 1;
     }
 }

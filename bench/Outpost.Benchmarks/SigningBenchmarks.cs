@@ -1,0 +1,62 @@
+using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.Time.Testing;
+using MimeKit;
+using Outpost.Engine.Configuration;
+using Outpost.Engine.Domains;
+using Outpost.Engine.Signing;
+using Outpost.Storage.Sqlite;
+
+namespace Outpost.Benchmarks;
+
+/// <summary>DKIM signing of a 10 KB message with RSA-2048 (native RSA) and Ed25519.</summary>
+[MemoryDiagnoser]
+public class SigningBenchmarks
+{
+    MessageSigner _rsa = null!;
+    MessageSigner _dual = null!;
+    MimeMessage _message = null!;
+    string _dir = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _dir = Path.Combine(Path.GetTempPath(), "outpost-bench-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_dir);
+        _rsa = Make("rsa.test", ed25519: false);
+        _dual = Make("dual.test", ed25519: true);
+        _message = new MimeMessage();
+        _message.From.Add(MailboxAddress.Parse("alice@example.com"));
+        _message.To.Add(MailboxAddress.Parse("customer@remote.test"));
+        _message.Subject = "Signed";
+        _message.Body = new TextPart("plain") { Text = string.Concat(Enumerable.Repeat("A line of an ordinary business message, nothing more.\n", 180)) };
+    }
+
+    MessageSigner Make(string domain, bool ed25519)
+    {
+        var db = new SqliteDatabase(Path.Combine(_dir, domain + ".db"));
+        var store = new SqliteDomainDnsStore(db);
+        db.WriteAsync((c, t) => { using var cmd = c.CreateCommand(); cmd.Transaction = t; cmd.CommandText = $"INSERT INTO domains VALUES ('{domain}', 'paid', 0)"; return cmd.ExecuteNonQuery(); }).GetAwaiter().GetResult();
+        var keys = new DkimKeyManager(store, new DkimKeyFiles(_dir), new DkimOptions { Ed25519 = ed25519 }, new FakeTimeProvider());
+        keys.CreateInitialKeysAsync(domain).GetAwaiter().GetResult();
+        return new MessageSigner(keys);
+    }
+
+    [Benchmark(Description = "DKIM RSA-2048, 10 KB")]
+    public int Rsa()
+    {
+        var signatures = _rsa.SignAsync(_message, "rsa.test").GetAwaiter().GetResult();
+        _message.Headers.RemoveAll(HeaderId.DkimSignature);
+        return signatures;
+    }
+
+    [Benchmark(Description = "DKIM RSA-2048 + Ed25519, 10 KB")]
+    public int Dual()
+    {
+        var signatures = _dual.SignAsync(_message, "dual.test").GetAwaiter().GetResult();
+        _message.Headers.RemoveAll(HeaderId.DkimSignature);
+        return signatures;
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => Directory.Delete(_dir, recursive: true);
+}
