@@ -105,6 +105,20 @@ public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQu
             return completed;
         }, cancellationToken);
 
+    public Task RecordTriesAsync(IReadOnlyList<(QueuedRecipient Recipient, DeliveryAttempt Attempt)> tries, CancellationToken cancellationToken = default) =>
+        db.WriteAsync((c, t) =>
+        {
+            foreach (var (recipient, a) in tries)
+                c.Execute("INSERT INTO attempts (recipient_id, message_id, at, outcome, channel, mx_host, mx_address, code, reply, tls, duration_ms) " +
+                          "VALUES (@rid, @mid, @at, 'deferred', @channel, @mx, @ip, @code, @reply, @tls, @ms)",
+                    new
+                    {
+                        rid = recipient.Id, mid = recipient.MessageId, at = a.At.ToMs(), channel = a.Channel, mx = a.MxHost, ip = a.MxAddress, code = a.Code,
+                        reply = a.Reply, tls = a.Tls, ms = (long)a.Duration.TotalMilliseconds,
+                    }, t);
+            return tries.Count;
+        }, cancellationToken);
+
     public Task<int> ReleaseAllLeasesAsync(CancellationToken cancellationToken = default) =>
         db.WriteAsync((c, t) => c.Execute(
             $"UPDATE recipients SET status = CASE WHEN attempts = 0 THEN 'queued' ELSE 'deferred' END, lease_until = NULL " +

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Outpost.Engine.Accounts;
+using Outpost.Engine.Delivery.Channels;
 using Outpost.Engine.Domains;
 using Outpost.Engine.Policy;
 using Outpost.Engine.Queue;
@@ -18,6 +19,7 @@ public static class SqliteServices
         services.AddSingleton<ISendLog, SqliteSendLog>();
         services.AddSingleton<IDomainDnsStore, SqliteDomainDnsStore>();
         services.AddSingleton<IPolicyStore, SqlitePolicyStore>();
+        services.AddSingleton<IChannelStore, SqliteChannelStore>();
         return services;
     }
 }

@@ -17,4 +17,6 @@ root.Subcommands.Add(LogCommands.CreateStatus());
 root.Subcommands.Add(QueueCommands.Create());
 root.Subcommands.Add(CheckCommand.Create());
 root.Subcommands.Add(RestrictionCommands.Create());
+root.Subcommands.Add(ChannelCommands.Create());
+root.Subcommands.Add(ChannelCommands.CreateRoute());
 return await root.Parse(args).InvokeAsync();

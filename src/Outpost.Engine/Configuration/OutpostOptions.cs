@@ -21,4 +21,5 @@ public sealed class OutpostOptions
     public SendingOptions Sending { get; set; } = new();
     public DkimOptions Dkim { get; set; } = new();
     public PolicyOptions Policy { get; set; } = new();
+    public RoutingOptions Routing { get; set; } = new();
 }

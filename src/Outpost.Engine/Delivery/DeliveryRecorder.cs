@@ -13,8 +13,12 @@ namespace Outpost.Engine.Delivery;
 /// </summary>
 public sealed class DeliveryRecorder(IQueueStore store, RetrySchedule schedule, BounceService bounces, TimeProvider time, ILogger<DeliveryRecorder> logger)
 {
-    public async Task RecordAsync(QueuedMessage message, IReadOnlyList<AttemptResult> results, CancellationToken cancellationToken = default)
+    /// <param name="tries">Earlier tries in the same delivery (through channels that failed over), recorded as attempts only.</param>
+    public async Task RecordAsync(QueuedMessage message, IReadOnlyList<AttemptResult> results,
+        IReadOnlyList<(QueuedRecipient Recipient, DeliveryAttempt Attempt)>? tries = null, CancellationToken cancellationToken = default)
     {
+        if (tries is { Count: > 0 })
+            await store.RecordTriesAsync(tries, cancellationToken);
         var outcomes = new List<RecipientOutcome>(results.Count);
         var failed = new List<RecipientOutcome>();
         foreach (var result in results)

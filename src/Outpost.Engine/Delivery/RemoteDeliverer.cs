@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -7,6 +8,7 @@ using MailKit.Security;
 using Microsoft.Extensions.Logging;
 using MimeKit;
 using Outpost.Engine.Configuration;
+using Outpost.Engine.Delivery.Channels;
 using Outpost.Engine.Queue;
 using Outpost.Engine.Signing;
 using Outpost.Engine.Spool;
@@ -14,153 +16,284 @@ using Outpost.Engine.Spool;
 namespace Outpost.Engine.Delivery;
 
 /// <summary>
-/// Carries messages for one destination domain to its MX hosts over SMTP: MX order, opportunistic
-/// STARTTLS, one connection reused for every message waiting for that domain. Each recipient gets its
-/// own result, recorded by the <see cref="DeliveryRecorder"/>.
-/// Security stance: TLS is taken whenever offered (certificates are not checked, as with any MTA that
-/// delivers opportunistically); the spool bytes go out as they are, with DKIM signatures on top.
+/// Carries messages for one destination domain out through the channels, in the order the
+/// <see cref="ChannelSelector"/> gives (M2): a direct channel connects to the domain's MX hosts from its
+/// own source address, a relay channel to its smart host. When a channel cannot connect, fails TLS, gets a
+/// temporary failure or a refusal that blames the sending path, the recipients still open go to the next
+/// channel at once; a refusal about the recipient or the content ends there (it bounces). Every try is an
+/// attempt in the send log, naming its channel. Connections are reused for every message waiting for the
+/// domain.
+/// Security stance: to MX hosts TLS is opportunistic (certificates are not checked, as with any MTA that
+/// delivers opportunistically); to a relay, TLS is required and its certificate checked unless the channel
+/// says otherwise; relay passwords are never logged. The spool bytes go out as they are, DKIM-signed.
 /// </summary>
-public sealed class RemoteDeliverer(OutpostOptions options, IMxResolver resolver, DeliveryRecorder recorder, MessageSigner signer, TimeProvider time, ILogger<RemoteDeliverer> logger)
+public sealed class RemoteDeliverer(OutpostOptions options, IMxResolver resolver, DeliveryRecorder recorder, MessageSigner signer,
+    ChannelSelector selector, ChannelHealthTracker health, TimeProvider time, ILogger<RemoteDeliverer> logger)
 {
+    readonly ConcurrentDictionary<string, SemaphoreSlim> _channelSlots = new();
+    readonly BounceClassifier _classifier = BounceClassifier.Default;
+
     DeliveryOptions Delivery => options.Delivery;
 
-    /// <summary>Delivers work for <paramref name="domain"/> until <paramref name="next"/> has none left.</summary>
-    public async Task RunAsync(string domain, Func<DeliveryWork?> next, CancellationToken cancellationToken)
+    sealed class Connection(Channel channel, OutboundSmtpClient? client, string? host, string? address, string? error, SemaphoreSlim? slot) : IDisposable
     {
-        var resolution = await resolver.ResolveAsync(domain, cancellationToken);
-        if (resolution.Status != MxResolutionStatus.Ok)
-        {
-            var (code, reply) = resolution.Failure;
-            var kind = code >= 500 ? AttemptKind.Permanent : AttemptKind.Temporary;
-            while (next() is { } work)
-                await RecordAllAsync(work, kind, new DeliveryAttempt(time.GetUtcNow(), "direct", null, null, code, reply, null, TimeSpan.Zero));
-            return;
-        }
-
-        Connection? connection = null;
-        try
-        {
-            while (next() is { } work)
-            {
-                connection ??= await ConnectAsync(resolution.Hosts, cancellationToken);
-                if (connection.Client is null)
-                {
-                    // No host took the connection: everything waiting for this domain waits for the next try.
-                    await RecordAllAsync(work, AttemptKind.Temporary, new DeliveryAttempt(time.GetUtcNow(), "direct", connection.Host, connection.Address, null, connection.Error!, null, TimeSpan.Zero));
-                    continue;
-                }
-                if (!await SendAsync(connection, work, cancellationToken))
-                {
-                    connection.Dispose();
-                    connection = null;
-                }
-            }
-        }
-        finally
-        {
-            if (connection?.Client is { IsConnected: true } client)
-            {
-                try
-                {
-                    using var quit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                    await client.DisconnectAsync(quit: true, quit.Token);
-                }
-                catch (Exception ex) when (ex is IOException or SmtpProtocolException or OperationCanceledException or SocketException)
-                {
-                }
-            }
-            connection?.Dispose();
-        }
-    }
-
-    sealed class Connection(OutboundSmtpClient? client, string? host, string? address, string? error) : IDisposable
-    {
+        public Channel Channel { get; } = channel;
         public OutboundSmtpClient? Client { get; } = client;
         public string? Host { get; } = host;
         public string? Address { get; } = address;
         public string? Error { get; } = error;
-        public void Dispose() => Client?.Dispose();
+
+        public void Dispose()
+        {
+            Client?.Dispose();
+            slot?.Release();
+        }
     }
 
-    async Task<Connection> ConnectAsync(IReadOnlyList<MxHost> hosts, CancellationToken cancellationToken)
+    /// <summary>Delivers work for <paramref name="domain"/> until <paramref name="next"/> has none left.</summary>
+    public async Task RunAsync(string domain, Func<DeliveryWork?> next, CancellationToken cancellationToken)
     {
-        string error = "451 4.4.1 No mail server of the recipient's domain could be reached";
-        string? lastHost = null;
-        string? lastAddress = null;
-        foreach (var host in hosts)
+        MxResolution? resolution = null;
+        var connections = new Dictionary<string, Connection>();
+        try
         {
-            foreach (var address in host.Addresses)
+            while (next() is { } work)
             {
-                lastHost = host.Name;
-                lastAddress = address.ToString();
-                var client = new OutboundSmtpClient
+                var senderDomain = work.Message.Sender.Length == 0 ? null : work.Message.Sender[(work.Message.Sender.IndexOf('@') + 1)..];
+                var order = await selector.OrderAsync(domain, senderDomain);
+                if (order.Any(c => c.Channel.Kind == ChannelKind.Direct))
+                    resolution ??= await resolver.ResolveAsync(domain, cancellationToken);
+                if (resolution is { Status: not MxResolutionStatus.Ok and not MxResolutionStatus.TemporaryFailure })
                 {
-                    LocalDomain = Delivery.HeloName ?? options.Hostname,
-                    Timeout = (int)Delivery.CommandTimeout.TotalMilliseconds,
-                    CheckCertificateRevocation = false,
-                    ServerCertificateValidationCallback = (_, _, _, _) => true,
-                };
-                var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-                try
-                {
-                    using var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                    connect.CancelAfter(Delivery.ConnectTimeout);
-                    await socket.ConnectAsync(new IPEndPoint(address, Delivery.MxPort), connect.Token);
-                    await client.ConnectAsync(socket, host.Name, Delivery.MxPort, SecureSocketOptions.StartTlsWhenAvailable, connect.Token);
-                    return new Connection(client, host.Name, address.ToString(), null);
+                    var (code, reply) = resolution.Failure;
+                    var attempt = new DeliveryAttempt(time.GetUtcNow(), null, null, null, code, reply, null, TimeSpan.Zero);
+                    await recorder.RecordAsync(work.Message, work.Recipients.Select(r => new AttemptResult(r, AttemptKind.Permanent, attempt)).ToList(), cancellationToken: cancellationToken);
+                    continue;
                 }
-                catch (SmtpCommandException ex)
-                {
-                    error = $"{(int)ex.StatusCode} {ex.Message}";
-                    logger.LogInformation("{Host} [{Address}] refused the connection: {Error}", host.Name, address, error);
-                }
-                catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException or SmtpProtocolException or SslHandshakeException)
-                {
-                    error = $"451 4.4.1 Cannot connect to {host.Name} [{address}]: {ex.Message}";
-                    logger.LogInformation("Cannot connect to {Host} [{Address}]: {Error}", host.Name, address, ex.Message);
-                }
-                client.Dispose();
-                socket.Dispose();
-                cancellationToken.ThrowIfCancellationRequested();
+                await DeliverThroughChannelsAsync(domain, work, order, resolution, connections, cancellationToken);
             }
         }
-        return new Connection(null, lastHost, lastAddress, error);
+        finally
+        {
+            foreach (var connection in connections.Values)
+                await CloseAsync(connection);
+        }
     }
 
-    /// <summary>Sends one message; false when the connection can no longer be used.</summary>
-    async Task<bool> SendAsync(Connection connection, DeliveryWork work, CancellationToken cancellationToken)
+    async Task DeliverThroughChannelsAsync(string domain, DeliveryWork work, IReadOnlyList<ChannelChoice> order, MxResolution? resolution,
+        Dictionary<string, Connection> connections, CancellationToken cancellationToken)
+    {
+        var pending = work.Recipients.ToList();
+        var final = new List<AttemptResult>();
+        var tries = new List<(QueuedRecipient Recipient, DeliveryAttempt Attempt)>();
+        var last = new Dictionary<long, DeliveryAttempt>();
+        // A recipient's earlier try becomes an attempt of its own when a later one replaces it.
+        void Tried(QueuedRecipient recipient, DeliveryAttempt attempt)
+        {
+            if (last.TryGetValue(recipient.Id, out var earlier))
+                tries.Add((recipient, earlier));
+            last[recipient.Id] = attempt;
+        }
+
+        foreach (var choice in order)
+        {
+            if (pending.Count == 0)
+                break;
+            var channel = choice.Channel;
+            if (!await health.AvailableAsync(channel.Name, domain))
+                continue;
+
+            if (!connections.TryGetValue(channel.Name, out var connection))
+            {
+                connection = await ConnectAsync(channel, domain, resolution, cancellationToken);
+                if (connection.Client is null)
+                {
+                    var failed = new DeliveryAttempt(time.GetUtcNow(), channel.Name, connection.Host, connection.Address, null, connection.Error!, null, TimeSpan.Zero);
+                    foreach (var r in pending)
+                        Tried(r, failed);
+                    connection.Dispose();
+                    continue;
+                }
+                connections[channel.Name] = connection;
+            }
+
+            var (results, usable) = await SendAsync(connection, work.Message, pending, cancellationToken);
+            if (!usable)
+            {
+                connections.Remove(channel.Name);
+                connection.Dispose();
+            }
+            var failedOver = new List<QueuedRecipient>();
+            foreach (var (recipient, cls, attempt) in results)
+            {
+                Tried(recipient, attempt);
+                if (cls is BounceClass.Temporary or BounceClass.PermanentPath)
+                {
+                    failedOver.Add(recipient);
+                }
+                else
+                {
+                    last.Remove(recipient.Id);
+                    final.Add(new AttemptResult(recipient, cls == BounceClass.Delivered ? AttemptKind.Delivered : AttemptKind.Permanent, attempt));
+                }
+            }
+            if (failedOver.Count == results.Count && results.Count > 0)
+            {
+                var blamesPath = results.Any(r => r.Class == BounceClass.PermanentPath);
+                await health.FailureAsync(channel.Name, domain, results[0].Attempt.Reply, immediately: blamesPath);
+            }
+            else
+            {
+                await health.SuccessAsync(channel.Name, domain);
+            }
+            pending = failedOver;
+        }
+
+        // Whatever no channel could deliver waits for the next try; its last attempt is the one that counts.
+        foreach (var recipient in pending)
+        {
+            var attempt = last.GetValueOrDefault(recipient.Id)
+                ?? new DeliveryAttempt(time.GetUtcNow(), null, null, null, 451, "451 4.4.0 Every channel is cooling down after failures; the message waits for the next try", null, TimeSpan.Zero);
+            final.Add(new AttemptResult(recipient, AttemptKind.Temporary, attempt));
+        }
+        await recorder.RecordAsync(work.Message, final, tries, cancellationToken);
+    }
+
+    async Task<Connection> ConnectAsync(Channel channel, string domain, MxResolution? resolution, CancellationToken cancellationToken)
+    {
+        SemaphoreSlim? slot = null;
+        if (channel.MaxConnections > 0)
+        {
+            slot = _channelSlots.GetOrAdd(channel.Name, _ => new SemaphoreSlim(channel.MaxConnections));
+            await slot.WaitAsync(cancellationToken);
+        }
+
+        var targets = new List<(string Host, IPAddress Address, int Port)>();
+        if (channel.Kind == ChannelKind.Relay)
+        {
+            var addresses = IPAddress.TryParse(channel.RelayHost, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(channel.RelayHost!, cancellationToken);
+            targets.AddRange(addresses.Select(a => (channel.RelayHost!, a, channel.RelayPort)));
+        }
+        else if (resolution is { Status: MxResolutionStatus.Ok })
+        {
+            targets.AddRange(resolution.Hosts.SelectMany(h => h.Addresses.Select(a => (h.Name, a, Delivery.MxPort))));
+        }
+        else
+        {
+            slot?.Release();
+            var reason = resolution?.Failure.Reply ?? "451 4.4.3 The recipient's mail server could not be found";
+            return new Connection(channel, null, null, null, reason, null);
+        }
+
+        var error = "451 4.4.1 No mail server of the recipient's domain could be reached";
+        string? lastHost = null, lastAddress = null;
+        foreach (var (host, address, port) in targets)
+        {
+            lastHost = host;
+            lastAddress = address.ToString();
+            var client = new OutboundSmtpClient
+            {
+                LocalDomain = channel.HeloName ?? Delivery.HeloName ?? options.Hostname,
+                Timeout = (int)Delivery.CommandTimeout.TotalMilliseconds,
+                CheckCertificateRevocation = false,
+            };
+            if (channel.Kind == ChannelKind.Direct || !channel.VerifyCertificate)
+                client.ServerCertificateValidationCallback = (_, _, _, _) => true;
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                if (channel.BindAddress is { } bind)
+                {
+                    try
+                    {
+                        socket.Bind(new IPEndPoint(IPAddress.Parse(bind), 0));
+                    }
+                    catch (SocketException ex)
+                    {
+                        // The channel itself is broken, whatever the destination: skip it for a cool-down.
+                        var reason = $"451 4.4.0 Channel {channel.Name} cannot use its address {bind}: {ex.Message}";
+                        await health.FailureAsync(channel.Name, ChannelHealthTracker.Everywhere, reason, immediately: true);
+                        client.Dispose();
+                        socket.Dispose();
+                        slot?.Release();
+                        return new Connection(channel, null, null, null, reason, null);
+                    }
+                }
+                using var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                connect.CancelAfter(Delivery.ConnectTimeout);
+                await socket.ConnectAsync(new IPEndPoint(address, port), connect.Token);
+                var security = channel.Kind == ChannelKind.Direct ? SecureSocketOptions.StartTlsWhenAvailable
+                    : channel.RelayTls == RelayTls.Implicit ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTls;
+                await client.ConnectAsync(socket, host, port, security, connect.Token);
+                if (channel.Kind == ChannelKind.Relay && channel.Username is not null)
+                    await client.AuthenticateAsync(channel.Username, channel.Password ?? "", connect.Token);
+                return new Connection(channel, client, host, address.ToString(), null, slot);
+            }
+            catch (SmtpCommandException ex)
+            {
+                error = $"{(int)ex.StatusCode} {OneLine(ex.Message)}";
+                logger.LogInformation("{Host} [{Address}] refused channel {Channel}: {Error}", host, address, channel.Name, error);
+            }
+            catch (AuthenticationException ex)
+            {
+                error = $"535 5.7.8 The relay {host} refused the channel's credentials: {OneLine(ex.Message)}";
+                logger.LogWarning("Relay {Host} refused the credentials of channel {Channel}", host, channel.Name);
+            }
+            catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException or SmtpProtocolException or SslHandshakeException)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                error = $"451 4.4.1 Cannot connect to {host} [{address}] through channel {channel.Name}: {OneLine(ex.Message)}";
+                logger.LogInformation("Channel {Channel} cannot connect to {Host} [{Address}]: {Error}", channel.Name, host, address, ex.Message);
+            }
+            client.Dispose();
+            socket.Dispose();
+        }
+        var code = int.TryParse(error.AsSpan(0, 3), out var c) ? c : 451;
+        await health.FailureAsync(channel.Name, domain, error, immediately: _classifier.Classify(code, error) == BounceClass.PermanentPath);
+        slot?.Release();
+        return new Connection(channel, null, lastHost, lastAddress, error, null);
+    }
+
+    /// <summary>Sends one message to some recipients over an open connection; false when the connection can no longer be used.</summary>
+    async Task<(IReadOnlyList<(QueuedRecipient Recipient, BounceClass Class, DeliveryAttempt Attempt)> Results, bool Usable)> SendAsync(
+        Connection connection, QueuedMessage message, IReadOnlyList<QueuedRecipient> recipients, CancellationToken cancellationToken)
     {
         var client = connection.Client!;
         var started = Stopwatch.GetTimestamp();
         var at = time.GetUtcNow();
         var tls = client.IsSecure ? ProtocolName(client.SslProtocol) : null;
         DeliveryAttempt Attempt(int? code, string reply) =>
-            new(at, "direct", connection.Host, connection.Address, code, reply, tls, Stopwatch.GetElapsedTime(started));
+            new(at, connection.Channel.Name, connection.Host, connection.Address, code, reply, tls, Stopwatch.GetElapsedTime(started));
 
         client.Refused.Clear();
-        var sender = work.Message.Sender.Length == 0 ? new MailboxAddress("", "") : MailboxAddress.Parse(work.Message.Sender);
-        var recipients = work.Recipients.Select(r => MailboxAddress.Parse(r.Address)).ToList();
-        var results = new List<AttemptResult>(work.Recipients.Count);
+        var sender = message.Sender.Length == 0 ? new MailboxAddress("", "") : MailboxAddress.Parse(message.Sender);
+        var results = new List<(QueuedRecipient, BounceClass, DeliveryAttempt)>(recipients.Count);
+        (QueuedRecipient, BounceClass, DeliveryAttempt) FromResponse(QueuedRecipient recipient, int code, string text)
+        {
+            var reply = $"{code} {OneLine(text)}";
+            return (recipient, _classifier.Classify(code, reply), Attempt(code, reply));
+        }
+
         var usable = true;
         try
         {
-            await using var content = MessageSpool.OpenRead(work.Message.SpoolPath);
-            using var message = await MimeMessage.LoadAsync(content, persistent: true, cancellationToken);
+            await using var content = MessageSpool.OpenRead(message.SpoolPath);
+            using var mime = await MimeMessage.LoadAsync(content, persistent: true, cancellationToken);
             // Re-encode before signing, never after: a server without 8BITMIME gets 7-bit parts, and the
             // signature covers exactly what it receives.
             if (!client.Capabilities.HasFlag(SmtpCapabilities.EightBitMime))
-                message.Prepare(EncodingConstraint.SevenBit);
-            if (work.Message.Sender.Length > 0)
-                await signer.SignAsync(message, work.Message.Sender[(work.Message.Sender.IndexOf('@') + 1)..], cancellationToken);
-            var response = await client.SendAsync(message, sender, recipients, cancellationToken);
-            foreach (var recipient in work.Recipients)
+                mime.Prepare(EncodingConstraint.SevenBit);
+            if (message.Sender.Length > 0)
+                await signer.SignAsync(mime, message.Sender[(message.Sender.IndexOf('@') + 1)..], cancellationToken);
+            var response = await client.SendAsync(mime, sender, recipients.Select(r => MailboxAddress.Parse(r.Address)), cancellationToken);
+            foreach (var recipient in recipients)
                 results.Add(client.Refused.TryGetValue(recipient.Address, out var refused)
                     ? FromResponse(recipient, (int)refused.StatusCode, refused.Response)
-                    : new AttemptResult(recipient, AttemptKind.Delivered, Attempt(250, $"250 {response}")));
+                    : (recipient, BounceClass.Delivered, Attempt(250, $"250 {OneLine(response)}")));
         }
         catch (SmtpCommandException ex)
         {
-            foreach (var recipient in work.Recipients)
+            foreach (var recipient in recipients)
                 results.Add(client.Refused.TryGetValue(recipient.Address, out var refused)
                     ? FromResponse(recipient, (int)refused.StatusCode, refused.Response)
                     : FromResponse(recipient, (int)ex.StatusCode, ex.Message));
@@ -169,27 +302,34 @@ public sealed class RemoteDeliverer(OutpostOptions options, IMxResolver resolver
         {
             cancellationToken.ThrowIfCancellationRequested();
             usable = false;
-            foreach (var recipient in work.Recipients)
-                results.Add(new AttemptResult(recipient, AttemptKind.Temporary, Attempt(null, $"451 4.4.2 The connection to {connection.Host} broke: {ex.Message}")));
+            foreach (var recipient in recipients)
+                results.Add((recipient, BounceClass.Temporary, Attempt(null, $"451 4.4.2 The connection to {connection.Host} broke: {OneLine(ex.Message)}")));
         }
         catch (Exception ex) when (ex is FormatException or ParseException)
         {
-            foreach (var recipient in work.Recipients)
-                results.Add(new AttemptResult(recipient, AttemptKind.Permanent, Attempt(554, $"554 5.6.0 The message cannot be read for sending: {ex.Message}")));
+            foreach (var recipient in recipients)
+                results.Add((recipient, BounceClass.PermanentContent, Attempt(554, $"554 5.6.0 The message cannot be read for sending: {OneLine(ex.Message)}")));
         }
-        await recorder.RecordAsync(work.Message, results, cancellationToken);
-        return usable && client.IsConnected;
-
-        AttemptResult FromResponse(QueuedRecipient recipient, int code, string text)
-        {
-            var reply = $"{code} {text.Replace("\r", " ").Replace("\n", " ").Trim()}";
-            var kind = code >= 500 ? AttemptKind.Permanent : code >= 400 ? AttemptKind.Temporary : AttemptKind.Delivered;
-            return new AttemptResult(recipient, kind, Attempt(code, reply));
-        }
+        return (results, usable && client.IsConnected);
     }
 
-    async Task RecordAllAsync(DeliveryWork work, AttemptKind kind, DeliveryAttempt attempt) =>
-        await recorder.RecordAsync(work.Message, work.Recipients.Select(r => new AttemptResult(r, kind, attempt)).ToList());
+    static async Task CloseAsync(Connection connection)
+    {
+        if (connection.Client is { IsConnected: true } client)
+        {
+            try
+            {
+                using var quit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                await client.DisconnectAsync(quit: true, quit.Token);
+            }
+            catch (Exception ex) when (ex is IOException or SmtpProtocolException or OperationCanceledException or SocketException)
+            {
+            }
+        }
+        connection.Dispose();
+    }
+
+    static string OneLine(string text) => text.Replace("\r", " ").Replace("\n", " ").Trim();
 
     static string ProtocolName(System.Security.Authentication.SslProtocols protocol) => protocol switch
     {

@@ -4,6 +4,7 @@ using Outpost.Engine.Accounts;
 using Outpost.Engine.Bounces;
 using Outpost.Engine.Configuration;
 using Outpost.Engine.Delivery;
+using Outpost.Engine.Delivery.Channels;
 using Outpost.Engine.Domains;
 using Outpost.Engine.Policy;
 using Outpost.Engine.Queue;
@@ -56,6 +57,9 @@ public static class EngineServices
         services.AddSingleton(sp => new LocalDeliveryQueue(options.Delivery.LocalWorkers, sp.GetRequiredService<IAccountStore>(),
             sp.GetRequiredService<MaildirWriter>(), sp.GetRequiredService<DeliveryRecorder>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<LocalDeliveryQueue>>()));
+        services.AddSingleton(options.Routing);
+        services.AddSingleton<ChannelHealthTracker>();
+        services.AddSingleton<ChannelSelector>();
         services.AddSingleton<RemoteDeliverer>();
         services.AddSingleton<RemoteDispatcher>();
         services.AddSingleton<IDeliveryDispatcher, DeliveryDispatcher>();

@@ -15,6 +15,9 @@ public interface IQueueStore
     /// <summary>Stores attempts and new states; returns the ids of messages that have no open recipient left.</summary>
     Task<IReadOnlyList<string>> RecordOutcomesAsync(IReadOnlyList<RecipientOutcome> outcomes, CancellationToken cancellationToken = default);
 
+    /// <summary>Stores tries that failed over to another channel: attempts in the log, no change of status.</summary>
+    Task RecordTriesAsync(IReadOnlyList<(QueuedRecipient Recipient, DeliveryAttempt Attempt)> tries, CancellationToken cancellationToken = default);
+
     /// <summary>After a restart of a single node: every lease it held is released.</summary>
     Task<int> ReleaseAllLeasesAsync(CancellationToken cancellationToken = default);
 

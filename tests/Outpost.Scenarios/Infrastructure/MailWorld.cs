@@ -55,6 +55,23 @@ public sealed class MailWorld : IAsyncLifetime
     }
 
     readonly Dictionary<string, OutpostServer> _shared = [];
+    readonly Dictionary<string, IAsyncDisposable> _peers = [];
+
+    /// <summary>An extra peer (another MX, a relay) that several tests share, started once and stopped with the world.</summary>
+    public async Task<T> SharedPeerAsync<T>(string name, Func<Task<T>> start) where T : IAsyncDisposable
+    {
+        await _sharing.WaitAsync();
+        try
+        {
+            if (!_peers.TryGetValue(name, out var peer))
+                _peers[name] = peer = await start();
+            return (T)peer;
+        }
+        finally
+        {
+            _sharing.Release();
+        }
+    }
     readonly SemaphoreSlim _sharing = new(1, 1);
 
     /// <summary>
@@ -115,6 +132,8 @@ public sealed class MailWorld : IAsyncLifetime
     {
         foreach (var server in _shared.Values)
             await server.DisposeAsync();
+        foreach (var peer in _peers.Values)
+            await peer.DisposeAsync();
         await Outpost.DisposeAsync();
         await Mx.DisposeAsync();
         await Dns.DisposeAsync();

@@ -22,7 +22,7 @@ public sealed class RemoteMx : IAsyncDisposable
         Outbox = outbox;
     }
 
-    public static async Task<RemoteMx> StartAsync(string directory, string address, int port)
+    public static async Task<RemoteMx> StartAsync(string directory, string address, int port, params string[] options)
     {
         var outbox = Path.Combine(directory, "mx-" + address);
         Directory.CreateDirectory(outbox);
@@ -34,7 +34,7 @@ public sealed class RemoteMx : IAsyncDisposable
                 "-keyout", key, "-out", cert, "-days", "2"]);
             Assert.True(made.ExitCode == 0, made.All);
         }
-        var process = Processes.Start("/usr/bin/python3", [Paths.Peer("mx.py"), "--listen", $"{address}:{port}", "--out", outbox, "--cert", cert, "--key", key]);
+        var process = Processes.Start("/usr/bin/python3", [Paths.Peer("mx.py"), "--listen", $"{address}:{port}", "--out", outbox, "--cert", cert, "--key", key, .. options]);
         var mx = new RemoteMx(process, address, port, outbox);
         var ready = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
         if (ready != "ready")

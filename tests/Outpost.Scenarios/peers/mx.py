@@ -4,10 +4,13 @@
 It stores every accepted message as <out>/<n>.eml (the exact DATA bytes) with <n>.json beside it
 (envelope, peer, TLS), and behaves by the recipient's local part:
   tempfail-once...  451 at RCPT the first time that address is seen, 250 afterwards
+  tempfail-N-...    451 at RCPT the first N times that address is seen (N a digit), 250 afterwards
   tempfail...       451 at RCPT always
   unknown...        550 5.1.1 at RCPT
   slow...           waits 3 seconds before answering RCPT
   anything else     250
+With --refuse IP=REPLY it greets a client from IP with REPLY and hangs up (a block list, say); with
+--auth USER:PASS it is a relay that wants STARTTLS and AUTH before MAIL.
 """
 import argparse
 import asyncio
@@ -17,13 +20,31 @@ import ssl
 import time
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+
+
+class RefusingSMTP(SMTP):
+    refusals = {}
+
+    async def _handle_client(self):
+        reply = self.refusals.get(self.session.peer[0])
+        if reply:
+            await self.push(reply)
+            self.transport.close()
+            return
+        await super()._handle_client()
+
+
+class MxController(Controller):
+    def factory(self):
+        return RefusingSMTP(self.handler, **self.SMTP_kwargs)
 
 
 class Handler:
     def __init__(self, out):
         self.out = out
         self.seen = set()
+        self.counts = {}
         self.count = 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -31,6 +52,11 @@ class Handler:
         if local.startswith("tempfail-once"):
             if address.lower() not in self.seen:
                 self.seen.add(address.lower())
+                return "451 4.7.1 Try again later"
+        elif len(local) > 10 and local.startswith("tempfail-") and local[9].isdigit() and local[10] == "-":
+            count = self.counts.get(address.lower(), 0)
+            self.counts[address.lower()] = count + 1
+            if count < int(local[9]):
                 return "451 4.7.1 Try again later"
         elif local.startswith("tempfail"):
             return "451 4.7.1 Try again later"
@@ -66,16 +92,30 @@ def main():
     parser.add_argument("--out", required=True)
     parser.add_argument("--cert")
     parser.add_argument("--key")
+    parser.add_argument("--refuse", action="append", default=[], help="IP=REPLY")
+    parser.add_argument("--auth", help="USER:PASS required after STARTTLS")
     args = parser.parse_args()
+    for rule in args.refuse:
+        ip, reply = rule.split("=", 1)
+        RefusingSMTP.refusals[ip] = reply
     host, port = args.listen.rsplit(":", 1)
     os.makedirs(args.out, exist_ok=True)
     tls = None
     if args.cert:
         tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         tls.load_cert_chain(args.cert, args.key)
-    controller = Controller(Handler(args.out), hostname=host, port=int(port), tls_context=tls,
-                            require_starttls=False, decode_data=False, enable_SMTPUTF8=True,
-                            data_size_limit=64 * 1024 * 1024, ready_timeout=10)
+    extra = {}
+    if args.auth:
+        user, password = args.auth.split(":", 1)
+
+        def authenticator(server, session, envelope, mechanism, auth_data):
+            ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user and auth_data.password.decode() == password
+            return AuthResult(success=ok)
+
+        extra = dict(authenticator=authenticator, auth_required=True, auth_require_tls=True)
+    controller = MxController(Handler(args.out), hostname=host, port=int(port), tls_context=tls,
+                              require_starttls=bool(args.auth), decode_data=False, enable_SMTPUTF8=True,
+                              data_size_limit=64 * 1024 * 1024, ready_timeout=10, **extra)
     controller.start()
     print("ready", flush=True)
     try:

@@ -1,0 +1,77 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+
+namespace Outpost.Engine.Delivery;
+
+/// <summary>
+/// Classifies remote replies by a rule table kept as data (<c>Delivery/Data/bounce-rules.txt</c>): the
+/// reply code, the enhanced status code and the text decide whether a failure is temporary, about the
+/// recipient, about the sending path (fail over to another channel), or about the content.
+/// </summary>
+public sealed class BounceClassifier
+{
+    sealed record Rule(BounceClass Class, string Code, string Enhanced, Regex? Text);
+
+    readonly List<Rule> _rules = [];
+
+    public BounceClassifier(IEnumerable<string> lines)
+    {
+        foreach (var raw in lines)
+        {
+            var line = raw.Trim();
+            if (line.Length == 0 || line.StartsWith('#'))
+                continue;
+            var parts = line.Split(" | ", 4);
+            if (parts.Length != 4)
+                throw new FormatException($"Bad bounce rule: {line}");
+            var cls = parts[0] switch
+            {
+                "temporary" => BounceClass.Temporary,
+                "permanent-recipient" => BounceClass.PermanentRecipient,
+                "permanent-path" => BounceClass.PermanentPath,
+                "permanent-content" => BounceClass.PermanentContent,
+                "permanent" => BounceClass.Permanent,
+                _ => throw new FormatException($"Unknown bounce class in: {line}"),
+            };
+            var text = parts[3].Trim();
+            _rules.Add(new Rule(cls, parts[1].Trim(), parts[2].Trim(),
+                text == "*" ? null : new Regex(text, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled)));
+        }
+    }
+
+    public static BounceClassifier Default { get; } = Load();
+
+    static BounceClassifier Load()
+    {
+        var assembly = Assembly.GetExecutingAssembly();
+        var name = assembly.GetManifestResourceNames().Single(n => n.EndsWith(".Delivery.Data.bounce-rules.txt", StringComparison.Ordinal));
+        using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
+        return new BounceClassifier(reader.ReadToEnd().Split('\n'));
+    }
+
+    /// <summary>The class of a reply such as "550 5.7.1 Service unavailable; client host blocked using zen.spamhaus.org".</summary>
+    public BounceClass Classify(int code, string reply)
+    {
+        if (code is >= 200 and < 300)
+            return BounceClass.Delivered;
+        var codeText = code.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var enhanced = EnhancedCode(reply) ?? "";
+        foreach (var rule in _rules)
+        {
+            if (!Matches(rule.Code, codeText))
+                continue;
+            if (rule.Enhanced != "*" && !enhanced.StartsWith(rule.Enhanced, StringComparison.Ordinal))
+                continue;
+            if (rule.Text is not null && !rule.Text.IsMatch(reply))
+                continue;
+            return rule.Class;
+        }
+        return code >= 500 ? BounceClass.Permanent : BounceClass.Temporary;
+    }
+
+    static bool Matches(string pattern, string code) =>
+        pattern == "*" || pattern.Length == 3 && Enumerable.Range(0, 3).All(i => pattern[i] == 'x' || pattern[i] == code[i]);
+
+    static string? EnhancedCode(string reply) =>
+        reply.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(t => Regex.IsMatch(t, @"^[245]\.\d{1,3}\.\d{1,3}$"));
+}
