@@ -26,9 +26,9 @@ public static partial class ContentExtractor
             string body;
             try
             {
-                body = part.Text ?? "";
+                body = ReadText(part, MaxText - text.Length);
             }
-            catch (Exception ex) when (ex is FormatException or ArgumentException or NotSupportedException)
+            catch (Exception ex) when (ex is FormatException or ArgumentException or NotSupportedException or IOException)
             {
                 continue;
             }
@@ -53,6 +53,33 @@ public static partial class ContentExtractor
             if (message.Headers[name] is { } value)
                 headers[name] = value;
         return new MessageContent(message.Subject ?? "", text.ToString(), headers, links, images, pixels, size);
+    }
+
+    /// <summary>
+    /// The decoded text of a part, at most <paramref name="max"/> characters: a 25 MB text part must not
+    /// become a 50 MB string (part.Text would read it all).
+    /// </summary>
+    static string ReadText(TextPart part, int max)
+    {
+        if (part.Content is null || max <= 0)
+            return "";
+        Encoding encoding;
+        try
+        {
+            encoding = part.ContentType.CharsetEncoding ?? Encoding.UTF8;
+        }
+        catch (NotSupportedException)
+        {
+            encoding = Encoding.UTF8;
+        }
+        using var stream = part.Content.Open();
+        using var reader = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: false);
+        var buffer = new char[Math.Min(max, 64 * 1024)];
+        var sb = new StringBuilder();
+        int read;
+        while (sb.Length < max && (read = reader.Read(buffer, 0, Math.Min(buffer.Length, max - sb.Length))) > 0)
+            sb.Append(buffer, 0, read);
+        return sb.ToString();
     }
 
     public static string HtmlToText(string html)
