@@ -59,7 +59,7 @@ def main():
         for i in range(args.count):
             mid = "<lat-%d-%d@bench.example>" % (os.getpid(), i)
             message = ("From: %s\r\nTo: %s\r\nSubject: latency %d\r\nMessage-ID: %s\r\n\r\n%s" % (args.sender, args.to, i, mid, body)).encode()
-            before = set(os.listdir(args.maildir)) if args.maildir else None
+            before = set(os.listdir(args.maildir)) if args.maildir and os.path.isdir(args.maildir) else set()
             smtp = smtplib.SMTP(relay_host, int(relay_port), timeout=30)
             smtp.ehlo("bench.example")
             smtp.mail(args.sender)
@@ -75,7 +75,7 @@ def main():
             deadline = accepted + 30
             while time.monotonic() < deadline:
                 if args.maildir:
-                    if set(os.listdir(args.maildir)) - before:
+                    if os.path.isdir(args.maildir) and set(os.listdir(args.maildir)) - before:
                         delivered.append((time.monotonic() - accepted) * 1000)
                         break
                 elif mid in received:

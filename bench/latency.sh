@@ -11,7 +11,6 @@ source "$(dirname "$0")/lib/peers.sh"
 /usr/bin/python3 -c "import aiosmtpd" 2>/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-aiosmtpd >/dev/null
 echo "correct-horse-1" | "${outpost[@]}" mailbox add bench@bench.example >/dev/null
 maildir="$work/outpost/mailboxes/bench.example/bench/Maildir/new"
-mkdir -p "$maildir"
 here="$(dirname "$0")"
 for i in $(seq 1 "$RUNS"); do
   timeout "$LIMIT" /usr/bin/python3 "$here/latency.py" --relay 127.0.0.1:$POSTFIX_PORT --sink 127.0.0.1:$SINK_PORT --count "$COUNT" --label "postfix run $i"

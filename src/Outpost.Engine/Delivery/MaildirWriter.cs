@@ -36,8 +36,9 @@ public sealed class MaildirWriter
         var maildir = MaildirOf(address);
         var tmp = Path.Combine(maildir, "tmp");
         var @new = Path.Combine(maildir, "new");
-        if (!Directory.Exists(@new))
+        if (!Directory.Exists(tmp))
         {
+            // A Maildir someone made by hand may lack a part; make whatever is missing.
             Directory.CreateDirectory(tmp);
             Directory.CreateDirectory(@new);
             Directory.CreateDirectory(Path.Combine(maildir, "cur"));

@@ -23,6 +23,17 @@ public sealed class MaildirWriterTests : IDisposable
         Assert.EndsWith($",S={text.Length}", path);
     }
 
+    [Fact]
+    public async Task A_maildir_with_only_new_made_by_hand_gets_its_other_folders()
+    {
+        var spoolFile = Path.Combine(_dir.Path, "m.eml");
+        await File.WriteAllTextAsync(spoolFile, "Subject: hi\r\n\r\nbody\r\n");
+        var writer = new MaildirWriter(_dir.Path);
+        Directory.CreateDirectory(Path.Combine(writer.MaildirOf("bob@example.com"), "new"));
+        var path = await writer.DeliverAsync("bob@example.com", "alice@example.com", spoolFile);
+        Assert.True(File.Exists(path));
+    }
+
     [Theory]
     [InlineData("../x@example.com")]
     [InlineData("a/b@example.com")]
