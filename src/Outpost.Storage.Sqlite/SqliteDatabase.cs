@@ -28,11 +28,11 @@ public sealed class SqliteDatabase : IDisposable
         Migrate();
     }
 
+    /// <summary>A pooled connection for reads. (Waiting on a busy database is covered by the connection string's DefaultTimeout.)</summary>
     public SqliteConnection OpenRead()
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
-        Execute(connection, "PRAGMA busy_timeout=10000;");
         return connection;
     }
 

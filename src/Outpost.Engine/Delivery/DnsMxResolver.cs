@@ -14,18 +14,7 @@ public sealed class DnsMxResolver : IMxResolver
 {
     readonly LookupClient _client;
 
-    public DnsMxResolver(DnsOptions options)
-    {
-        var servers = options.Servers.Select(ParseServer).ToArray();
-        var lookup = servers.Length > 0 ? new LookupClientOptions(servers) : new LookupClientOptions();
-        lookup.UseCache = true;
-        lookup.Timeout = options.Timeout;
-        lookup.Retries = 2;
-        lookup.ThrowDnsErrors = false;
-        lookup.UseTcpFallback = true;
-        lookup.ContinueOnDnsError = false;
-        _client = new LookupClient(lookup);
-    }
+    public DnsMxResolver(DnsOptions options) => _client = DnsLookupClients.Create(options, cache: true);
 
     public static NameServer ParseServer(string text)
     {

@@ -11,18 +11,7 @@ public sealed class DnsClientTxtResolver : ITxtResolver
 {
     readonly LookupClient _client;
 
-    public DnsClientTxtResolver(DnsOptions options)
-    {
-        var servers = options.Servers.Select(DnsMxResolver.ParseServer).ToArray();
-        var lookup = servers.Length > 0 ? new LookupClientOptions(servers) : new LookupClientOptions();
-        lookup.UseCache = false;
-        lookup.Timeout = options.Timeout;
-        lookup.Retries = 2;
-        lookup.ThrowDnsErrors = false;
-        lookup.UseTcpFallback = true;
-        lookup.ContinueOnDnsError = false;
-        _client = new LookupClient(lookup);
-    }
+    public DnsClientTxtResolver(DnsOptions options) => _client = DnsLookupClients.Create(options, cache: false);
 
     async Task<DnsAnswer<T>> QueryAsync<T>(string name, QueryType type, Func<IDnsQueryResponse, IEnumerable<T>> select, CancellationToken cancellationToken)
     {

@@ -4,9 +4,9 @@ namespace Outpost.Engine.Delivery.Channels;
 
 /// <summary>
 /// The order in which delivery tries the channels for a destination (M2, M3):
-/// 1. channels in the preferred region — the destination's rule ("gmail.com" → "eu"), else the sender
+/// 1. channels that are cooling down go last (they are skipped);
+/// 2. channels in the preferred region — the destination's rule ("gmail.com" → "eu"), else the sender
 ///    domain's default region — before the others;
-/// 2. then channels that are not cooling down before those that are (these are skipped);
 /// 3. then higher weight first, then by name.
 /// With no channel configured, the default direct channel is used.
 /// </summary>
@@ -38,8 +38,8 @@ public sealed class ChannelSelector(IChannelStore store, ChannelHealthTracker he
             choices.Add((new ChannelChoice(channel, why, skipped), inRegion, skipped is not null));
         }
         return choices
-            .OrderByDescending(c => c.InRegion)
-            .ThenBy(c => c.Skipped)
+            .OrderBy(c => c.Skipped)
+            .ThenByDescending(c => c.InRegion)
             .ThenByDescending(c => c.Choice.Channel.Weight)
             .ThenBy(c => c.Choice.Channel.Name, StringComparer.Ordinal)
             .Select(c => c.Choice)

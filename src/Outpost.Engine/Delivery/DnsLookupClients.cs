@@ -1,0 +1,22 @@
+using DnsClient;
+using Outpost.Engine.Configuration;
+
+namespace Outpost.Engine.Delivery;
+
+/// <summary>The one place that turns <c>Dns:Servers</c> and <c>Dns:Timeout</c> into a DnsClient.NET lookup client.</summary>
+public static class DnsLookupClients
+{
+    /// <param name="cache">Cache answers by their TTL: right for delivery; wrong for record checks, which must see changes.</param>
+    public static LookupClient Create(DnsOptions options, bool cache)
+    {
+        var servers = options.Servers.Select(DnsMxResolver.ParseServer).ToArray();
+        var lookup = servers.Length > 0 ? new LookupClientOptions(servers) : new LookupClientOptions();
+        lookup.UseCache = cache;
+        lookup.Timeout = options.Timeout;
+        lookup.Retries = 2;
+        lookup.ThrowDnsErrors = false;
+        lookup.UseTcpFallback = true;
+        lookup.ContinueOnDnsError = false;
+        return new LookupClient(lookup);
+    }
+}
