@@ -28,9 +28,9 @@ public sealed class SqliteSendLog(SqliteDatabase db) : ISendLog
             "FROM recipients r JOIN messages m ON m.id = r.message_id " +
             "WHERE (@from IS NULL OR m.sender = @from OR m.sender LIKE '%@' || @from) " +
             "AND (@to IS NULL OR r.address = @to OR r.domain = @to) " +
-            "AND (@status IS NULL OR r.status = @status) AND (@since IS NULL OR m.received_at >= @since) " +
+            "AND (@status IS NULL OR r.status = @status) AND (@since IS NULL OR m.received_at >= @since) AND (@before IS NULL OR m.received_at < @before) " +
             "ORDER BY m.received_at DESC, r.id LIMIT @limit",
-            new { from = q.From?.ToLowerInvariant(), to = q.To?.ToLowerInvariant(), status = q.Status?.ToName(), since = q.Since?.ToMs(), limit = q.Limit });
+            new { from = q.From?.ToLowerInvariant(), to = q.To?.ToLowerInvariant(), status = q.Status?.ToName(), since = q.Since?.ToMs(), before = q.Before?.ToMs(), limit = q.Limit });
         return rows.Select(r => new LogEntry(r.message_id, Time.FromMs(r.received_at), r.sender, r.address, RecipientStatusNames.Parse(r.status),
             (int)r.attempts, r.last_reply, r.subject, Time.FromMs(r.updated_at))).ToList();
     }

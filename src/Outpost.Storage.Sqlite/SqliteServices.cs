@@ -20,6 +20,7 @@ public static class SqliteServices
         services.AddSingleton<IDomainDnsStore, SqliteDomainDnsStore>();
         services.AddSingleton<IPolicyStore, SqlitePolicyStore>();
         services.AddSingleton<IChannelStore, SqliteChannelStore>();
+        services.AddSingleton<IApiKeyStore, SqliteApiKeyStore>();
         return services;
     }
 }

@@ -19,4 +19,5 @@ root.Subcommands.Add(CheckCommand.Create());
 root.Subcommands.Add(RestrictionCommands.Create());
 root.Subcommands.Add(ChannelCommands.Create());
 root.Subcommands.Add(ChannelCommands.CreateRoute());
+root.Subcommands.Add(ApiKeyCommands.Create());
 return await root.Parse(args).InvokeAsync();

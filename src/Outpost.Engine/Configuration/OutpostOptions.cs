@@ -22,4 +22,5 @@ public sealed class OutpostOptions
     public DkimOptions Dkim { get; set; } = new();
     public PolicyOptions Policy { get; set; } = new();
     public RoutingOptions Routing { get; set; } = new();
+    public HttpOptions Http { get; set; } = new();
 }

@@ -48,10 +48,12 @@ public static class EngineServices
         services.AddSingleton<RateLimiter>();
         services.AddSingleton<Preflight>();
         services.AddSingleton<AccountService>();
+        services.AddSingleton<ApiKeys>();
         services.AddSingleton(sp => new QueueCommitter(sp.GetRequiredService<IQueueStore>(), sp.GetRequiredService<MessageSpool>(),
             sp.GetRequiredService<TimeProvider>(), DeliveryScheduler.Lease, sp.GetRequiredService<ILogger<QueueCommitter>>()));
         services.AddSingleton(sp => new Lazy<IDeliveryDispatcher>(sp.GetRequiredService<IDeliveryDispatcher>));
         services.AddSingleton<MessageInjector>();
+        services.AddSingleton<ApiSubmission>();
         services.AddSingleton<BounceService>();
         services.AddSingleton<DeliveryRecorder>();
         services.AddSingleton(sp => new LocalDeliveryQueue(options.Delivery.LocalWorkers, sp.GetRequiredService<IAccountStore>(),

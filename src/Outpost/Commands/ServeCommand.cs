@@ -1,15 +1,18 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Outpost.Cli;
 using Outpost.Engine.Hosting;
 using Outpost.Storage.Sqlite;
+using Outpost.Web;
 
 namespace Outpost.Commands;
 
-/// <summary><c>outpost serve</c>: the SMTP listeners and the delivery queue, until Ctrl+C or SIGTERM.</summary>
+/// <summary><c>outpost serve</c>: the SMTP listeners, the delivery queue and the HTTP API, until Ctrl+C or SIGTERM.</summary>
 public static class ServeCommand
 {
     public static Command Create()
@@ -19,18 +22,32 @@ public static class ServeCommand
         {
             var (configuration, options) = OutpostConfiguration.Load(parse.GetValue(CliContext.ConfigOption), parse.GetValue(CliContext.DataOption));
             Directory.CreateDirectory(options.DataDirectory);
-            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Configuration = (ConfigurationManager?)null });
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+            builder.Configuration.Sources.Clear();
             builder.Configuration.AddConfiguration(configuration);
+            builder.Logging.ClearProviders();
             builder.Logging.AddConfiguration(configuration.GetSection("Logging"));
             if (configuration["Logging:Format"] == "json")
                 builder.Logging.AddJsonConsole();
             else
                 builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
-            builder.Services.AddOutpostEngine(options).AddOutpostSqlite(options.DataDirectory).AddOutpostServer();
-            using var host = builder.Build();
-            host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Outpost")
-                .LogInformation("Outpost starting; data in {DataDirectory}", options.DataDirectory);
-            await host.RunAsync(cancellationToken);
+            builder.Services.AddOutpostEngine(options).AddOutpostSqlite(options.DataDirectory).AddOutpostServer().AddOutpostWeb();
+            var http = options.Http.Listen;
+            if (!string.IsNullOrWhiteSpace(http))
+            {
+                if (!System.Net.IPEndPoint.TryParse(http, out var endpoint) || endpoint.Port == 0)
+                    throw new ArgumentException($"Http:Listen: '{http}' is not an address and port like 127.0.0.1:8080.");
+                builder.WebHost.ConfigureKestrel(k => k.Listen(endpoint));
+            }
+            else
+            {
+                builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+            }
+            await using var app = builder.Build();
+            app.MapOutpostApi();
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Outpost")
+                .LogInformation("Outpost starting; data in {DataDirectory}; HTTP API on {Http}", options.DataDirectory, string.IsNullOrWhiteSpace(http) ? "(off)" : http);
+            await app.RunAsync(cancellationToken);
             return 0;
         });
         return command;

@@ -18,6 +18,8 @@ public sealed class OutpostServer : IAsyncDisposable
     public int SubmissionPort { get; }
     public int TlsPort { get; }
     public int RelayPort { get; }
+    public int HttpPort { get; }
+    public Uri Api => new($"http://127.0.0.1:{HttpPort}/api/v1/");
 
     public OutpostServer(string dataDirectory, DnsServer dns, int mxPort, IDictionary<string, string>? extra = null)
     {
@@ -25,12 +27,14 @@ public sealed class OutpostServer : IAsyncDisposable
         SubmissionPort = Ports.Free();
         TlsPort = Ports.Free();
         RelayPort = Ports.Free();
+        HttpPort = Ports.Free();
         _env = new Dictionary<string, string>
         {
             ["OUTPOST__Hostname"] = "outpost.test",
             ["OUTPOST__Smtp__Submission"] = $"127.0.0.1:{SubmissionPort}",
             ["OUTPOST__Smtp__SubmissionTls"] = $"127.0.0.1:{TlsPort}",
             ["OUTPOST__Smtp__Relay"] = $"127.0.0.1:{RelayPort}",
+            ["OUTPOST__Http__Listen"] = $"127.0.0.1:{HttpPort}",
             ["OUTPOST__Dns__Servers__0"] = dns.Endpoint,
             ["OUTPOST__Delivery__MxPort"] = mxPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["OUTPOST__Delivery__RetrySchedule__0"] = "00:00:01",
@@ -66,6 +70,7 @@ public sealed class OutpostServer : IAsyncDisposable
         try
         {
             await Ports.WaitUntilOpenAsync("127.0.0.1", RelayPort, TimeSpan.FromSeconds(60));
+            await Ports.WaitUntilOpenAsync("127.0.0.1", HttpPort, TimeSpan.FromSeconds(30));
         }
         catch (Exception ex)
         {

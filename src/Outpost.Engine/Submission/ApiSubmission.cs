@@ -1,0 +1,115 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using MimeKit;
+using Outpost.Engine.Configuration;
+using Outpost.Smtp;
+
+namespace Outpost.Engine.Submission;
+
+/// <summary>
+/// Submits a message that came over HTTP through exactly the path SMTP takes — the same sender and
+/// recipient checks, sending gate, limits, content checks, spool and queue — so the API answers with the
+/// same sentences. It plays an authenticated SMTP session against the engine's back end.
+/// </summary>
+public sealed partial class ApiSubmission(ISmtpBackend backend, OutpostOptions options)
+{
+    public async Task<ApiSubmissionResult> SubmitAsync(ApiCaller caller, IPAddress client, string from, IReadOnlyList<string> recipients,
+        Stream rfc5322, CancellationToken cancellationToken)
+    {
+        var session = new SmtpSessionInfo
+        {
+            Id = "api." + Guid.NewGuid().ToString("N")[..8],
+            ListenerName = "api",
+            Mode = ListenerMode.Submission,
+            Remote = new IPEndPoint(client, 0),
+            Local = new IPEndPoint(IPAddress.Loopback, 0),
+            Helo = "api",
+            Esmtp = true,
+            AuthenticatedUser = caller.DomainWide ? null : caller.Mailbox,
+            TrustedDomain = caller.DomainWide ? caller.Domain : null,
+        };
+
+        var sender = AddressParser.ParseCommandArgument($"FROM:<{from}>", "FROM", allowNull: false);
+        if (sender.Path is not { } senderPath)
+            return new ApiSubmissionResult(sender.Error, null, []);
+        var verdict = await backend.CheckSenderAsync(session, senderPath, cancellationToken);
+        if (!verdict.IsPositive)
+            return new ApiSubmissionResult(verdict, null, []);
+
+        var accepted = new List<MailPath>();
+        var replies = new List<(string, SmtpReply)>();
+        if (recipients.Count > options.Smtp.MaxRecipients)
+            return new ApiSubmissionResult(new SmtpReply(452, "4.5.3", $"At most {options.Smtp.MaxRecipients} recipients per message"), null, []);
+        foreach (var recipient in recipients.Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            var parsed = AddressParser.ParseCommandArgument($"TO:<{recipient}>", "TO", allowNull: false);
+            if (parsed.Path is not { } path)
+            {
+                replies.Add((recipient, parsed.Error));
+                continue;
+            }
+            session.AcceptedRecipients = accepted.Count;
+            var reply = await backend.CheckRecipientAsync(session, senderPath, path, cancellationToken);
+            replies.Add((path.Address.Normalized, reply));
+            if (reply.IsPositive)
+                accepted.Add(path);
+        }
+        if (accepted.Count == 0)
+            return new ApiSubmissionResult(replies.Select(r => r.Item2).FirstOrDefault(r => !r.IsPositive, SmtpReplies.NoRecipients), null, replies);
+
+        await using var sink = backend.OpenMessage(session, senderPath, accepted);
+        using var reader = new StreamReader(rfc5322, System.Text.Encoding.UTF8);
+        long size = 0;
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            size += System.Text.Encoding.UTF8.GetByteCount(line) + 2;
+            if (size > options.Smtp.MaxMessageSize)
+                return new ApiSubmissionResult(SmtpReplies.MessageTooBig(options.Smtp.MaxMessageSize), null, replies);
+            sink.WriteLine(System.Text.Encoding.UTF8.GetBytes(line));
+        }
+        var final = await sink.CommitAsync(cancellationToken);
+        var id = final.IsPositive ? QueuedAs().Match(final.Text) is { Success: true } m ? m.Groups[1].Value : null : null;
+        return new ApiSubmissionResult(final, id, replies);
+    }
+
+    /// <summary>A message built from the API's JSON fields, refusing any header value with a line break or NUL.</summary>
+    public static MimeMessage Build(string from, IReadOnlyList<string> to, IReadOnlyList<string> cc, string? subject, string? text, string? html,
+        IReadOnlyList<(string Name, string ContentType, byte[] Content)> attachments, IReadOnlyDictionary<string, string> headers)
+    {
+        foreach (var value in new[] { from, subject ?? "" }.Concat(to).Concat(cc).Concat(attachments.Select(a => a.Name)).Concat(attachments.Select(a => a.ContentType))
+                     .Concat(headers.Keys).Concat(headers.Values))
+        {
+            if (value.IndexOfAny(['\r', '\n', '\0']) >= 0)
+                throw new FormatException("Header values, addresses, the subject and attachment names may not contain line breaks or NUL characters.");
+        }
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse(from));
+        foreach (var a in to)
+            message.To.Add(MailboxAddress.Parse(a));
+        foreach (var a in cc)
+            message.Cc.Add(MailboxAddress.Parse(a));
+        message.Subject = subject ?? "";
+        foreach (var (name, value) in headers)
+        {
+            if (name.Length == 0 || !name.All(c => c is > ' ' and < '\x7f' and not ':'))
+                throw new FormatException($"'{name}' is not a header name.");
+            if (Reserved.Contains(name))
+                throw new FormatException($"The header {name} is set by its own field or by Outpost.");
+            message.Headers.Add(name, value);
+        }
+        var body = new BodyBuilder { TextBody = text, HtmlBody = html };
+        foreach (var (name, contentType, content) in attachments)
+            body.Attachments.Add(name, content, ContentType.Parse(contentType));
+        message.Body = body.ToMessageBody();
+        message.Prepare(EncodingConstraint.EightBit, 998);
+        return message;
+    }
+
+    static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "From", "To", "Cc", "Bcc", "Subject", "Content-Type", "Content-Transfer-Encoding", "MIME-Version", "Received", "DKIM-Signature", "Return-Path",
+    };
+
+    [GeneratedRegex("queued as ([0-9A-Z]{16})")]
+    private static partial Regex QueuedAs();
+}

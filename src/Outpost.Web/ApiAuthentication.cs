@@ -1,0 +1,57 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Outpost.Engine.Accounts;
+using Outpost.Engine.Submission;
+using Outpost.Smtp;
+
+namespace Outpost.Web;
+
+/// <summary>
+/// Who is calling: HTTP Basic with a mailbox address and password (A1), or "Bearer op_…" with an API
+/// key. Any failure is the same 401 "Authentication failed"; failed passwords count towards the same
+/// per-address throttle as SMTP.
+/// </summary>
+public sealed class ApiAuthentication(IAccountStore accounts, ApiKeys keys, AuthThrottle throttle)
+{
+    public async Task<ApiCaller?> AuthenticateAsync(HttpContext http)
+    {
+        var header = http.Request.Headers.Authorization.ToString();
+        var client = http.Connection.RemoteIpAddress ?? System.Net.IPAddress.Loopback;
+        if (throttle.IsBlocked(client))
+            return null;
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            var key = await keys.VerifyAsync(header[7..].Trim(), http.RequestAborted);
+            if (key is null)
+                return Failed(client);
+            return key.Scope == "domain"
+                ? new ApiCaller(null, key.Subject, DomainWide: true)
+                : new ApiCaller(key.Subject, key.Subject[(key.Subject.IndexOf('@') + 1)..], DomainWide: false);
+        }
+        if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            string decoded;
+            try
+            {
+                decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header[6..].Trim()));
+            }
+            catch (FormatException)
+            {
+                return Failed(client);
+            }
+            var colon = decoded.IndexOf(':');
+            var address = colon > 0 ? AddressParser.ParseAddress(decoded[..colon].Trim(), out _) : null;
+            var mailbox = address is null ? null : await accounts.GetMailboxAsync(address.Normalized, http.RequestAborted);
+            if (!PasswordHashing.Verify(mailbox?.PasswordHash, colon > 0 ? decoded[(colon + 1)..] : ""))
+                return Failed(client);
+            return new ApiCaller(mailbox!.Address, mailbox.Domain, DomainWide: mailbox.Role == MailboxRole.Admin);
+        }
+        return null;
+    }
+
+    ApiCaller? Failed(System.Net.IPAddress client)
+    {
+        throttle.RecordFailure(client);
+        return null;
+    }
+}

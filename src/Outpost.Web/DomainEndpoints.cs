@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Outpost.Engine.Accounts;
+using Outpost.Engine.Domains;
+using Outpost.Engine.Policy;
+
+namespace Outpost.Web;
+
+/// <summary>/api/v1/domains/{domain}/dns (S2) and /api/v1/check (F2), for the caller's own domain.</summary>
+public static class DomainEndpoints
+{
+    public static void Map(IEndpointRouteBuilder api)
+    {
+        api.MapGet("/domains", ListAsync);
+        api.MapGet("/domains/{domain}/dns", (HttpContext http, string domain, ApiAuthentication auth, DomainDnsVerifier verifier) => DnsAsync(http, domain, auth, verifier, check: false));
+        api.MapPost("/domains/{domain}/dns/check", (HttpContext http, string domain, ApiAuthentication auth, DomainDnsVerifier verifier) => DnsAsync(http, domain, auth, verifier, check: true));
+        api.MapPost("/check", CheckAsync);
+    }
+
+    static async Task<IResult> ListAsync(HttpContext http, ApiAuthentication auth, IAccountStore accounts)
+    {
+        if (await auth.AuthenticateAsync(http) is not { } caller)
+            return ApiResults.Unauthorized();
+        var domain = await accounts.GetDomainAsync(caller.Domain, http.RequestAborted);
+        return Results.Json(domain is null ? [] : new[] { new { name = domain.Name, plan = domain.Plan.ToString().ToLowerInvariant(), createdAt = domain.CreatedAt } });
+    }
+
+    static async Task<IResult> DnsAsync(HttpContext http, string domain, ApiAuthentication auth, DomainDnsVerifier verifier, bool check)
+    {
+        if (await auth.AuthenticateAsync(http) is not { } caller)
+            return ApiResults.Unauthorized();
+        if (!string.Equals(domain, caller.Domain, StringComparison.OrdinalIgnoreCase))
+            return ApiResults.NotFound($"The domain {domain} is not yours.");
+        var report = check ? await verifier.CheckAsync(caller.Domain, http.RequestAborted) : await verifier.ReportAsync(caller.Domain, http.RequestAborted);
+        return Results.Json(new
+        {
+            domain = report.Domain, ready = report.Ready, checkedAt = report.CheckedAt, validSince = report.ValidSince,
+            records = report.Records.Select(r => new
+            {
+                kind = r.Kind.ToString().ToLowerInvariant(), name = r.Name, type = r.Type, value = r.Value, strings = r.ValueStrings, required = r.Required,
+                status = r.Status.ToString().ToLowerInvariant(), sentence = r.Sentence, found = r.Found, firstValidAt = r.FirstValidAt,
+            }),
+        });
+    }
+
+    static async Task<IResult> CheckAsync(HttpContext http, [FromQuery] string from, [FromQuery] string[] to, ApiAuthentication auth, Preflight preflight)
+    {
+        if (await auth.AuthenticateAsync(http) is not { } caller)
+            return ApiResults.Unauthorized();
+        using var body = new MemoryStream();
+        await http.Request.Body.CopyToAsync(body, http.RequestAborted);
+        body.Position = 0;
+        try
+        {
+            var report = await preflight.CheckAsync(body, body.Length, from, to, http.RequestAborted);
+            return Results.Json(new
+            {
+                wouldSend = report.WouldSend, verdict = report.Verdict, checks = report.Checks,
+                content = report.Content.Select(c => new { @class = c.Class.Code(), fired = c.Fired, score = c.Score, signals = c.Signals }),
+                advice = report.Advice,
+            });
+        }
+        catch (ArgumentException ex)
+        {
+            return ApiResults.BadRequest(ex.Message);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Outpost.Engine.Queue;
+using Outpost.Engine.SendLog;
+using Outpost.Engine.Submission;
+
+namespace Outpost.Web;
+
+/// <summary>
+/// /api/v1/messages: send (fields or raw RFC 5322) through the same path as SMTP, and read the send log.
+/// A caller sees only its own mail: a mailbox its own, a domain key or domain admin its domain's.
+/// </summary>
+public static class MessageEndpoints
+{
+    public static void Map(IEndpointRouteBuilder api)
+    {
+        api.MapPost("/messages", SendAsync);
+        api.MapPost("/messages/raw", SendRawAsync);
+        api.MapGet("/messages/{id}", GetAsync);
+        api.MapGet("/messages", ListAsync);
+    }
+
+    static async Task<IResult> SendAsync(HttpContext http, SendRequest request, ApiAuthentication auth, ApiSubmission submission)
+    {
+        if (await auth.AuthenticateAsync(http) is not { } caller)
+            return ApiResults.Unauthorized();
+        var to = request.To ?? [];
+        var cc = request.Cc ?? [];
+        var bcc = request.Bcc ?? [];
+        MimeKit.MimeMessage message;
+        try
+        {
+            var attachments = (request.Attachments ?? []).Select(a => (a.Name, a.ContentType ?? "application/octet-stream", Convert.FromBase64String(a.Content))).ToList();
+            message = ApiSubmission.Build(request.From ?? "", to, cc, request.Subject, request.Text, request.Html, attachments,
+                request.Headers ?? new Dictionary<string, string>());
+        }
+        catch (Exception ex) when (ex is FormatException or MimeKit.ParseException or ArgumentException)
+        {
+            return ApiResults.BadRequest(ex.Message);
+        }
+        using var body = new MemoryStream();
+        await message.WriteToAsync(MimeKit.FormatOptions.Default, body, http.RequestAborted);
+        body.Position = 0;
+        return Answer(await submission.SubmitAsync(caller, Client(http), request.From!, [.. to, .. cc, .. bcc], body, http.RequestAborted));
+    }
+
+    static async Task<IResult> SendRawAsync(HttpContext http, [FromQuery] string from, [FromQuery] string[] to, ApiAuthentication auth, ApiSubmission submission)
+    {
+        if (await auth.AuthenticateAsync(http) is not { } caller)
+            return ApiResults.Unauthorized();
+        if (to.Length == 0)
+            return ApiResults.BadRequest("Name at least one recipient with ?to=.");
+        return Answer(await submission.SubmitAsync(caller, Client(http), from, to, http.Request.Body, http.RequestAborted));
+    }
+
+    static IResult Answer(ApiSubmissionResult result)
+    {
+        var recipients = result.Recipients.Select(r => new { address = r.Address, accepted = r.Reply.IsPositive, reply = r.Reply.ToString() });
+        if (!result.Reply.IsPositive)
+            return Results.Json(new { error = result.Reply.Text, smtp = result.Reply.ToString(), recipients }, statusCode: ApiStatus(result.Reply));
+        return Results.Json(new { id = result.MessageId, status = "queued", note = result.Reply.Text.Contains("note:") ? result.Reply.Text : null, recipients },
+            statusCode: StatusCodes.Status202Accepted);
+    }
+
+    static int ApiStatus(Outpost.Smtp.SmtpReply reply) => ApiResults.Refused(reply) is IStatusCodeHttpResult { StatusCode: { } code } ? code : 422;
+
+    static async Task<IResult> GetAsync(HttpContext http, string id, ApiAuthentication auth, ISendLog log)
+    {
+        if (await auth.AuthenticateAsync(http) is not { } caller)
+            return ApiResults.Unauthorized();
+        var report = await log.GetReportAsync(id.Trim().ToUpperInvariant(), http.RequestAborted);
+        if (report is null || !Visible(caller, report.Message))
+            return ApiResults.NotFound($"No message with the id {id} is in your send log.");
+        var m = report.Message;
+        return Results.Json(new
+        {
+            id = m.Id, sender = m.Sender, subject = m.Subject, size = m.Size, receivedAt = m.ReceivedAt, source = m.Source,
+            recipients = report.Recipients.Select(r => new { address = r.Address, status = r.Status.ToName(), attempts = r.Attempts, nextAttemptAt = r.Status == RecipientStatus.Deferred ? r.NextAttemptAt : (DateTimeOffset?)null, lastReply = r.LastReply }),
+            attempts = report.Attempts.Select(a => new
+            {
+                recipient = a.Recipient, outcome = a.Outcome.ToName(), at = a.Attempt.At, channel = a.Attempt.Channel, mxHost = a.Attempt.MxHost,
+                mxAddress = a.Attempt.MxAddress, code = a.Attempt.Code, reply = a.Attempt.Reply, tls = a.Attempt.Tls, durationMs = (long)a.Attempt.Duration.TotalMilliseconds,
+            }),
+        });
+    }
+
+    static async Task<IResult> ListAsync(HttpContext http, ApiAuthentication auth, ISendLog log, string? to, string? status, DateTimeOffset? since, string? cursor, int? limit)
+    {
+        if (await auth.AuthenticateAsync(http) is not { } caller)
+            return ApiResults.Unauthorized();
+        RecipientStatus? wanted = null;
+        try
+        {
+            wanted = status is null ? null : RecipientStatusNames.Parse(status);
+        }
+        catch (ArgumentException ex)
+        {
+            return ApiResults.BadRequest(ex.Message);
+        }
+        DateTimeOffset? before = null;
+        if (cursor is not null)
+        {
+            if (!long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var ms))
+                return ApiResults.BadRequest("The cursor is not one this API gave out.");
+            before = DateTimeOffset.FromUnixTimeMilliseconds(ms);
+        }
+        var size = Math.Clamp(limit ?? 50, 1, 500);
+        var from = caller.DomainWide ? caller.Domain : caller.Mailbox;
+        var entries = await log.QueryAsync(new LogQuery(from, to, wanted, since, size, before), http.RequestAborted);
+        var next = entries.Count == size ? entries[^1].ReceivedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) : null;
+        return Results.Json(new
+        {
+            items = entries.Select(e => new { id = e.MessageId, receivedAt = e.ReceivedAt, sender = e.Sender, recipient = e.Recipient, status = e.Status.ToName(), attempts = e.Attempts, lastReply = e.LastReply, subject = e.Subject }),
+            nextCursor = next,
+        });
+    }
+
+    static bool Visible(ApiCaller caller, QueuedMessage message) =>
+        caller.DomainWide
+            ? message.Sender.EndsWith("@" + caller.Domain, StringComparison.OrdinalIgnoreCase)
+            : message.Sender == caller.Mailbox || message.AuthUser == caller.Mailbox;
+
+    static System.Net.IPAddress Client(HttpContext http) => http.Connection.RemoteIpAddress ?? System.Net.IPAddress.Loopback;
+}

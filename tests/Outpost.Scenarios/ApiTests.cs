@@ -1,0 +1,142 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Outpost.Scenarios.Infrastructure;
+
+namespace Outpost.Scenarios;
+
+/// <summary>The HTTP API over a real socket: the same submission path, policy and sentences as SMTP; scoped reads.</summary>
+[Collection(MailWorldCollection.Name)]
+public sealed class ApiTests(MailWorld world)
+{
+    OutpostServer Outpost => world.Outpost;
+
+    static HttpClient Client(OutpostServer server, string? user = "alice@example.com", string password = MailWorld.Password)
+    {
+        var http = new HttpClient { BaseAddress = server.Api, Timeout = TimeSpan.FromSeconds(60) };
+        if (user is not null)
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+        return http;
+    }
+
+    static async Task<JsonElement> Json(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+
+    [Fact]
+    public async Task A_message_sent_over_the_api_is_delivered_inside_and_out()
+    {
+        using var http = Client(Outpost);
+        var token = Submit.Token();
+        var external = $"api-{token}@remote.test";
+        var response = await http.PostAsJsonAsync("messages", new
+        {
+            from = "alice@example.com", to = new[] { "bob@example.com", external }, subject = $"api {token}",
+            text = "Dear Bob, the minutes of Tuesday's meeting are attached. Kind regards, Alice",
+            attachments = new[] { new { name = "minutes.txt", contentType = "text/plain", content = Convert.ToBase64String("1. Budget agreed."u8.ToArray()) } },
+        });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var body = await Json(response);
+        var id = body.GetProperty("id").GetString()!;
+        Assert.All(body.GetProperty("recipients").EnumerateArray(), r => Assert.True(r.GetProperty("accepted").GetBoolean()));
+
+        await Eventually.GetAsync(() => Outpost.MailboxFiles("bob@example.com").FirstOrDefault(f => File.ReadAllText(f).Contains($"api {token}")), "internal delivery");
+        var received = await Eventually.GetAsync(() => world.Mx.MessagesTo(external).FirstOrDefault(), "external delivery");
+        Assert.Contains("minutes.txt", received.Text);
+
+        var status = await Eventually.GetAsync(async () =>
+        {
+            var report = await Json(await http.GetAsync($"messages/{id}"));
+            return report.GetProperty("recipients").EnumerateArray().All(r => r.GetProperty("status").GetString() == "delivered") ? (object)report : null;
+        }, "both delivered");
+        Assert.NotNull(status);
+        var page = await Json(await http.GetAsync("messages?limit=500"));
+        Assert.Contains(page.GetProperty("items").EnumerateArray(), e => e.GetProperty("id").GetString() == id);
+    }
+
+    [Fact]
+    public async Task Wrong_credentials_get_401_authentication_failed()
+    {
+        using var wrong = Client(Outpost, password: "not-the-password");
+        var response = await wrong.GetAsync("messages");
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("Authentication failed", (await Json(response)).GetProperty("error").GetString());
+        using var none = Client(Outpost, user: null);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await none.GetAsync("messages")).StatusCode);
+        none.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "op_000000000000_nope");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await none.GetAsync("messages")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Policy_refusals_carry_the_same_sentence_as_smtp()
+    {
+        using var http = Client(Outpost);
+        var spoof = await http.PostAsJsonAsync("messages", new { from = "bob@example.com", to = new[] { "x@remote.test" }, subject = "s", text = "t" });
+        Assert.Equal(HttpStatusCode.Forbidden, spoof.StatusCode);
+        Assert.Equal("You may not send as <bob@example.com>; send as your own address <alice@example.com>", (await Json(spoof)).GetProperty("error").GetString());
+
+        var otp = await http.PostAsJsonAsync("messages", new { from = "alice@example.com", to = new[] { $"otp-{Submit.Token()}@remote.test" }, subject = "Your verification code", text = "Your verification code is 482913. It expires in 10 minutes." });
+        Assert.Equal(HttpStatusCode.Forbidden, otp.StatusCode);
+        Assert.Equal("This looks like a verification-code (one-time code) mail, which this service does not send", (await Json(otp)).GetProperty("error").GetString());
+
+        var unknown = await http.PostAsJsonAsync("messages", new { from = "alice@example.com", to = new[] { "nobody@example.com" }, subject = "s", text = "t" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, unknown.StatusCode);
+        Assert.Equal("The mailbox <nobody@example.com> does not exist", (await Json(unknown)).GetProperty("error").GetString());
+    }
+
+    [Theory]
+    [InlineData("subject", "Hello\r\nBcc: victim@remote.test")]
+    [InlineData("header", "x\nInjected: yes")]
+    [InlineData("attachment", "evil\r\n.txt")]
+    public async Task Line_breaks_in_any_field_are_refused_with_400(string field, string value)
+    {
+        using var http = Client(Outpost);
+        object request = field switch
+        {
+            "subject" => new { from = "alice@example.com", to = new[] { "bob@example.com" }, subject = value, text = "t" },
+            "header" => new { from = "alice@example.com", to = new[] { "bob@example.com" }, subject = "s", text = "t", headers = new Dictionary<string, string> { ["X-Note"] = value } },
+            _ => new { from = "alice@example.com", to = new[] { "bob@example.com" }, subject = "s", text = "t", attachments = new[] { new { name = value, contentType = "text/plain", content = "eA==" } } },
+        };
+        var response = await http.PostAsJsonAsync("messages", request);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("line breaks", (await Json(response)).GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task A_domain_key_sends_for_its_domain_only_and_reads_only_its_mail()
+    {
+        var created = await Outpost.CliAsync("apikey", "create", "--domain", "example.com");
+        Assert.True(created.ExitCode == 0, created.All);
+        var secret = created.Output.Trim();
+        using var http = new HttpClient { BaseAddress = Outpost.Api };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+
+        var raw = Encoding.UTF8.GetBytes($"From: billing@example.com\r\nTo: bob@example.com\r\nSubject: raw {Submit.Token()}\r\n\r\nInvoice 42 is attached.\r\n");
+        var sent = await http.PostAsync("messages/raw?from=billing@example.com&to=bob@example.com", new ByteArrayContent(raw));
+        Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
+        var id = (await Json(sent)).GetProperty("id").GetString();
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"messages/{id}")).StatusCode);
+
+        var other = await http.PostAsJsonAsync("messages", new { from = "ceo@other.test", to = new[] { "bob@example.com" }, subject = "s", text = "t" });
+        Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("domains/other.test/dns")).StatusCode);
+        var dns = await Json(await http.GetAsync("domains/example.com/dns"));
+        Assert.True(dns.GetProperty("ready").GetBoolean());
+
+        // A mailbox sees only its own mail: alice cannot read billing's message.
+        using var alice = Client(Outpost);
+        Assert.Equal(HttpStatusCode.NotFound, (await alice.GetAsync($"messages/{id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_api()
+    {
+        using var http = new HttpClient();
+        var doc = JsonDocument.Parse(await http.GetStringAsync($"http://127.0.0.1:{Outpost.HttpPort}/openapi/v1.json")).RootElement;
+        var paths = doc.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("/api/v1/messages", paths);
+        Assert.Contains("/api/v1/messages/{id}", paths);
+        Assert.Contains("/api/v1/domains/{domain}/dns", paths);
+    }
+}
