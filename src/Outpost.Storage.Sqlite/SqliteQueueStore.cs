@@ -143,6 +143,16 @@ public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQu
         return rows.Select(r => r.ToRecipient()).ToList();
     }
 
+    public async Task<IReadOnlyDictionary<string, int>> DepthAsync(CancellationToken cancellationToken = default)
+    {
+        using var c = db.OpenRead();
+        var rows = await c.QueryAsync<(string Status, long Count)>($"SELECT status, COUNT(*) FROM recipients WHERE status IN {Open} GROUP BY status");
+        var depth = new Dictionary<string, int> { ["queued"] = 0, ["delivering"] = 0, ["deferred"] = 0 };
+        foreach (var (status, count) in rows)
+            depth[status] = (int)count;
+        return depth;
+    }
+
     public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default)
     {
         using var c = db.OpenRead();

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Outpost.Web;
 
-/// <summary>The HTTP API (/api/v1) and its OpenAPI document (/openapi/v1.json).</summary>
+/// <summary>The HTTP API (/api/v1), its OpenAPI document (/openapi/v1.json) and Prometheus metrics (/metrics).</summary>
 public static class WebServices
 {
     public static IServiceCollection AddOutpostWeb(this IServiceCollection services)
@@ -16,6 +16,8 @@ public static class WebServices
     public static WebApplication MapOutpostApi(this WebApplication app)
     {
         app.MapOpenApi("/openapi/v1.json");
+        app.MapGet("/metrics", async (Outpost.Engine.Metrics.OutpostMetrics metrics, Outpost.Engine.Queue.IQueueStore queue, Microsoft.AspNetCore.Http.HttpContext http) =>
+            Microsoft.AspNetCore.Http.Results.Text(metrics.Render(await queue.DepthAsync(http.RequestAborted)), "text/plain; version=0.0.4"));
         var api = app.MapGroup("/api/v1");
         MessageEndpoints.Map(api);
         DomainEndpoints.Map(api);

@@ -36,6 +36,7 @@ internal sealed class EngineHarness : IAsyncDisposable
     public SubmissionBackend Backend { get; }
     public AccountService AccountService { get; }
     public FakeDns Dns { get; } = new();
+    public Outpost.Engine.Metrics.OutpostMetrics Metrics { get; } = new();
     public SqliteDomainDnsStore DnsStore { get; }
     public DkimKeyManager Dkim { get; }
     public DomainDnsVerifier Verifier { get; }
@@ -55,7 +56,7 @@ internal sealed class EngineHarness : IAsyncDisposable
         var router = new Router(Accounts);
         Injector = new MessageInjector(Spool, Committer, router, new Lazy<IDeliveryDispatcher>(() => Dispatcher), Time);
         var bounces = new BounceService(Options, Injector, Time, NullLogger<BounceService>.Instance);
-        Recorder = new DeliveryRecorder(Queue, new RetrySchedule(Options.Delivery, Time), bounces, Time, NullLogger<DeliveryRecorder>.Instance);
+        Recorder = new DeliveryRecorder(Queue, new RetrySchedule(Options.Delivery, Time), bounces, Metrics, Time, NullLogger<DeliveryRecorder>.Instance);
         DnsStore = new SqliteDomainDnsStore(Db);
         Options.Sending.SpfInclude = "_spf.outpost.test";
         Options.Sending.Addresses = ["192.0.2.25"];
@@ -65,7 +66,7 @@ internal sealed class EngineHarness : IAsyncDisposable
         PolicyStore = new SqlitePolicyStore(Db);
         Restrictions = new RestrictionService(PolicyStore, Options.Policy, Time, NullLogger<RestrictionService>.Instance);
         var classifier = new ContentClassifier(Options.Policy, new BulkTracker(Options.Policy, Time));
-        var context = new SubmissionContext(Options, Spool, Committer, router, Dispatcher, classifier, Restrictions, Time, NullLogger.Instance);
+        var context = new SubmissionContext(Options, Spool, Committer, router, Dispatcher, classifier, Restrictions, Metrics, Time, NullLogger.Instance);
         Backend = new SubmissionBackend(Accounts, Log, new AuthThrottle(Options.Auth, Time), new TrustedNetworks(Options.TrustedNetworks), context, gate,
             new RateLimiter(PolicyStore, Options.Policy, Time), NullLogger<SubmissionBackend>.Instance);
         AccountService = new AccountService(Accounts, Dkim, Time);

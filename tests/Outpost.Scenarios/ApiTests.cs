@@ -130,6 +130,23 @@ public sealed class ApiTests(MailWorld world)
     }
 
     [Fact]
+    public async Task Metrics_count_acceptance_refusals_deliveries_and_the_queue()
+    {
+        var id = await Submit.AcceptedAsync(Submit.AliceAsync(Outpost, "bob@example.com", "metrics " + Submit.Token()));
+        await Outpost.WaitForStatusAsync(id, "delivered");
+        await Submit.AliceAsync(Outpost, "nobody@example.com", "refused");
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync($"http://127.0.0.1:{Outpost.HttpPort}/metrics");
+        long Value(string series) =>
+            long.Parse(text.Split('\n').Single(l => l.StartsWith(series + " ", StringComparison.Ordinal))[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(Value("outpost_messages_accepted_total") >= 1);
+        Assert.True(Value("outpost_deliveries_total{result=\"delivered\",channel=\"local\"}") >= 1);
+        Assert.True(Value("outpost_refusals_total{stage=\"rcpt\",code=\"5.1.1\"}") >= 1);
+        Assert.True(Value("outpost_delivery_latency_seconds_count") >= 1);
+        Assert.Contains("outpost_queue_recipients{status=\"deferred\"}", text);
+    }
+
+    [Fact]
     public async Task The_openapi_document_describes_the_api()
     {
         using var http = new HttpClient();

@@ -26,6 +26,7 @@ public static class EngineServices
     {
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<Metrics.OutpostMetrics>();
         services.AddSingleton(new MessageSpool(options.DataDirectory));
         services.AddSingleton(new MaildirWriter(options.DataDirectory));
         services.AddSingleton(new AuthThrottle(options.Auth, TimeProvider.System));
@@ -67,7 +68,7 @@ public static class EngineServices
         services.AddSingleton<IDeliveryDispatcher, DeliveryDispatcher>();
         services.AddSingleton(sp => new SubmissionContext(options, sp.GetRequiredService<MessageSpool>(), sp.GetRequiredService<QueueCommitter>(),
             sp.GetRequiredService<Router>(), sp.GetRequiredService<IDeliveryDispatcher>(), sp.GetRequiredService<ContentClassifier>(),
-            sp.GetRequiredService<RestrictionService>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<RestrictionService>(), sp.GetRequiredService<Metrics.OutpostMetrics>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Outpost.Submission")));
         services.AddSingleton<ISmtpBackend>(sp => new SubmissionBackend(sp.GetRequiredService<IAccountStore>(), sp.GetRequiredService<SendLog.ISendLog>(),
             sp.GetRequiredService<AuthThrottle>(), sp.GetRequiredService<TrustedNetworks>(), sp.GetRequiredService<SubmissionContext>(),

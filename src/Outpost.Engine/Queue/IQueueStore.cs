@@ -29,6 +29,9 @@ public interface IQueueStore
     /// <summary>Recipients not yet final, oldest first.</summary>
     Task<IReadOnlyList<QueuedRecipient>> ListOpenAsync(int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>Open recipients by status, for the queue-depth gauge.</summary>
+    Task<IReadOnlyDictionary<string, int>> DepthAsync(CancellationToken cancellationToken = default);
+
     /// <summary>When the next recipient falls due, or null when none waits.</summary>
     Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default);
 }

@@ -120,6 +120,7 @@ internal sealed class SpoolMessageSink : IMessageSink
 
             var queued = await _context.Committer.CommitAsync(new NewMessage(message, recipients));
             _committed = true;
+            _context.Metrics.Accepted();
             if (verdict is not null)
                 _context.Classifier.Accepted(verdict, external);
             foreach (var work in WorkGrouping.Split(message, queued))

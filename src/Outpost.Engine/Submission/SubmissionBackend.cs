@@ -129,6 +129,7 @@ public sealed class SubmissionBackend : ISmtpBackend
     /// <summary>Records a refusal; for a failed login <paramref name="attemptedUser"/> is the name that was tried (never the password).</summary>
     async Task RefuseAsync(SmtpSessionInfo session, string stage, SmtpReply reply, string? sender, string? recipient, string? attemptedUser = null)
     {
+        _context.Metrics.Refused(stage, string.IsNullOrEmpty(reply.Enhanced) ? reply.Code.ToString(System.Globalization.CultureInfo.InvariantCulture) : reply.Enhanced);
         try
         {
             await _log.RecordRefusalAsync(new Refusal(_context.Time.GetUtcNow(), session.Id, session.Remote.Address.ToString(),

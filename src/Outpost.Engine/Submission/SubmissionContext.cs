@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Outpost.Engine.Configuration;
 using Outpost.Engine.Delivery;
+using Outpost.Engine.Metrics;
 using Outpost.Engine.Policy;
 using Outpost.Engine.Queue;
 using Outpost.Engine.Routing;
@@ -17,5 +18,6 @@ internal sealed record SubmissionContext(
     IDeliveryDispatcher Dispatcher,
     ContentClassifier Classifier,
     RestrictionService Restrictions,
+    OutpostMetrics Metrics,
     TimeProvider Time,
     ILogger Logger);
