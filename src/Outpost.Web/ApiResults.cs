@@ -14,16 +14,12 @@ public static class ApiResults
     public static IResult NotFound(string sentence) => Results.Json(new { error = sentence }, statusCode: StatusCodes.Status404NotFound);
 
     /// <summary>552 → 413; a 4.7.1 limit → 429; other 4xx → 503; 5.7.x policy → 403; other 5xx → 422.</summary>
-    public static IResult Refused(SmtpReply reply)
+    public static int StatusFor(SmtpReply reply) => reply.Code switch
     {
-        var status = reply.Code switch
-        {
-            552 => StatusCodes.Status413PayloadTooLarge,
-            >= 400 and < 500 when reply.Enhanced == "4.7.1" => StatusCodes.Status429TooManyRequests,
-            >= 400 and < 500 => StatusCodes.Status503ServiceUnavailable,
-            _ when reply.Enhanced.StartsWith("5.7.", StringComparison.Ordinal) => StatusCodes.Status403Forbidden,
-            _ => StatusCodes.Status422UnprocessableEntity,
-        };
-        return Results.Json(new { error = reply.Text, smtp = reply.ToString() }, statusCode: status);
-    }
+        552 => StatusCodes.Status413PayloadTooLarge,
+        >= 400 and < 500 when reply.Enhanced == "4.7.1" => StatusCodes.Status429TooManyRequests,
+        >= 400 and < 500 => StatusCodes.Status503ServiceUnavailable,
+        _ when reply.Enhanced.StartsWith("5.7.", StringComparison.Ordinal) => StatusCodes.Status403Forbidden,
+        _ => StatusCodes.Status422UnprocessableEntity,
+    };
 }

@@ -60,12 +60,10 @@ public static class MessageEndpoints
     {
         var recipients = result.Recipients.Select(r => new { address = r.Address, accepted = r.Reply.IsPositive, reply = r.Reply.ToString() });
         if (!result.Reply.IsPositive)
-            return Results.Json(new { error = result.Reply.Text, smtp = result.Reply.ToString(), recipients }, statusCode: ApiStatus(result.Reply));
+            return Results.Json(new { error = result.Reply.Text, smtp = result.Reply.ToString(), recipients }, statusCode: ApiResults.StatusFor(result.Reply));
         return Results.Json(new { id = result.MessageId, status = "queued", note = result.Reply.Text.Contains("note:") ? result.Reply.Text : null, recipients },
             statusCode: StatusCodes.Status202Accepted);
     }
-
-    static int ApiStatus(Outpost.Smtp.SmtpReply reply) => ApiResults.Refused(reply) is IStatusCodeHttpResult { StatusCode: { } code } ? code : 422;
 
     static async Task<IResult> GetAsync(HttpContext http, string id, ApiAuthentication auth, ISendLog log)
     {
