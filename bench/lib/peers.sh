@@ -11,6 +11,8 @@ SINK_PORT=2727; POSTFIX_PORT=2626; OUTPOST_PORT=2525; DNS_PORT=5398
 need=()
 [ -x /usr/sbin/smtp-source ] || need+=(postfix)
 [ -x /usr/sbin/dnsmasq ] || need+=(dnsmasq-base)
+command -v bc >/dev/null 2>&1 || need+=(bc)
+command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
 if (( ${#need[@]} )); then
   echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
   DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
@@ -117,6 +119,7 @@ for r in json.load(sys.stdin)["records"]:
 } > "$work/dnsmasq.conf"
 /usr/sbin/dnsmasq --keep-in-foreground --conf-file="$work/dnsmasq.conf" --user=root --pid-file= &
 pids+=($!)
+dns_pid=$!
 sleep 0.5
 "${outpost[@]}" domain dns bench.example --check --json | grep -q '"ready": true' || { echo "bench.example's records do not verify"; exit 1; }
 
