@@ -277,8 +277,9 @@ public sealed class RemoteDeliverer(OutpostOptions options, IMxResolver resolver
         var usable = true;
         try
         {
+            // Synchronous on purpose: a local file in the page cache; the async parser would hop through the thread pool per read.
             await using var content = MessageSpool.OpenRead(message.SpoolPath);
-            using var mime = await MimeMessage.LoadAsync(content, persistent: true, cancellationToken);
+            using var mime = MimeMessage.Load(content, persistent: true, cancellationToken);
             // Re-encode before signing, never after: a server without 8BITMIME gets 7-bit parts, and the
             // signature covers exactly what it receives.
             if (!client.Capabilities.HasFlag(SmtpCapabilities.EightBitMime))

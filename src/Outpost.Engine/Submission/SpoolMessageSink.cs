@@ -108,7 +108,7 @@ internal sealed class SpoolMessageSink : IMessageSink
             ContentVerdict? verdict = null;
             if (external.Count > 0)
             {
-                verdict = await ClassifyAsync(external, cancellationToken);
+                verdict = Classify(external, cancellationToken);
                 if (verdict.Refusal is { } refused)
                 {
                     var reply = new SmtpReply(550, "5.7.1", refused.Class.Sentence());
@@ -136,10 +136,14 @@ internal sealed class SpoolMessageSink : IMessageSink
         }
     }
 
-    async Task<ContentVerdict> ClassifyAsync(IReadOnlyCollection<string> external, CancellationToken cancellationToken)
+    /// <summary>
+    /// Parses the spool file synchronously on purpose: it is a local file in the page cache, and MimeKit's
+    /// async parser would send each small read through the thread pool.
+    /// </summary>
+    ContentVerdict Classify(IReadOnlyCollection<string> external, CancellationToken cancellationToken)
     {
-        await using var content = MessageSpool.OpenRead(_path);
-        using var mime = await MimeMessage.LoadAsync(content, persistent: true, cancellationToken);
+        using var content = MessageSpool.OpenRead(_path);
+        using var mime = MimeMessage.Load(content, persistent: true, cancellationToken);
         return _context.Classifier.Classify(mime, _size, external);
     }
 
