@@ -44,7 +44,7 @@ public sealed class ApiAuthentication(IAccountStore accounts, ApiKeys keys, Auth
             var mailbox = address is null ? null : await accounts.GetMailboxAsync(address.Normalized, http.RequestAborted);
             if (!PasswordHashing.Verify(mailbox?.PasswordHash, colon > 0 ? decoded[(colon + 1)..] : ""))
                 return Failed(client);
-            return new ApiCaller(mailbox!.Address, mailbox.Domain, DomainWide: mailbox.Role == MailboxRole.Admin);
+            return new ApiCaller(mailbox!.Address, mailbox.Domain, DomainWide: mailbox.Role == MailboxRole.Admin, Operator: mailbox.Role == MailboxRole.Operator);
         }
         return null;
     }

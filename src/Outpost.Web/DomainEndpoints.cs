@@ -14,8 +14,11 @@ public static class DomainEndpoints
     public static void Map(IEndpointRouteBuilder api)
     {
         api.MapGet("/domains", ListAsync);
-        api.MapGet("/domains/{domain}/dns", (HttpContext http, string domain, ApiAuthentication auth, DomainDnsVerifier verifier) => DnsAsync(http, domain, auth, verifier, check: false));
-        api.MapPost("/domains/{domain}/dns/check", (HttpContext http, string domain, ApiAuthentication auth, DomainDnsVerifier verifier) => DnsAsync(http, domain, auth, verifier, check: true));
+        api.MapPost("/domains", AddAsync);
+        api.MapGet("/domains/{domain}/dns", (HttpContext http, string domain, ApiAuthentication auth, IAccountStore accounts, DomainDnsVerifier verifier) =>
+            DnsAsync(http, domain, auth, accounts, verifier, check: false));
+        api.MapPost("/domains/{domain}/dns/check", (HttpContext http, string domain, ApiAuthentication auth, IAccountStore accounts, DomainDnsVerifier verifier) =>
+            DnsAsync(http, domain, auth, accounts, verifier, check: true));
         api.MapPost("/check", CheckAsync);
     }
 
@@ -23,17 +26,42 @@ public static class DomainEndpoints
     {
         if (await auth.AuthenticateAsync(http) is not { } caller)
             return ApiResults.Unauthorized();
-        var domain = await accounts.GetDomainAsync(caller.Domain, http.RequestAborted);
-        return Results.Json(domain is null ? [] : new[] { new { name = domain.Name, plan = domain.Plan.ToString().ToLowerInvariant(), createdAt = domain.CreatedAt } });
+        var domains = caller.Operator
+            ? await accounts.ListDomainsAsync(http.RequestAborted)
+            : (await accounts.GetDomainAsync(caller.Domain, http.RequestAborted)) is { } own ? [own] : [];
+        return Results.Json(domains.Select(d => new { name = d.Name, plan = d.Plan.ToString().ToLowerInvariant(), createdAt = d.CreatedAt }));
     }
 
-    static async Task<IResult> DnsAsync(HttpContext http, string domain, ApiAuthentication auth, DomainDnsVerifier verifier, bool check)
+    static async Task<IResult> AddAsync(HttpContext http, AddDomainRequest request, ApiAuthentication auth, AccountService accounts)
     {
         if (await auth.AuthenticateAsync(http) is not { } caller)
             return ApiResults.Unauthorized();
-        if (!string.Equals(domain, caller.Domain, StringComparison.OrdinalIgnoreCase))
+        if (!caller.Operator)
+            return Results.Json(new { error = "Only an operator may add domains" }, statusCode: StatusCodes.Status403Forbidden);
+        if (!Enum.TryParse<Plan>(request.Plan ?? "paid", ignoreCase: true, out var plan))
+            return ApiResults.BadRequest("The plan is free or paid.");
+        try
+        {
+            var domain = await accounts.AddDomainAsync(request.Name ?? "", plan, http.RequestAborted);
+            return Results.Json(new { name = domain.Name, plan = domain.Plan.ToString().ToLowerInvariant(), createdAt = domain.CreatedAt, dns = $"/api/v1/domains/{domain.Name}/dns" },
+                statusCode: StatusCodes.Status201Created);
+        }
+        catch (AccountException ex)
+        {
+            return Results.Json(new { error = ex.Message }, statusCode: StatusCodes.Status422UnprocessableEntity);
+        }
+    }
+
+    static async Task<IResult> DnsAsync(HttpContext http, string domain, ApiAuthentication auth, IAccountStore accounts, DomainDnsVerifier verifier, bool check)
+    {
+        if (await auth.AuthenticateAsync(http) is not { } caller)
+            return ApiResults.Unauthorized();
+        if (!caller.Operator && !string.Equals(domain, caller.Domain, StringComparison.OrdinalIgnoreCase))
             return ApiResults.NotFound($"The domain {domain} is not yours.");
-        var report = check ? await verifier.CheckAsync(caller.Domain, http.RequestAborted) : await verifier.ReportAsync(caller.Domain, http.RequestAborted);
+        var name = domain.Trim().ToLowerInvariant();
+        if (await accounts.GetDomainAsync(name, http.RequestAborted) is null)
+            return ApiResults.NotFound($"The domain {domain} is not hosted here.");
+        var report = check ? await verifier.CheckAsync(name, http.RequestAborted) : await verifier.ReportAsync(name, http.RequestAborted);
         return Results.Json(new
         {
             domain = report.Domain, ready = report.Ready, checkedAt = report.CheckedAt, validSince = report.ValidSince,

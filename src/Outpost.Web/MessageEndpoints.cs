@@ -106,7 +106,7 @@ public static class MessageEndpoints
             before = DateTimeOffset.FromUnixTimeMilliseconds(ms);
         }
         var size = Math.Clamp(limit ?? 50, 1, 500);
-        var from = caller.DomainWide ? caller.Domain : caller.Mailbox;
+        var from = caller.Operator ? null : caller.DomainWide ? caller.Domain : caller.Mailbox;
         var entries = await log.QueryAsync(new LogQuery(from, to, wanted, since, size, before), http.RequestAborted);
         var next = entries.Count == size ? entries[^1].ReceivedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) : null;
         return Results.Json(new
@@ -117,9 +117,10 @@ public static class MessageEndpoints
     }
 
     static bool Visible(ApiCaller caller, QueuedMessage message) =>
-        caller.DomainWide
+        caller.Operator ||
+        (caller.DomainWide
             ? message.Sender.EndsWith("@" + caller.Domain, StringComparison.OrdinalIgnoreCase)
-            : message.Sender == caller.Mailbox || message.AuthUser == caller.Mailbox;
+            : message.Sender == caller.Mailbox || message.AuthUser == caller.Mailbox);
 
     static System.Net.IPAddress Client(HttpContext http) => http.Connection.RemoteIpAddress ?? System.Net.IPAddress.Loopback;
 }

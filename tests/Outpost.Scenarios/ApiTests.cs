@@ -147,6 +147,33 @@ public sealed class ApiTests(MailWorld world)
     }
 
     [Fact]
+    public async Task Only_an_operator_adds_domains_and_sees_all_of_them()
+    {
+        var added = await Outpost.CliWithInputAsync(MailWorld.Password + "\n", "mailbox", "add", "ops@example.com", "--operator");
+        Assert.True(added.ExitCode == 0, added.All);
+        using var alice = Client(Outpost);
+        var domain = $"api-{Submit.Token()}.test";
+        var refused = await alice.PostAsJsonAsync("domains", new { name = domain, plan = "paid" });
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("Only an operator may add domains", (await Json(refused)).GetProperty("error").GetString());
+
+        using var ops = Client(Outpost, "ops@example.com");
+        var created = await ops.PostAsJsonAsync("domains", new { name = domain, plan = "free" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var again = await ops.PostAsJsonAsync("domains", new { name = domain });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, again.StatusCode);
+        Assert.Equal($"The domain {domain} is already hosted here.", (await Json(again)).GetProperty("error").GetString());
+
+        var all = await Json(await ops.GetAsync("domains"));
+        Assert.Contains(all.EnumerateArray(), d => d.GetProperty("name").GetString() == domain && d.GetProperty("plan").GetString() == "free");
+        Assert.Contains(all.EnumerateArray(), d => d.GetProperty("name").GetString() == "example.com");
+        var records = await Json(await ops.GetAsync($"domains/{domain}/dns"));
+        Assert.Equal(3, records.GetProperty("records").GetArrayLength());
+        Assert.Single((await Json(await alice.GetAsync("domains"))).EnumerateArray());
+        Assert.Equal(HttpStatusCode.NotFound, (await ops.GetAsync("domains/not-hosted.test/dns")).StatusCode);
+    }
+
+    [Fact]
     public async Task The_openapi_document_describes_the_api()
     {
         using var http = new HttpClient();

@@ -14,7 +14,8 @@ public static class MailboxCommands
 
         var address = new Argument<string>("address") { Description = "Mailbox address, e.g. alice@example.com" };
         var admin = new Option<bool>("--admin") { Description = "Domain admin: may send as any address of the domain" };
-        var add = new Command("add", "Add a mailbox; the password is read from standard input") { address, admin };
+        var op = new Option<bool>("--operator") { Description = "Operator: manages every domain through the API, sees all mail" };
+        var add = new Command("add", "Add a mailbox; the password is read from standard input") { address, admin, op };
         add.SetAction(async (parse, ct) =>
         {
             await using var cli = CliContext.Create(parse);
@@ -22,7 +23,7 @@ public static class MailboxCommands
             {
                 var password = ReadPassword();
                 var added = await cli.Get<AccountService>().AddMailboxAsync(parse.GetValue(address)!, password,
-                    parse.GetValue(admin) ? MailboxRole.Admin : MailboxRole.User, ct);
+                    parse.GetValue(op) ? MailboxRole.Operator : parse.GetValue(admin) ? MailboxRole.Admin : MailboxRole.User, ct);
                 Output.Ok($"Mailbox {added.Address} added ({added.Role.ToString().ToLowerInvariant()}).");
                 return 0;
             }
