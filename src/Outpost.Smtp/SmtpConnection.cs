@@ -234,12 +234,7 @@ internal sealed class SmtpConnection : IAsyncDisposable
         }, cancellationToken);
         _stream = ssl;
         _reader = CreateReader(ssl);
-        TlsProtocol = ssl.SslProtocol switch
-        {
-            SslProtocols.Tls13 => "TLSv1.3",
-            SslProtocols.Tls12 => "TLSv1.2",
-            var other => other.ToString(),
-        };
+        TlsProtocol = TlsNames.Of(ssl.SslProtocol);
         TlsCipher = ssl.NegotiatedCipherSuite.ToString();
     }
 

@@ -89,14 +89,7 @@ public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQu
                 c.Execute("UPDATE recipients SET status = @status, attempts = attempts + 1, next_attempt_at = COALESCE(@next, next_attempt_at), " +
                           "lease_until = NULL, last_reply = @reply, updated_at = @now WHERE id = @id",
                     new { status = o.NewStatus.ToName(), next = o.NextAttemptAt?.ToMs(), reply = o.Attempt.Reply, now, id = o.Recipient.Id }, t);
-                c.Execute("INSERT INTO attempts (recipient_id, message_id, at, outcome, channel, mx_host, mx_address, code, reply, tls, duration_ms) " +
-                          "VALUES (@rid, @mid, @at, @outcome, @channel, @mx, @ip, @code, @reply, @tls, @ms)",
-                    new
-                    {
-                        rid = o.Recipient.Id, mid = o.Recipient.MessageId, at = o.Attempt.At.ToMs(), outcome = o.NewStatus.ToName(),
-                        channel = o.Attempt.Channel, mx = o.Attempt.MxHost, ip = o.Attempt.MxAddress, code = o.Attempt.Code,
-                        reply = o.Attempt.Reply, tls = o.Attempt.Tls, ms = (long)o.Attempt.Duration.TotalMilliseconds,
-                    }, t);
+                InsertAttempt(c, t, o.Recipient, o.Attempt, o.NewStatus);
             }
             var completed = new List<string>();
             foreach (var id in outcomes.Select(o => o.Recipient.MessageId).Distinct())
@@ -108,16 +101,19 @@ public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQu
     public Task RecordTriesAsync(IReadOnlyList<(QueuedRecipient Recipient, DeliveryAttempt Attempt)> tries, CancellationToken cancellationToken = default) =>
         db.WriteAsync((c, t) =>
         {
-            foreach (var (recipient, a) in tries)
-                c.Execute("INSERT INTO attempts (recipient_id, message_id, at, outcome, channel, mx_host, mx_address, code, reply, tls, duration_ms) " +
-                          "VALUES (@rid, @mid, @at, 'deferred', @channel, @mx, @ip, @code, @reply, @tls, @ms)",
-                    new
-                    {
-                        rid = recipient.Id, mid = recipient.MessageId, at = a.At.ToMs(), channel = a.Channel, mx = a.MxHost, ip = a.MxAddress, code = a.Code,
-                        reply = a.Reply, tls = a.Tls, ms = (long)a.Duration.TotalMilliseconds,
-                    }, t);
+            foreach (var (recipient, attempt) in tries)
+                InsertAttempt(c, t, recipient, attempt, RecipientStatus.Deferred);
             return tries.Count;
         }, cancellationToken);
+
+    static void InsertAttempt(SqliteConnection c, SqliteTransaction t, QueuedRecipient recipient, DeliveryAttempt a, RecipientStatus outcome) =>
+        c.Execute("INSERT INTO attempts (recipient_id, message_id, at, outcome, channel, mx_host, mx_address, code, reply, tls, duration_ms) " +
+                  "VALUES (@rid, @mid, @at, @outcome, @channel, @mx, @ip, @code, @reply, @tls, @ms)",
+            new
+            {
+                rid = recipient.Id, mid = recipient.MessageId, at = a.At.ToMs(), outcome = outcome.ToName(), channel = a.Channel, mx = a.MxHost,
+                ip = a.MxAddress, code = a.Code, reply = a.Reply, tls = a.Tls, ms = (long)a.Duration.TotalMilliseconds,
+            }, t);
 
     public Task<int> ReleaseAllLeasesAsync(CancellationToken cancellationToken = default) =>
         db.WriteAsync((c, t) => c.Execute(

@@ -2,7 +2,6 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Outpost.Engine.Accounts;
 using Outpost.Engine.Submission;
-using Outpost.Smtp;
 
 namespace Outpost.Web;
 
@@ -11,7 +10,7 @@ namespace Outpost.Web;
 /// key. Any failure is the same 401 "Authentication failed"; failed passwords count towards the same
 /// per-address throttle as SMTP.
 /// </summary>
-public sealed class ApiAuthentication(IAccountStore accounts, ApiKeys keys, AuthThrottle throttle)
+public sealed class ApiAuthentication(AccountService accounts, ApiKeys keys, AuthThrottle throttle)
 {
     public async Task<ApiCaller?> AuthenticateAsync(HttpContext http)
     {
@@ -40,11 +39,10 @@ public sealed class ApiAuthentication(IAccountStore accounts, ApiKeys keys, Auth
                 return Failed(client);
             }
             var colon = decoded.IndexOf(':');
-            var address = colon > 0 ? AddressParser.ParseAddress(decoded[..colon].Trim(), out _) : null;
-            var mailbox = address is null ? null : await accounts.GetMailboxAsync(address.Normalized, http.RequestAborted);
-            if (!PasswordHashing.Verify(mailbox?.PasswordHash, colon > 0 ? decoded[(colon + 1)..] : ""))
+            var mailbox = await accounts.LoginAsync(colon > 0 ? decoded[..colon] : "", colon > 0 ? decoded[(colon + 1)..] : "", http.RequestAborted);
+            if (mailbox is null)
                 return Failed(client);
-            return new ApiCaller(mailbox!.Address, mailbox.Domain, DomainWide: mailbox.Role == MailboxRole.Admin, Operator: mailbox.Role == MailboxRole.Operator);
+            return new ApiCaller(mailbox.Address, mailbox.Domain, DomainWide: mailbox.Role == MailboxRole.Admin, Operator: mailbox.Role == MailboxRole.Operator);
         }
         return null;
     }

@@ -67,9 +67,9 @@ internal sealed class EngineHarness : IAsyncDisposable
         Restrictions = new RestrictionService(PolicyStore, Options.Policy, Time, NullLogger<RestrictionService>.Instance);
         var classifier = new ContentClassifier(Options.Policy, new BulkTracker(Options.Policy, Time));
         var context = new SubmissionContext(Options, Spool, Committer, router, Dispatcher, classifier, Restrictions, Metrics, Time, NullLogger.Instance);
-        Backend = new SubmissionBackend(Accounts, Log, new AuthThrottle(Options.Auth, Time), new TrustedNetworks(Options.TrustedNetworks), context, gate,
-            new RateLimiter(PolicyStore, Options.Policy, Time), NullLogger<SubmissionBackend>.Instance);
         AccountService = new AccountService(Accounts, Dkim, Time);
+        Backend = new SubmissionBackend(Accounts, AccountService, Log, new AuthThrottle(Options.Auth, Time), new TrustedNetworks(Options.TrustedNetworks), context, gate,
+            new RateLimiter(PolicyStore, Options.Policy, Time), NullLogger<SubmissionBackend>.Instance);
     }
 
     /// <summary>Publishes in the fake DNS exactly the records Outpost asks the domain for.</summary>

@@ -25,6 +25,17 @@ public sealed class AccountService(IAccountStore store, DkimKeyManager dkim, Tim
         return domain;
     }
 
+    /// <summary>
+    /// The mailbox that <paramref name="user"/> and <paramref name="password"/> log in to, or null — the one
+    /// login check of SMTP AUTH and the API. A missing mailbox costs a hash all the same.
+    /// </summary>
+    public async Task<Mailbox?> LoginAsync(string user, string password, CancellationToken cancellationToken = default)
+    {
+        var parsed = AddressParser.ParseAddress(user.Trim(), out _);
+        var mailbox = parsed is null ? null : await store.GetMailboxAsync(parsed.Normalized, cancellationToken);
+        return PasswordHashing.Verify(mailbox?.PasswordHash, password) ? mailbox : null;
+    }
+
     public async Task<Mailbox> AddMailboxAsync(string address, string password, MailboxRole role, CancellationToken cancellationToken = default)
     {
         var parsed = ParseMailboxAddress(address);

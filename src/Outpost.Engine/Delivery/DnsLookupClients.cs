@@ -9,7 +9,7 @@ public static class DnsLookupClients
     /// <param name="cache">Cache answers by their TTL: right for delivery; wrong for record checks, which must see changes.</param>
     public static LookupClient Create(DnsOptions options, bool cache)
     {
-        var servers = options.Servers.Select(DnsMxResolver.ParseServer).ToArray();
+        var servers = options.Servers.Select(ParseServer).ToArray();
         var lookup = servers.Length > 0 ? new LookupClientOptions(servers) : new LookupClientOptions();
         lookup.UseCache = cache;
         lookup.Timeout = options.Timeout;
@@ -18,5 +18,16 @@ public static class DnsLookupClients
         lookup.UseTcpFallback = true;
         lookup.ContinueOnDnsError = false;
         return new LookupClient(lookup);
+    }
+
+    public static NameServer ParseServer(string text)
+    {
+        if (System.Net.IPEndPoint.TryParse(text, out var endpoint))
+        {
+            if (endpoint.Port == 0)
+                endpoint.Port = 53;
+            return new NameServer(endpoint);
+        }
+        throw new ArgumentException($"Dns:Servers: '{text}' is not an address like 127.0.0.1 or 127.0.0.1:5353.");
     }
 }

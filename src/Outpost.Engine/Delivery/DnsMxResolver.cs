@@ -16,17 +16,6 @@ public sealed class DnsMxResolver : IMxResolver
 
     public DnsMxResolver(DnsOptions options) => _client = DnsLookupClients.Create(options, cache: true);
 
-    public static NameServer ParseServer(string text)
-    {
-        if (IPEndPoint.TryParse(text, out var endpoint))
-        {
-            if (endpoint.Port == 0)
-                endpoint.Port = 53;
-            return new NameServer(endpoint);
-        }
-        throw new ArgumentException($"Dns:Servers: '{text}' is not an address like 127.0.0.1 or 127.0.0.1:5353.");
-    }
-
     public async Task<MxResolution> ResolveAsync(string domain, CancellationToken cancellationToken = default)
     {
         IDnsQueryResponse response;

@@ -261,7 +261,7 @@ public sealed class RemoteDeliverer(OutpostOptions options, IMxResolver resolver
         var client = connection.Client!;
         var started = Stopwatch.GetTimestamp();
         var at = time.GetUtcNow();
-        var tls = client.IsSecure ? ProtocolName(client.SslProtocol) : null;
+        var tls = client.IsSecure ? Outpost.Smtp.TlsNames.Of(client.SslProtocol) : null;
         DeliveryAttempt Attempt(int? code, string reply) =>
             new(at, connection.Channel.Name, connection.Host, connection.Address, code, reply, tls, Stopwatch.GetElapsedTime(started));
 
@@ -331,11 +331,4 @@ public sealed class RemoteDeliverer(OutpostOptions options, IMxResolver resolver
     }
 
     static string OneLine(string text) => text.Replace("\r", " ").Replace("\n", " ").Trim();
-
-    static string ProtocolName(System.Security.Authentication.SslProtocols protocol) => protocol switch
-    {
-        System.Security.Authentication.SslProtocols.Tls13 => "TLSv1.3",
-        System.Security.Authentication.SslProtocols.Tls12 => "TLSv1.2",
-        var other => other.ToString(),
-    };
 }

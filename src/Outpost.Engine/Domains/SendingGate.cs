@@ -24,33 +24,34 @@ public sealed class SendingGate(IAccountStore accounts, DomainDnsVerifier verifi
     {
         if (_ready.TryGetValue(senderDomain, out var cached) && cached.Until > time.GetUtcNow())
             return null;
-        var refusal = await DecideAsync(senderDomain, cancellationToken);
+        var (refusal, report) = await DecideAsync(senderDomain, cancellationToken);
         if (refusal is null)
-            _ready[senderDomain] = (time.GetUtcNow() + ReadyCacheTime, await NoteAsync(senderDomain, cancellationToken));
+            _ready[senderDomain] = (time.GetUtcNow() + ReadyCacheTime, report is null ? await NoteAsync(senderDomain, cancellationToken) : Note(report));
         else
             _ready.TryRemove(senderDomain, out _);
         return refusal;
     }
 
-    async Task<SmtpReply?> DecideAsync(string senderDomain, CancellationToken cancellationToken)
+    /// <summary>The refusal, and the records report it was decided on (none when records are not required or the plan refuses first).</summary>
+    async Task<(SmtpReply? Refusal, DomainDnsReport? Report)> DecideAsync(string senderDomain, CancellationToken cancellationToken)
     {
         var domain = await accounts.GetDomainAsync(senderDomain, cancellationToken);
         if (domain is null)
-            return new SmtpReply(550, "5.7.1", $"{senderDomain} is not hosted here, so it cannot send to external recipients");
+            return (new SmtpReply(550, "5.7.1", $"{senderDomain} is not hosted here, so it cannot send to external recipients"), null);
         if (domain.Plan == Plan.Free)
-            return new SmtpReply(550, "5.7.1", $"The free plan of {senderDomain} cannot send to external recipients; upgrade to a paid plan");
+            return (new SmtpReply(550, "5.7.1", $"The free plan of {senderDomain} cannot send to external recipients; upgrade to a paid plan"), null);
         if (!options.RequireDnsRecords)
-            return null;
+            return (null, null);
 
         var report = await verifier.ReportAsync(senderDomain, cancellationToken);
         if (!report.Ready && (report.CheckedAt is null || time.GetUtcNow() - report.CheckedAt > options.RecheckNotReadyAfter))
             report = await verifier.CheckAsync(senderDomain, cancellationToken);
         if (report.Ready)
-            return null;
+            return (null, report);
 
         var problem = report.FirstProblem!;
         if (problem.Status == DnsRecordStatus.Error)
-            return new SmtpReply(451, "4.7.1", $"The sending DNS records of {senderDomain} could not be checked just now; try again in a few minutes");
+            return (new SmtpReply(451, "4.7.1", $"The sending DNS records of {senderDomain} could not be checked just now; try again in a few minutes"), report);
         var what = problem.Kind switch
         {
             RecordKind.Spf => $"the SPF record of {senderDomain}",
@@ -63,7 +64,7 @@ public sealed class SendingGate(IAccountStore accounts, DomainDnsVerifier verifi
             DnsRecordStatus.Conflict => "is published more than once",
             _ => "is not right",
         };
-        return new SmtpReply(550, "5.7.1", $"The sending DNS records of {senderDomain} are not set up: {what} {state} (see 'outpost domain dns {senderDomain}')");
+        return (new SmtpReply(550, "5.7.1", $"The sending DNS records of {senderDomain} are not set up: {what} {state} (see 'outpost domain dns {senderDomain}')"), report);
     }
 
     /// <summary>S3: when the records became valid only recently, a note that some receivers may not see them yet.</summary>
@@ -72,11 +73,13 @@ public sealed class SendingGate(IAccountStore accounts, DomainDnsVerifier verifi
             ? cached.Note
             : await NoteAsync(senderDomain, cancellationToken);
 
-    async Task<string?> NoteAsync(string senderDomain, CancellationToken cancellationToken)
+    async Task<string?> NoteAsync(string senderDomain, CancellationToken cancellationToken) =>
+        Note(await verifier.ReportAsync(senderDomain, cancellationToken));
+
+    string? Note(DomainDnsReport report)
     {
-        var report = await verifier.ReportAsync(senderDomain, cancellationToken);
         if (report.ValidSince is not { } since || time.GetUtcNow() - since > options.FreshRecordsWindow)
             return null;
-        return $"the sending DNS records of {senderDomain} were verified only at {since:HH:mm} UTC, and some receivers may not see them for a few hours";
+        return $"the sending DNS records of {report.Domain} were verified only at {since:HH:mm} UTC, and some receivers may not see them for a few hours";
     }
 }

@@ -70,7 +70,7 @@ public static class EngineServices
             sp.GetRequiredService<Router>(), sp.GetRequiredService<IDeliveryDispatcher>(), sp.GetRequiredService<ContentClassifier>(),
             sp.GetRequiredService<RestrictionService>(), sp.GetRequiredService<Metrics.OutpostMetrics>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Outpost.Submission")));
-        services.AddSingleton<ISmtpBackend>(sp => new SubmissionBackend(sp.GetRequiredService<IAccountStore>(), sp.GetRequiredService<SendLog.ISendLog>(),
+        services.AddSingleton<ISmtpBackend>(sp => new SubmissionBackend(sp.GetRequiredService<IAccountStore>(), sp.GetRequiredService<AccountService>(), sp.GetRequiredService<SendLog.ISendLog>(),
             sp.GetRequiredService<AuthThrottle>(), sp.GetRequiredService<TrustedNetworks>(), sp.GetRequiredService<SubmissionContext>(),
             sp.GetRequiredService<SendingGate>(), sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<ILogger<SubmissionBackend>>()));
         return services;

@@ -17,6 +17,7 @@ namespace Outpost.Engine.Submission;
 public sealed class SubmissionBackend : ISmtpBackend
 {
     readonly IAccountStore _accounts;
+    readonly AccountService _login;
     readonly ISendLog _log;
     readonly AuthThrottle _throttle;
     readonly TrustedNetworks _trusted;
@@ -25,12 +26,13 @@ public sealed class SubmissionBackend : ISmtpBackend
     readonly RateLimiter _rates;
     readonly ILogger _logger;
 
-    internal SubmissionBackend(IAccountStore accounts, ISendLog log, AuthThrottle throttle, TrustedNetworks trusted, SubmissionContext context,
+    internal SubmissionBackend(IAccountStore accounts, AccountService login, ISendLog log, AuthThrottle throttle, TrustedNetworks trusted, SubmissionContext context,
         SendingGate gate, RateLimiter rates, ILogger<SubmissionBackend> logger)
     {
         _gate = gate;
         _rates = rates;
         _accounts = accounts;
+        _login = login;
         _log = log;
         _throttle = throttle;
         _trusted = trusted;
@@ -52,10 +54,8 @@ public sealed class SubmissionBackend : ISmtpBackend
             await RefuseAsync(session, "auth", new SmtpReply(421, "4.7.0", "Too many failed logins; try again later"), null, null, Truncate(user));
             return new AuthOutcome(false, null, TimeSpan.Zero, Disconnect: true);
         }
-        var parsed = AddressParser.ParseAddress(user.Trim(), out _);
-        var mailbox = parsed is null ? null : await _accounts.GetMailboxAsync(parsed.Normalized, cancellationToken);
-        if (PasswordHashing.Verify(mailbox?.PasswordHash, password))
-            return AuthOutcome.Succeeded(mailbox!.Address);
+        if (await _login.LoginAsync(user, password, cancellationToken) is { } mailbox)
+            return AuthOutcome.Succeeded(mailbox.Address);
 
         var (delay, disconnect) = _throttle.RecordFailure(address);
         _logger.LogWarning("Failed login for {User} from {Client}", Truncate(user), address);
