@@ -22,11 +22,11 @@ public sealed class SqliteSendLog(SqliteDatabase db) : ISendLog
     public async Task<IReadOnlyList<LogEntry>> QueryAsync(LogQuery q, CancellationToken cancellationToken = default)
     {
         using var c = db.OpenRead();
-        // An argument without @ filters by domain.
+        // An argument without @ filters by domain (the stored sender domain: no LIKE, so % and _ are plain characters).
         var rows = await c.QueryAsync<EntryRow>(
             "SELECT r.message_id, m.received_at, m.sender, r.address, r.status, r.attempts, r.last_reply, m.subject, r.updated_at " +
             "FROM recipients r JOIN messages m ON m.id = r.message_id " +
-            "WHERE (@from IS NULL OR m.sender = @from OR m.sender LIKE '%@' || @from) " +
+            "WHERE (@from IS NULL OR m.sender = @from OR m.sender_domain = @from) " +
             "AND (@to IS NULL OR r.address = @to OR r.domain = @to) " +
             "AND (@status IS NULL OR r.status = @status) AND (@since IS NULL OR m.received_at >= @since) AND (@before IS NULL OR m.received_at < @before) " +
             "ORDER BY m.received_at DESC, r.id LIMIT @limit",
@@ -52,12 +52,15 @@ public sealed class SqliteSendLog(SqliteDatabase db) : ISendLog
                 new DeliveryAttempt(Time.FromMs(a.at), a.channel, a.mx_host, a.mx_address, (int?)a.code, a.reply, a.tls, TimeSpan.FromMilliseconds(a.duration_ms)))).ToList());
     }
 
-    public async Task<IReadOnlyList<Refusal>> RefusalsAsync(DateTimeOffset? since, int limit, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<Refusal>> RefusalsAsync(DateTimeOffset? since, int limit, string? scope = null, CancellationToken cancellationToken = default)
     {
         using var c = db.OpenRead();
+        // A scope with @ is a mailbox (as logged-in user or as sender); without, a domain (of either).
         var rows = await c.QueryAsync<RefusalRow>(
-            "SELECT at, session_id, client_ip, auth_user, sender, recipient, stage, code, reply FROM refusals WHERE @since IS NULL OR at >= @since ORDER BY id DESC LIMIT @limit",
-            new { since = since?.ToMs(), limit });
+            "SELECT at, session_id, client_ip, auth_user, sender, recipient, stage, code, reply FROM refusals " +
+            "WHERE (@since IS NULL OR at >= @since) AND (@scope IS NULL OR auth_user = @scope OR sender = @scope " +
+            "OR substr(auth_user, instr(auth_user, '@') + 1) = @scope OR substr(sender, instr(sender, '@') + 1) = @scope) ORDER BY id DESC LIMIT @limit",
+            new { since = since?.ToMs(), limit, scope = scope?.ToLowerInvariant() });
         return rows.Select(r => new Refusal(Time.FromMs(r.at), r.session_id, r.client_ip, r.auth_user, r.sender, r.recipient, r.stage, (int)r.code, r.reply)).ToList();
     }
 }

@@ -56,7 +56,7 @@ public static class DomainEndpoints
     {
         if (await auth.AuthenticateAsync(http) is not { } caller)
             return ApiResults.Unauthorized();
-        if (!caller.Operator && !string.Equals(domain, caller.Domain, StringComparison.OrdinalIgnoreCase))
+        if (!caller.OwnsDomain(domain))
             return ApiResults.NotFound($"The domain {domain} is not yours.");
         var name = domain.Trim().ToLowerInvariant();
         if (await accounts.GetDomainAsync(name, http.RequestAborted) is null)

@@ -70,7 +70,7 @@ public static class MessageEndpoints
         if (await auth.AuthenticateAsync(http) is not { } caller)
             return ApiResults.Unauthorized();
         var report = await log.GetReportAsync(id.Trim().ToUpperInvariant(), http.RequestAborted);
-        if (report is null || !Visible(caller, report.Message))
+        if (report is null || !caller.CanSee(report.Message))
             return ApiResults.NotFound($"No message with the id {id} is in your send log.");
         var m = report.Message;
         return Results.Json(new
@@ -106,8 +106,7 @@ public static class MessageEndpoints
             before = DateTimeOffset.FromUnixTimeMilliseconds(ms);
         }
         var size = Math.Clamp(limit ?? 50, 1, 500);
-        var from = caller.Operator ? null : caller.DomainWide ? caller.Domain : caller.Mailbox;
-        var entries = await log.QueryAsync(new LogQuery(from, to, wanted, since, size, before), http.RequestAborted);
+        var entries = await log.QueryAsync(new LogQuery(caller.LogScope, to, wanted, since, size, before), http.RequestAborted);
         var next = entries.Count == size ? entries[^1].ReceivedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) : null;
         return Results.Json(new
         {
@@ -115,12 +114,6 @@ public static class MessageEndpoints
             nextCursor = next,
         });
     }
-
-    static bool Visible(ApiCaller caller, QueuedMessage message) =>
-        caller.Operator ||
-        (caller.DomainWide
-            ? message.Sender.EndsWith("@" + caller.Domain, StringComparison.OrdinalIgnoreCase)
-            : message.Sender == caller.Mailbox || message.AuthUser == caller.Mailbox);
 
     static System.Net.IPAddress Client(HttpContext http) => http.Connection.RemoteIpAddress ?? System.Net.IPAddress.Loopback;
 }

@@ -1,15 +1,17 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Outpost.Web.Admin;
 
 namespace Outpost.Web;
 
-/// <summary>The HTTP API (/api/v1), its OpenAPI document (/openapi/v1.json) and Prometheus metrics (/metrics).</summary>
+/// <summary>The HTTP API (/api/v1), its OpenAPI document (/openapi/v1.json), Prometheus metrics (/metrics) and the admin pages.</summary>
 public static class WebServices
 {
     public static IServiceCollection AddOutpostWeb(this IServiceCollection services)
     {
         services.AddSingleton<ApiAuthentication>();
         services.AddOpenApi();
+        services.AddOutpostAdmin();
         return services;
     }
 
@@ -18,6 +20,7 @@ public static class WebServices
         app.MapOpenApi("/openapi/v1.json");
         app.MapGet("/metrics", async (Outpost.Engine.Metrics.OutpostMetrics metrics, Outpost.Engine.Queue.IQueueStore queue, Microsoft.AspNetCore.Http.HttpContext http) =>
             Microsoft.AspNetCore.Http.Results.Text(metrics.Render(await queue.DepthAsync(http.RequestAborted)), "text/plain; version=0.0.4"));
+        app.MapOutpostAdmin();
         var api = app.MapGroup("/api/v1");
         MessageEndpoints.Map(api);
         DomainEndpoints.Map(api);

@@ -26,7 +26,16 @@ public interface IQueueStore
     /// <summary>Makes deferred recipients due now: of one message, or all when <paramref name="messageId"/> is null.</summary>
     Task<int> RetryNowAsync(string? messageId, DateTimeOffset now, CancellationToken cancellationToken = default);
 
-    /// <summary>Recipients not yet final, oldest first.</summary>
+    /// <summary>
+    /// Holds a message: its queued and deferred recipients stay in the queue but are not tried until
+    /// released. Recipients being delivered at this moment finish their try. Returns how many were held.
+    /// </summary>
+    Task<int> HoldAsync(string messageId, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Releases a held message: its recipients are due at once. Returns how many were released.</summary>
+    Task<int> ReleaseAsync(string messageId, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Recipients not yet final (held ones included), soonest due first.</summary>
     Task<IReadOnlyList<QueuedRecipient>> ListOpenAsync(int limit, CancellationToken cancellationToken = default);
 
     /// <summary>Open recipients by status, for the queue-depth gauge.</summary>

@@ -6,5 +6,6 @@ public interface ISendLog
     Task RecordRefusalAsync(Refusal refusal, CancellationToken cancellationToken = default);
     Task<IReadOnlyList<LogEntry>> QueryAsync(LogQuery query, CancellationToken cancellationToken = default);
     Task<MessageReport?> GetReportAsync(string messageId, CancellationToken cancellationToken = default);
-    Task<IReadOnlyList<Refusal>> RefusalsAsync(DateTimeOffset? since, int limit, CancellationToken cancellationToken = default);
+    /// <summary>Refusals, newest first; <paramref name="scope"/> keeps those of one mailbox or domain.</summary>
+    Task<IReadOnlyList<Refusal>> RefusalsAsync(DateTimeOffset? since, int limit, string? scope = null, CancellationToken cancellationToken = default);
 }

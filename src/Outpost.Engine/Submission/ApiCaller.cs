@@ -1,8 +1,24 @@
+using Outpost.Engine.Queue;
+
 namespace Outpost.Engine.Submission;
 
 /// <summary>
-/// Who calls the HTTP API: a mailbox (its password, or a mailbox key) or a domain (a domain key, which
-/// sends as any address of the domain, like a trusted network). An operator manages every domain and
-/// reads all mail, but sends only as itself.
+/// Who calls the HTTP API or uses the admin pages: a mailbox (its password, or a mailbox key) or a domain
+/// (a domain key or a domain admin, which sends as any address of the domain, like a trusted network).
+/// An operator manages every domain and reads all mail, but sends only as itself.
 /// </summary>
-public sealed record ApiCaller(string? Mailbox, string Domain, bool DomainWide, bool Operator = false);
+public sealed record ApiCaller(string? Mailbox, string Domain, bool DomainWide, bool Operator = false)
+{
+    /// <summary>The send log filter that keeps to the caller's own mail: none, a domain, or a mailbox.</summary>
+    public string? LogScope => Operator ? null : DomainWide ? Domain : Mailbox;
+
+    /// <summary>Whether the caller may read this message's report.</summary>
+    public bool CanSee(QueuedMessage message) =>
+        Operator ||
+        (DomainWide
+            ? message.Sender.EndsWith("@" + Domain, StringComparison.OrdinalIgnoreCase)
+            : message.Sender == Mailbox || message.AuthUser == Mailbox);
+
+    /// <summary>Whether the caller may see and manage this domain's records.</summary>
+    public bool OwnsDomain(string domain) => Operator || string.Equals(domain, Domain, StringComparison.OrdinalIgnoreCase);
+}

@@ -36,7 +36,7 @@ public static class LogCommands
             var sendLog = cli.Get<ISendLog>();
             if (parse.GetValue(refusals))
             {
-                var rows = await sendLog.RefusalsAsync(sinceTime, parse.GetValue(limit), ct);
+                var rows = await sendLog.RefusalsAsync(sinceTime, parse.GetValue(limit), null, ct);
                 if (parse.GetValue(json))
                 {
                     Output.WriteJson(rows);

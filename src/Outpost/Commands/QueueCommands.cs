@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace Outpost.Commands;
 
-/// <summary><c>outpost queue list|retry|flush</c>: what waits, and sending it again now.</summary>
+/// <summary><c>outpost queue list|retry|flush|hold|release</c>: what waits, sending it again now, holding it back.</summary>
 public static class QueueCommands
 {
     public static Command Create()
@@ -55,7 +55,35 @@ public static class QueueCommands
             return 0;
         });
 
+        var holdId = new Argument<string>("id") { Description = "Queue id" };
+        var hold = new Command("hold", "Keep a message in the queue without trying it, until released") { holdId };
+        hold.SetAction(async (parse, ct) =>
+        {
+            await using var cli = CliContext.Create(parse);
+            var messageId = parse.GetValue(holdId)!.Trim().ToUpperInvariant();
+            var count = await cli.Get<IQueueStore>().HoldAsync(messageId, DateTimeOffset.UtcNow, ct);
+            if (count == 0)
+                return Output.Fail($"No waiting recipient of {messageId} can be held.");
+            Output.Ok($"{count} recipient(s) of {messageId} are held.");
+            return 0;
+        });
+
+        var releaseId = new Argument<string>("id") { Description = "Queue id" };
+        var release = new Command("release", "Release a held message: it is tried at once") { releaseId };
+        release.SetAction(async (parse, ct) =>
+        {
+            await using var cli = CliContext.Create(parse);
+            var messageId = parse.GetValue(releaseId)!.Trim().ToUpperInvariant();
+            var count = await cli.Get<IQueueStore>().ReleaseAsync(messageId, DateTimeOffset.UtcNow, ct);
+            if (count == 0)
+                return Output.Fail($"No recipient of {messageId} is held.");
+            Output.Ok($"{count} recipient(s) of {messageId} are released and will be tried now.");
+            return 0;
+        });
+
         queue.Subcommands.Add(list);
+        queue.Subcommands.Add(hold);
+        queue.Subcommands.Add(release);
         queue.Subcommands.Add(retry);
         queue.Subcommands.Add(flush);
         return queue;

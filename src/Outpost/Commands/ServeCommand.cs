@@ -37,7 +37,16 @@ public static class ServeCommand
             {
                 if (!System.Net.IPEndPoint.TryParse(http, out var endpoint) || endpoint.Port == 0)
                     throw new ArgumentException($"Http:Listen: '{http}' is not an address and port like 127.0.0.1:8080.");
-                builder.WebHost.ConfigureKestrel(k => k.Listen(endpoint));
+                builder.WebHost.ConfigureKestrel(k =>
+                {
+                    k.Listen(endpoint, listen =>
+                    {
+                        if (options.Http.Tls)
+                            listen.UseHttps(Outpost.Engine.Hosting.CertificateProvider.Load(options));
+                    });
+                    // A message sent as JSON carries its attachments in base64, a third larger than the message limit.
+                    k.Limits.MaxRequestBodySize = options.Smtp.MaxMessageSize * 4 / 3 + 1024 * 1024;
+                });
             }
             else
             {
@@ -46,7 +55,8 @@ public static class ServeCommand
             await using var app = builder.Build();
             app.MapOutpostApi();
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Outpost")
-                .LogInformation("Outpost starting; data in {DataDirectory}; HTTP API on {Http}", options.DataDirectory, string.IsNullOrWhiteSpace(http) ? "(off)" : http);
+                .LogInformation("Outpost starting; data in {DataDirectory}; admin pages and HTTP API on {Http}", options.DataDirectory,
+                    string.IsNullOrWhiteSpace(http) ? "(off)" : (options.Http.Tls ? "https://" : "http://") + http);
             await app.RunAsync(cancellationToken);
             return 0;
         });

@@ -1,0 +1,74 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Outpost.Web.Admin;
+
+/// <summary>
+/// The admin pages: server-rendered Razor Pages behind a cookie login. The session cookie is HttpOnly,
+/// SameSite=Strict and Secure whenever the page came over HTTPS; every form carries an antiforgery token
+/// (Razor Pages check it on each POST); pages allow only their own scripts and styles.
+/// </summary>
+public static class AdminServices
+{
+    public const string OperatorPolicy = "operator";
+    public const string ManagerPolicy = "manager";
+
+    public static IServiceCollection AddOutpostAdmin(this IServiceCollection services)
+    {
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o =>
+        {
+            o.Cookie.Name = "outpost.session";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.LoginPath = "/login";
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+            // A page a role may not open answers 403 with a sentence, not a redirect loop.
+            o.Events.OnRedirectToAccessDenied = async context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                context.Response.ContentType = "text/plain; charset=utf-8";
+                await context.Response.WriteAsync("This page is for operators only.");
+            };
+        });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(OperatorPolicy, p => p.RequireRole(AdminRoles.Operator))
+            .AddPolicy(ManagerPolicy, p => p.RequireRole(AdminRoles.Operator, AdminRoles.DomainAdmin));
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "outpost.csrf";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+        services.AddRazorPages(o =>
+        {
+            o.Conventions.AuthorizeFolder("/");
+            o.Conventions.AllowAnonymousToPage("/Login");
+            o.Conventions.AuthorizePage("/Queue", OperatorPolicy);
+            o.Conventions.AuthorizePage("/Channels", OperatorPolicy);
+        }).AddApplicationPart(typeof(AdminServices).Assembly);
+        return services;
+    }
+
+    public static WebApplication MapOutpostAdmin(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "same-origin";
+            if (!context.Request.Path.StartsWithSegments("/api"))
+                headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+            await next();
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapGet("/assets/{file}", AdminAssets.Serve).AllowAnonymous();
+        app.MapRazorPages();
+        return app;
+    }
+}
