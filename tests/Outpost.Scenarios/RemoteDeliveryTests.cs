@@ -136,4 +136,34 @@ public sealed class RemoteDeliveryTests(MailWorld world)
         Assert.Equal("mx.remote.test", report.GetProperty("attempts")[0].GetProperty("mxHost").GetString());
         Assert.Single(world.Mx.MessagesTo(recipient));
     }
+
+    [Fact]
+    public async Task A_recipient_greylisted_again_and_again_does_not_hold_up_its_domain_and_can_be_held()
+    {
+        var token = Submit.Token();
+        var stuck = await Submit.AcceptedAsync(Submit.AliceAsync(Outpost, $"tempfail-{token}@remote.test", "never taken"));
+        await Eventually.GetAsync(async () =>
+            (await Outpost.CliJsonAsync("status", stuck)).GetProperty("recipients")[0].GetProperty("attempts").GetInt32() >= 4 ? "" : null, "four refused tries");
+
+        // Four 451s at RCPT for one address are about that address: the next message to the domain goes at once.
+        var other = await Submit.AcceptedAsync(Submit.AliceAsync(Outpost, $"fine-{token}@remote.test", "taken"));
+        var report = await Outpost.WaitForStatusAsync(other, "delivered");
+        Assert.Equal(1, report.GetProperty("recipients")[0].GetProperty("attempts").GetInt32());
+
+        // The operator holds the stuck one: it stays queued and is not tried; released, it is tried again.
+        var held = await Outpost.CliAsync("queue", "hold", stuck);
+        Assert.True(held.ExitCode == 0 || held.All.Contains("can be held"), held.All);
+        if (held.ExitCode != 0)
+            await Eventually.GetAsync(async () => (await Outpost.CliAsync("queue", "hold", stuck)).ExitCode == 0 ? "" : null, "the hold, between two tries");
+        var tries = (await Outpost.WaitForStatusAsync(stuck, "held")).GetProperty("recipients")[0].GetProperty("attempts").GetInt32();
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        Assert.Equal(tries, (await Outpost.CliJsonAsync("status", stuck)).GetProperty("recipients")[0].GetProperty("attempts").GetInt32());
+        var list = await Outpost.CliJsonAsync("queue", "list");
+        Assert.Contains(list.EnumerateArray(), r => r.GetProperty("messageId").GetString() == stuck && r.GetProperty("status").GetString() == "held");
+        var released = await Outpost.CliAsync("queue", "release", stuck);
+        Assert.True(released.ExitCode == 0, released.All);
+        await Eventually.GetAsync(async () =>
+            (await Outpost.CliJsonAsync("status", stuck)).GetProperty("recipients")[0].GetProperty("attempts").GetInt32() > tries ? "" : null, "a try after release");
+        await Outpost.CliAsync("queue", "hold", stuck);
+    }
 }

@@ -117,7 +117,7 @@ public sealed class RemoteDeliverer(OutpostOptions options, IMxResolver resolver
                 connections[channel.Name] = connection;
             }
 
-            var (results, usable) = await SendAsync(connection, work.Message, pending, cancellationToken);
+            var (results, usable, recipientLevel) = await SendAsync(connection, work.Message, pending, cancellationToken);
             if (!usable)
             {
                 connections.Remove(channel.Name);
@@ -137,15 +137,13 @@ public sealed class RemoteDeliverer(OutpostOptions options, IMxResolver resolver
                     final.Add(new AttemptResult(recipient, cls == BounceClass.Delivered ? AttemptKind.Delivered : AttemptKind.Permanent, attempt));
                 }
             }
-            if (failedOver.Count == results.Count && results.Count > 0)
-            {
-                var blamesPath = results.Any(r => r.Class == BounceClass.PermanentPath);
+            // A temporary refusal at RCPT (greylisting, a full mailbox) is about those recipients: it fails
+            // over, but must not open the destination's circuit for everyone else's mail.
+            var blamesPath = results.Any(r => r.Class == BounceClass.PermanentPath);
+            if (failedOver.Count == results.Count && results.Count > 0 && (blamesPath || !recipientLevel))
                 await health.FailureAsync(channel.Name, domain, results[0].Attempt.Reply, immediately: blamesPath);
-            }
-            else
-            {
+            else if (failedOver.Count < results.Count)
                 await health.SuccessAsync(channel.Name, domain);
-            }
             pending = failedOver;
         }
 
@@ -255,7 +253,11 @@ public sealed class RemoteDeliverer(OutpostOptions options, IMxResolver resolver
     }
 
     /// <summary>Sends one message to some recipients over an open connection; false when the connection can no longer be used.</summary>
-    async Task<(IReadOnlyList<(QueuedRecipient Recipient, BounceClass Class, DeliveryAttempt Attempt)> Results, bool Usable)> SendAsync(
+    /// <returns>
+    /// Each recipient's result; whether the connection can carry another message; and whether every
+    /// refusal came at RCPT (about those recipients, not about the path).
+    /// </returns>
+    async Task<(IReadOnlyList<(QueuedRecipient Recipient, BounceClass Class, DeliveryAttempt Attempt)> Results, bool Usable, bool RecipientLevel)> SendAsync(
         Connection connection, QueuedMessage message, IReadOnlyList<QueuedRecipient> recipients, CancellationToken cancellationToken)
     {
         var client = connection.Client!;
@@ -311,7 +313,8 @@ public sealed class RemoteDeliverer(OutpostOptions options, IMxResolver resolver
             foreach (var recipient in recipients)
                 results.Add((recipient, BounceClass.PermanentContent, Attempt(554, $"554 5.6.0 The message cannot be read for sending: {OneLine(ex.Message)}")));
         }
-        return (results, usable && client.IsConnected);
+        var recipientLevel = results.All(r => r.Item2 == BounceClass.Delivered || client.Refused.ContainsKey(r.Item1.Address));
+        return (results, usable && client.IsConnected, recipientLevel);
     }
 
     static async Task CloseAsync(Connection connection)
