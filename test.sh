@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Outpost's test command: installs the real peers the tests talk to (swaks as the client, dnsmasq as
-# DNS, an aiosmtpd MX, dkimpy as an independent DKIM verifier, openssl for the MX's certificate) when
-# they are missing, builds, runs every test
+# DNS, an aiosmtpd MX, dkimpy as an independent DKIM verifier, openssl for the MX's certificate,
+# Debian's chromium for the admin pages' browser tests) when they are missing, builds, runs every test
 # project, and ends with one line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -13,6 +13,7 @@ command -v swaks >/dev/null 2>&1 || need+=(swaks)
 /usr/bin/python3 -c "import aiosmtpd" 2>/dev/null || need+=(python3-aiosmtpd)
 /usr/bin/python3 -c "import dkim, dns.resolver, nacl" 2>/dev/null || need+=(python3-dkim)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if (( ${#need[@]} )); then
   echo "Installing test peers: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

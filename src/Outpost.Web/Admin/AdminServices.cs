@@ -33,6 +33,15 @@ public static class AdminServices
                 context.Response.ContentType = "text/plain; charset=utf-8";
                 await context.Response.WriteAsync("This page is for operators only.");
             };
+            // The API answers for itself (401 JSON); only pages redirect to the login.
+            o.Events.OnRedirectToLogin = context =>
+            {
+                if (context.Request.Path.StartsWithSegments("/api"))
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                else
+                    context.Response.Redirect(context.RedirectUri);
+                return Task.CompletedTask;
+            };
         });
         services.AddAuthorizationBuilder()
             .AddPolicy(OperatorPolicy, p => p.RequireRole(AdminRoles.Operator))
@@ -53,6 +62,15 @@ public static class AdminServices
         return services;
     }
 
+    static string ErrorSentence(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => "The form has expired or did not come from this site; reload the page and try again.",
+        StatusCodes.Status403Forbidden => "You may not open this page.",
+        StatusCodes.Status404NotFound => "Not found: it does not exist, or it is not yours.",
+        StatusCodes.Status413PayloadTooLarge => "The upload is larger than the server accepts.",
+        _ => $"The request failed ({status}).",
+    };
+
     public static WebApplication MapOutpostAdmin(this WebApplication app)
     {
         app.Use(async (context, next) =>
@@ -64,6 +82,15 @@ public static class AdminServices
             if (!context.Request.Path.StartsWithSegments("/api"))
                 headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
             await next();
+        });
+        // An error answer of a page gets one plain sentence, never an empty body (the API writes its own JSON).
+        app.UseStatusCodePages(async context =>
+        {
+            var response = context.HttpContext.Response;
+            if (context.HttpContext.Request.Path.StartsWithSegments("/api"))
+                return;
+            response.ContentType = "text/plain; charset=utf-8";
+            await response.WriteAsync(ErrorSentence(response.StatusCode));
         });
         app.UseAuthentication();
         app.UseAuthorization();

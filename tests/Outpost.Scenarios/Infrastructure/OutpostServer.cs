@@ -19,7 +19,10 @@ public sealed class OutpostServer : IAsyncDisposable
     public int TlsPort { get; }
     public int RelayPort { get; }
     public int HttpPort { get; }
-    public Uri Api => new($"http://127.0.0.1:{HttpPort}/api/v1/");
+    public Uri Api => new($"{Web}api/v1/");
+
+    /// <summary>The admin pages: https when the server was started with Http:Tls.</summary>
+    public Uri Web => new($"{(_env.TryGetValue("OUTPOST__Http__Tls", out var tls) && tls == "true" ? "https" : "http")}://127.0.0.1:{HttpPort}/");
 
     public OutpostServer(string dataDirectory, DnsServer dns, int mxPort, IDictionary<string, string>? extra = null)
     {

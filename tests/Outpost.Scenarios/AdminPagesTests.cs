@@ -1,0 +1,204 @@
+using System.Net;
+using Microsoft.Playwright;
+using Outpost.Scenarios.Infrastructure;
+
+namespace Outpost.Scenarios;
+
+/// <summary>
+/// The admin pages in Debian's headless Chromium, against the real server over HTTPS: log in, compose
+/// and send, see the message delivered, a domain's DNS page, the operator's queue; and what each role
+/// may not see.
+/// </summary>
+[Collection(MailWorldCollection.Name)]
+public sealed class AdminPagesTests(MailWorld world)
+{
+    const string Domain = "webadmin.test";
+    const string OtherDomain = "webother.test";
+
+    async Task<OutpostServer> ServerAsync()
+    {
+        var server = await world.SharedOutpostAsync("web", Domain, new Dictionary<string, string> { ["OUTPOST__Http__Tls"] = "true" });
+        // An operator, and a second domain with its own admin; the CLI refuses a second add, which is fine.
+        await server.CliWithInputAsync(MailWorld.Password + "\n", "mailbox", "add", $"op@{Domain}", "--operator");
+        await server.CliAsync("domain", "add", OtherDomain);
+        await server.CliWithInputAsync(MailWorld.Password + "\n", "mailbox", "add", $"admin@{OtherDomain}", "--admin");
+        return server;
+    }
+
+    Task<Chromium> BrowserAsync() => world.SharedPeerAsync("chromium", Chromium.StartAsync);
+
+    async Task<IPage> LoggedInAsync(OutpostServer server, string address)
+    {
+        var page = await (await BrowserAsync()).NewPageAsync(server.Web);
+        await page.GotoAsync("/login");
+        await page.FillAsync("input[name=Address]", address);
+        await page.FillAsync("input[name=Password]", MailWorld.Password);
+        await page.ClickAsync("form.card button[type=submit]");
+        await page.WaitForURLAsync("**/log");
+        return page;
+    }
+
+    [Fact]
+    public async Task A_wrong_password_shows_authentication_failed_and_no_session()
+    {
+        var server = await ServerAsync();
+        var page = await (await BrowserAsync()).NewPageAsync(server.Web);
+        await page.GotoAsync("/log");
+        Assert.EndsWith("/login?ReturnUrl=%2Flog", page.Url);
+        await page.FillAsync("input[name=Address]", $"alice@{Domain}");
+        await page.FillAsync("input[name=Password]", "not-the-password");
+        await Chromium.ScreenshotAsync(page, "login");
+        await page.ClickAsync("button[type=submit]");
+        Assert.Equal("Authentication failed", (await page.Locator("[role=alert]").InnerTextAsync()).Trim());
+        Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "outpost.session");
+    }
+
+    [Fact]
+    public async Task Compose_sends_with_an_attachment_and_the_send_log_shows_it_delivered()
+    {
+        var server = await ServerAsync();
+        var page = await LoggedInAsync(server, $"alice@{Domain}");
+        var cookie = (await page.Context.CookiesAsync()).Single(c => c.Name == "outpost.session");
+        Assert.True(cookie.HttpOnly && cookie.Secure, "the session cookie is HttpOnly and Secure over HTTPS");
+        Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);
+
+        var token = Submit.Token();
+        var recipient = $"web-{token}@remote.test";
+        await page.GotoAsync("/compose");
+        Assert.Contains("25 MB", await page.Locator("#size-note").InnerTextAsync());
+        await page.FillAsync("input[name=To]", recipient);
+        await page.FillAsync("input[name=Subject]", $"Agenda {token}");
+        await page.FillAsync("textarea[name=Text]", "Dear Carol, the agenda for Thursday is attached. Best regards, Alice");
+        await page.SetInputFilesAsync("input[name=Attachments]", new FilePayload { Name = "agenda.txt", MimeType = "text/plain", Buffer = "1. Welcome\r\n2. Budget\r\n"u8.ToArray() });
+        await Chromium.ScreenshotAsync(page, "compose");
+        await page.ClickAsync("#compose button[type=submit]");
+        try
+        {
+            await page.WaitForURLAsync("**/log/*");
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"compose did not lead to the message page: {page.Url}\n{await page.ContentAsync()}\n{server.Log[^Math.Min(4000, server.Log.Length)..]}");
+        }
+        Assert.Contains("Sent: queued as", await page.Locator(".flash").InnerTextAsync());
+
+        var received = await Eventually.GetAsync(() => world.Mx.MessagesTo(recipient).FirstOrDefault(), "delivery to the remote MX");
+        Assert.Contains("agenda.txt", received.Text);
+        Assert.Contains($"Agenda {token}", received.Text);
+
+        // The message page shows the delivery in its timeline; the log lists it as delivered.
+        await Eventually.GetAsync(async () =>
+        {
+            await page.ReloadAsync();
+            return await page.Locator("tr.recipient .badge").InnerTextAsync() == "delivered" ? "" : null;
+        }, "the message page to show delivered");
+        Assert.Contains("250", await page.Locator(".timeline").InnerTextAsync());
+        await Chromium.ScreenshotAsync(page, "message");
+
+        await page.GotoAsync($"/log?to={Uri.EscapeDataString(recipient)}");
+        var row = page.Locator("table.log tbody tr").First;
+        Assert.Contains(recipient, await row.InnerTextAsync());
+        Assert.Equal("delivered", await row.Locator(".badge").InnerTextAsync());
+        await page.GotoAsync("/log");
+        await Chromium.ScreenshotAsync(page, "send-log");
+    }
+
+    [Fact]
+    public async Task A_domain_admin_sees_the_dns_records_with_their_status_and_can_check_now()
+    {
+        var server = await ServerAsync();
+        var page = await LoggedInAsync(server, $"admin@{Domain}");
+        await page.GotoAsync($"/domains/{Domain}");
+        var kinds = await page.Locator("tr.record").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.kind)");
+        Assert.Contains("spf", kinds);
+        Assert.Contains("dkim", kinds);
+        Assert.Contains("dmarc", kinds);
+        // Each copy button carries exactly the value published (the world published these very values).
+        var records = await MailWorld.RecordsAsync(server, Domain);
+        var dkim = records.First(r => r.Kind == "dkim");
+        Assert.Equal(string.Concat(dkim.Strings), await page.Locator("tr.record[data-kind=dkim] td:nth-child(4) button.copy").First.GetAttributeAsync("data-copy"));
+
+        await page.ClickAsync("text=Check now");
+        await page.WaitForURLAsync($"**/domains/{Domain}");
+        Assert.Contains("every required record is in place", await page.Locator(".flash").InnerTextAsync());
+        Assert.Equal("ready to send", await page.Locator("main > p .badge").First.InnerTextAsync());
+        Assert.All(await page.Locator("tr.record .badge").AllInnerTextsAsync(), status => Assert.Equal("ok", status));
+        await Chromium.ScreenshotAsync(page, "domain-dns");
+    }
+
+    [Fact]
+    public async Task An_operator_holds_and_releases_a_deferred_message_from_the_queue_page()
+    {
+        var server = await ServerAsync();
+        var token = Submit.Token();
+        var id = await Submit.AcceptedAsync(Submit.AsAsync(server, $"alice@{Domain}", $"alice@{Domain}", $"tempfail-{token}@remote.test", $"queue {token}"));
+        await server.WaitForStatusAsync(id, "deferred", "delivering");
+        var page = await LoggedInAsync(server, $"op@{Domain}");
+
+        // The recipient is retried every second; hold it between two tries.
+        await Eventually.GetAsync(async () =>
+        {
+            await page.GotoAsync("/queue");
+            var row = page.Locator("tr.waiting", new() { HasText = id });
+            if (await row.Locator("button", new() { HasText = "Hold" }).CountAsync() == 0)
+                return null;
+            await row.Locator("button", new() { HasText = "Hold" }).ClickAsync();
+            return (await page.Locator(".flash").InnerTextAsync()).Contains("are held") ? "" : null;
+        }, "the hold to take");
+        var held = await server.WaitForStatusAsync(id, "held");
+        var attempts = held.GetProperty("recipients")[0].GetProperty("attempts").GetInt32();
+        await Chromium.ScreenshotAsync(page, "queue");
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        Assert.Equal(attempts, (await server.CliJsonAsync("status", id)).GetProperty("recipients")[0].GetProperty("attempts").GetInt32());
+
+        await page.Locator("tr.waiting", new() { HasText = id }).Locator("button", new() { HasText = "Release" }).ClickAsync();
+        Assert.Contains("released", await page.Locator(".flash").InnerTextAsync());
+        await Eventually.GetAsync(async () =>
+            (await server.CliJsonAsync("status", id)).GetProperty("recipients")[0].GetProperty("attempts").GetInt32() > attempts ? "" : null, "a try after release");
+        await server.CliAsync("queue", "hold", id);
+    }
+
+    [Fact]
+    public async Task Each_role_sees_only_its_own_scope()
+    {
+        var server = await ServerAsync();
+        var token = Submit.Token();
+        var bobs = await Submit.AcceptedAsync(Submit.AsAsync(server, $"bob@{Domain}", $"bob@{Domain}", $"alice@{Domain}", $"private {token}"));
+
+        var alice = await LoggedInAsync(server, $"alice@{Domain}");
+        Assert.Equal(404, (await alice.GotoAsync($"/log/{bobs}"))!.Status);
+        await alice.GotoAsync("/log");
+        Assert.DoesNotContain($"private {token}", await alice.ContentAsync());
+        Assert.Equal(403, (await alice.GotoAsync("/queue"))!.Status);
+        Assert.Equal(403, (await alice.GotoAsync("/channels"))!.Status);
+        Assert.Equal(0, await alice.Locator("a[href='/queue']").CountAsync());
+
+        var domainAdmin = await LoggedInAsync(server, $"admin@{Domain}");
+        Assert.Equal(200, (await domainAdmin.GotoAsync($"/log/{bobs}"))!.Status);
+        Assert.Equal(404, (await domainAdmin.GotoAsync($"/domains/{OtherDomain}"))!.Status);
+
+        var otherAdmin = await LoggedInAsync(server, $"admin@{OtherDomain}");
+        Assert.Equal(404, (await otherAdmin.GotoAsync($"/log/{bobs}"))!.Status);
+        Assert.Equal(404, (await otherAdmin.GotoAsync($"/domains/{Domain}"))!.Status);
+        await otherAdmin.GotoAsync("/domains");
+        Assert.DoesNotContain(Domain + "<", await otherAdmin.ContentAsync());
+
+        var op = await LoggedInAsync(server, $"op@{Domain}");
+        Assert.Equal(200, (await op.GotoAsync($"/log/{bobs}"))!.Status);
+        Assert.Equal(200, (await op.GotoAsync($"/domains/{OtherDomain}"))!.Status);
+    }
+
+    [Fact]
+    public async Task A_form_post_without_the_antiforgery_token_is_refused()
+    {
+        var server = await ServerAsync();
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true, AllowAutoRedirect = false };
+        using var http = new HttpClient(handler) { BaseAddress = server.Web };
+        var response = await http.PostAsync("login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Address"] = $"alice@{Domain}", ["Password"] = MailWorld.Password,
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.DoesNotContain(response.Headers, h => h.Key == "Set-Cookie" && h.Value.Any(v => v.StartsWith("outpost.session", StringComparison.Ordinal)));
+    }
+}
