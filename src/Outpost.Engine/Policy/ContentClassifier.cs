@@ -34,7 +34,7 @@ public sealed class ContentClassifier
     public ContentVerdict Classify(MessageContent content, IReadOnlyCollection<string> externalRecipients)
     {
         var results = _checks.Select(c => c.Check(content)).ToList();
-        var fingerprint = SimHash.Compute(content.Subject + "\n" + content.Text, out var features);
+        var fingerprint = SimHash.ComputeLower(content.Lower, out var features);
         var bulkSignals = new List<string>();
         var fired = false;
         if (features >= _options.BulkMinimumFeatures && externalRecipients.Count > 0)

@@ -45,14 +45,15 @@ public static partial class ContentExtractor
             }
             text.Append(body.AsSpan(0, Math.Min(body.Length, MaxText - text.Length))).Append('\n');
         }
+        var all = text.ToString();
         if (links == 0)
-            links = PlainLinks().Count(text.ToString());
+            links = PlainLinks().Count(all);
 
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var name in KeptHeaders)
             if (message.Headers[name] is { } value)
                 headers[name] = value;
-        return new MessageContent(message.Subject ?? "", text.ToString(), headers, links, images, pixels, size);
+        return new MessageContent(message.Subject ?? "", all, headers, links, images, pixels, size);
     }
 
     /// <summary>
@@ -74,12 +75,20 @@ public static partial class ContentExtractor
         }
         using var stream = part.Content.Open();
         using var reader = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: false);
-        var buffer = new char[Math.Min(max, 64 * 1024)];
-        var sb = new StringBuilder();
-        int read;
-        while (sb.Length < max && (read = reader.Read(buffer, 0, Math.Min(buffer.Length, max - sb.Length))) > 0)
-            sb.Append(buffer, 0, read);
-        return sb.ToString();
+        // A pooled buffer: a fresh 128 KB one per part would land on the large-object heap every time.
+        var buffer = System.Buffers.ArrayPool<char>.Shared.Rent(Math.Min(max, 16 * 1024));
+        try
+        {
+            var sb = new StringBuilder();
+            int read;
+            while (sb.Length < max && (read = reader.Read(buffer, 0, Math.Min(buffer.Length, max - sb.Length))) > 0)
+                sb.Append(buffer, 0, read);
+            return sb.ToString();
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<char>.Shared.Return(buffer);
+        }
     }
 
     public static string HtmlToText(string html)

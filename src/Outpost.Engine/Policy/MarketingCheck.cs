@@ -25,9 +25,9 @@ public sealed partial class MarketingCheck(PhraseList promotional, PhraseList un
             Add(3, "List-Unsubscribe header");
         if (content.Headers.TryGetValue("Precedence", out var precedence) && precedence.Trim().ToLowerInvariant() is "bulk" or "list" or "junk")
             Add(3, $"Precedence: {precedence.Trim()}");
-        if (unsubscribe.Find(content.Lower) is { Count: > 0 } unsub)
+        if (unsubscribe.Find(content.Words) is { Count: > 0 } unsub)
             Add(2, $"unsubscribe wording ({string.Join(", ", unsub.Take(3))})");
-        var promo = promotional.Find(content.Lower);
+        var promo = promotional.Find(content.Words);
         if (promo.Count > 0)
             Add(Math.Min(promo.Count, 4), $"promotional wording ({string.Join(", ", promo.Take(5))})");
         if (Discount().Match(content.Lower) is { Success: true } discount)

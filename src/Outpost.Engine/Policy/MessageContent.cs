@@ -15,4 +15,8 @@ public sealed record MessageContent(
 {
     /// <summary>Subject and text, lower-cased, the form phrase lists are matched against.</summary>
     public string Lower { get; } = (Subject + "\n" + Text).ToLowerInvariant();
+
+    /// <summary><see cref="Lower"/> cut into words, once for every phrase list.</summary>
+    public PhraseText Words => _words ??= new PhraseText(Lower);
+    PhraseText? _words;
 }

@@ -16,10 +16,10 @@ public sealed partial class VerificationCodeCheck(PhraseList wording, PolicyOpti
     {
         var signals = new List<string>();
         var text = content.Lower;
-        var positions = wording.Positions(text);
+        var positions = wording.Positions(content.Words);
         if (positions.Count == 0)
             return new ClassResult(ContentClass.VerificationCode, false, 0, signals);
-        signals.Add($"code wording ({string.Join(", ", wording.Find(text).Take(3))})");
+        signals.Add($"code wording ({string.Join(", ", wording.Find(content.Words).Take(3))})");
 
         string? code = null;
         foreach (Match m in Code().Matches(text))
