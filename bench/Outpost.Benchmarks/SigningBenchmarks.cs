@@ -38,7 +38,7 @@ public class SigningBenchmarks
         db.WriteAsync((c, t) => { using var cmd = c.CreateCommand(); cmd.Transaction = t; cmd.CommandText = $"INSERT INTO domains VALUES ('{domain}', 'paid', 0)"; return cmd.ExecuteNonQuery(); }).GetAwaiter().GetResult();
         var keys = new DkimKeyManager(store, new DkimKeyFiles(_dir), new DkimOptions { Ed25519 = ed25519 }, new FakeTimeProvider());
         keys.CreateInitialKeysAsync(domain).GetAwaiter().GetResult();
-        return new MessageSigner(keys);
+        return new MessageSigner(keys, TimeProvider.System);
     }
 
     [Benchmark(Description = "DKIM RSA-2048, 10 KB")]

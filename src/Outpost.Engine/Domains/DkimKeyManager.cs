@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using MimeKit.Cryptography;
 using Org.BouncyCastle.Crypto.Generators;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.OpenSsl;
 using Org.BouncyCastle.Security;
 using Outpost.Engine.Configuration;
+using Outpost.Engine.Signing;
 
 namespace Outpost.Engine.Domains;
 
@@ -17,7 +17,7 @@ namespace Outpost.Engine.Domains;
 /// </summary>
 public sealed class DkimKeyManager(IDomainDnsStore store, DkimKeyFiles files, DkimOptions options, TimeProvider time)
 {
-    readonly ConcurrentDictionary<(string Domain, string Selector), DkimSigner> _signers = new();
+    readonly ConcurrentDictionary<(string Domain, string Selector), DkimSigningKey> _signers = new();
 
     public async Task<IReadOnlyList<DkimKey>> CreateInitialKeysAsync(string domain, CancellationToken cancellationToken = default)
     {
@@ -77,21 +77,17 @@ public sealed class DkimKeyManager(IDomainDnsStore store, DkimKeyFiles files, Dk
     }
 
     /// <summary>Signers for the domain's active keys (RSA first), made once per key.</summary>
-    public async Task<IReadOnlyList<DkimSigner>> SignersAsync(string domain, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<DkimSigningKey>> SignersAsync(string domain, CancellationToken cancellationToken = default)
     {
         var keys = await store.KeysAsync(domain, cancellationToken);
-        var signers = new List<DkimSigner>();
+        var signers = new List<DkimSigningKey>();
         foreach (var key in keys.Where(k => k.State == DkimKeyState.Active).OrderBy(k => k.Algorithm))
         {
             signers.Add(_signers.GetOrAdd((domain, key.Selector), _ =>
             {
                 var pem = files.Read(domain, key.Selector);
-                var algorithm = key.Algorithm == DkimAlgorithm.Rsa ? DkimSignatureAlgorithm.RsaSha256 : DkimSignatureAlgorithm.Ed25519Sha256;
-                return new Signing.OutpostDkimSigner(LoadPrivateKey(pem), pem, domain, key.Selector, algorithm)
-                {
-                    HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
-                    BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
-                };
+                return new DkimSigningKey(domain, key.Selector, key.Algorithm, pem,
+                    key.Algorithm == DkimAlgorithm.Ed25519 ? (Ed25519PrivateKeyParameters)LoadPrivateKey(pem) : null);
             }));
         }
         return signers;

@@ -37,7 +37,7 @@ public sealed class MessageSignerTests : IAsyncLifetime
         message.Subject = "Grüße";
         message.Body = new TextPart("plain") { Text = "Hello\n.dot line\n" };
 
-        var signer = new MessageSigner(_engine.Dkim);
+        var signer = new MessageSigner(_engine.Dkim, TimeProvider.System);
         Assert.Equal(2, await signer.SignAsync(message, "example.com"));
 
         var signatures = message.Headers.Where(h => h.Id == HeaderId.DkimSignature).ToList();
@@ -54,12 +54,40 @@ public sealed class MessageSignerTests : IAsyncLifetime
         Assert.False(await verifier.VerifyAsync(message, signatures[0]));
     }
 
+    public static TheoryData<string> Bodies => new()
+    {
+        "Subject: folded\r\n  over two lines\r\nFrom: Alice <alice@example.com>\r\nTo: bob@remote.test\r\n\r\nplain text\r\n",
+        "From: alice@example.com\r\nSubject: spaces\r\n\r\ntrailing spaces   \r\n\ttabs\t and  runs \t of  space\r\n\r\n\r\n\r\n",
+        "From: alice@example.com\r\nSubject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nGrüße aus Köln, 你好\r\n.leading dot\r\n",
+        "From: alice@example.com\r\nSubject: no final line end\r\n\r\nlast line without CRLF",
+        "From: alice@example.com\r\nSubject: empty body\r\n\r\n",
+        "From: alice@example.com\r\nTo: a@remote.test, b@remote.test\r\nCc: c@remote.test\r\nSubject: attachment\r\nMIME-Version: 1.0\r\n" +
+        "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\npreamble\r\n--b1\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n" +
+        "--b1\r\nContent-Type: application/octet-stream; name=x.bin\r\nContent-Transfer-Encoding: base64\r\n\r\nAAECAwQFBgcICQ==\r\n--b1--\r\n",
+    };
+
+    [Theory]
+    [MemberData(nameof(Bodies))]
+    public async Task Signatures_of_parsed_messages_verify_with_an_independent_verifier(string raw)
+    {
+        var message = MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(raw)));
+        Assert.Equal(2, await new MessageSigner(_engine.Dkim, TimeProvider.System).SignAsync(message, "example.com"));
+        // What a receiver gets: the message as sent, parsed again.
+        using var wire = new MemoryStream();
+        await message.WriteToAsync(wire);
+        wire.Position = 0;
+        var received = await MimeMessage.LoadAsync(wire);
+        var verifier = new DkimVerifier(new Locator((await _engine.Verifier.ReportAsync("example.com")).Records));
+        foreach (var header in received.Headers.Where(h => h.Id == HeaderId.DkimSignature))
+            Assert.True(await verifier.VerifyAsync(received, header), header.Value);
+    }
+
     [Fact]
     public async Task A_domain_without_keys_is_not_signed()
     {
         var message = new MimeMessage();
         message.From.Add(MailboxAddress.Parse("x@other.test"));
         message.Body = new TextPart("plain") { Text = "x" };
-        Assert.Equal(0, await new MessageSigner(_engine.Dkim).SignAsync(message, "other.test"));
+        Assert.Equal(0, await new MessageSigner(_engine.Dkim, TimeProvider.System).SignAsync(message, "other.test"));
     }
 }

@@ -1,0 +1,109 @@
+using System.Security.Cryptography;
+
+namespace Outpost.Engine.Signing;
+
+/// <summary>
+/// DKIM's relaxed body canonicalisation (RFC 6376 §3.4.4) and SHA-256, as a write-only stream the
+/// message body is written into: whitespace at line ends dropped, runs of spaces and tabs made one
+/// space, empty lines at the end dropped, and a final CRLF ensured. One pass over the bytes, in blocks.
+/// </summary>
+public sealed class RelaxedBodyHash : Stream
+{
+    readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    readonly byte[] _out = new byte[16 * 1024];
+    int _used;
+    int _pendingLines;
+    bool _pendingSpace;
+    bool _pendingCr;
+    bool _any;
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        foreach (var b in buffer)
+        {
+            if (_pendingCr)
+            {
+                _pendingCr = false;
+                if (b == '\n')
+                {
+                    _pendingSpace = false;
+                    _pendingLines++;
+                    continue;
+                }
+                Content((byte)'\r');
+            }
+            if (b == '\r')
+                _pendingCr = true;
+            else if (b is (byte)' ' or (byte)'\t')
+                _pendingSpace = true;
+            else
+                Content(b);
+        }
+    }
+
+    void Content(byte b)
+    {
+        if (_pendingLines > 0)
+        {
+            for (; _pendingLines > 0; _pendingLines--)
+            {
+                Put((byte)'\r');
+                Put((byte)'\n');
+            }
+        }
+        if (_pendingSpace)
+        {
+            Put((byte)' ');
+            _pendingSpace = false;
+        }
+        Put(b);
+        _any = true;
+    }
+
+    void Put(byte b)
+    {
+        if (_used == _out.Length)
+        {
+            _hash.AppendData(_out, 0, _used);
+            _used = 0;
+        }
+        _out[_used++] = b;
+    }
+
+    /// <summary>The body hash, once the whole body has been written.</summary>
+    public byte[] Finish()
+    {
+        if (_pendingCr)
+        {
+            _pendingCr = false;
+            Content((byte)'\r');
+        }
+        if (_any)
+        {
+            Put((byte)'\r');
+            Put((byte)'\n');
+        }
+        _hash.AppendData(_out, 0, _used);
+        _used = 0;
+        return _hash.GetHashAndReset();
+    }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+    public override void WriteByte(byte value) => Write([value]);
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            _hash.Dispose();
+        base.Dispose(disposing);
+    }
+}
