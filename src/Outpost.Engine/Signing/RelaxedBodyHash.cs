@@ -19,8 +19,21 @@ public sealed class RelaxedBodyHash : Stream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        foreach (var b in buffer)
+        while (!buffer.IsEmpty)
         {
+            var b = buffer[0];
+            if (!_pendingCr && !Special.Contains(b))
+            {
+                // A run of ordinary bytes goes to the hash in one piece.
+                var run = buffer.IndexOfAny(Special);
+                if (run < 0)
+                    run = buffer.Length;
+                Content(b);
+                Append(buffer[1..run]);
+                buffer = buffer[run..];
+                continue;
+            }
+            buffer = buffer[1..];
             if (_pendingCr)
             {
                 _pendingCr = false;
@@ -39,6 +52,23 @@ public sealed class RelaxedBodyHash : Stream
             else
                 Content(b);
         }
+    }
+
+    static readonly System.Buffers.SearchValues<byte> Special = System.Buffers.SearchValues.Create("\r\n \t"u8);
+
+    void Append(ReadOnlySpan<byte> run)
+    {
+        if (run.IsEmpty)
+            return;
+        if (_used + run.Length <= _out.Length)
+        {
+            run.CopyTo(_out.AsSpan(_used));
+            _used += run.Length;
+            return;
+        }
+        _hash.AppendData(_out, 0, _used);
+        _used = 0;
+        _hash.AppendData(run);
     }
 
     void Content(byte b)
