@@ -23,26 +23,40 @@ public static partial class ContentExtractor
         {
             if (text.Length >= MaxText || part.IsAttachment)
                 continue;
+            if (!part.IsHtml)
+            {
+                // Plain text goes straight into the one builder (its chunks stay small): no copy per part.
+                var before = text.Length;
+                try
+                {
+                    ReadText(part, MaxText - text.Length, text);
+                    text.Append('\n');
+                }
+                catch (Exception ex) when (ex is FormatException or ArgumentException or NotSupportedException or IOException)
+                {
+                    text.Length = before;
+                }
+                continue;
+            }
             string body;
             try
             {
-                body = ReadText(part, MaxText - text.Length);
+                var html = new StringBuilder();
+                ReadText(part, MaxText - text.Length, html);
+                body = html.ToString();
             }
             catch (Exception ex) when (ex is FormatException or ArgumentException or NotSupportedException or IOException)
             {
                 continue;
             }
-            if (part.IsHtml)
+            links += Links().Count(body);
+            foreach (Match img in Images().Matches(body))
             {
-                links += Links().Count(body);
-                foreach (Match img in Images().Matches(body))
-                {
-                    images++;
-                    if (Pixel().IsMatch(img.Value))
-                        pixels++;
-                }
-                body = HtmlToText(body);
+                images++;
+                if (Pixel().IsMatch(img.Value))
+                    pixels++;
             }
+            body = HtmlToText(body);
             text.Append(body.AsSpan(0, Math.Min(body.Length, MaxText - text.Length))).Append('\n');
         }
         var all = text.ToString();
@@ -57,13 +71,13 @@ public static partial class ContentExtractor
     }
 
     /// <summary>
-    /// The decoded text of a part, at most <paramref name="max"/> characters: a 25 MB text part must not
-    /// become a 50 MB string (part.Text would read it all).
+    /// The decoded text of a part, at most <paramref name="max"/> characters, appended to <paramref name="sb"/>:
+    /// a 25 MB text part must not become a 50 MB string (part.Text would read it all).
     /// </summary>
-    static string ReadText(TextPart part, int max)
+    static void ReadText(TextPart part, int max, StringBuilder sb)
     {
         if (part.Content is null || max <= 0)
-            return "";
+            return;
         Encoding encoding;
         try
         {
@@ -79,11 +93,10 @@ public static partial class ContentExtractor
         var buffer = System.Buffers.ArrayPool<char>.Shared.Rent(Math.Min(max, 16 * 1024));
         try
         {
-            var sb = new StringBuilder();
+            var limit = sb.Length + max;
             int read;
-            while (sb.Length < max && (read = reader.Read(buffer, 0, Math.Min(buffer.Length, max - sb.Length))) > 0)
+            while (sb.Length < limit && (read = reader.Read(buffer, 0, Math.Min(buffer.Length, limit - sb.Length))) > 0)
                 sb.Append(buffer, 0, read);
-            return sb.ToString();
         }
         finally
         {
