@@ -17,6 +17,13 @@ public static class DnsLookupClients
         lookup.ThrowDnsErrors = false;
         lookup.UseTcpFallback = true;
         lookup.ContinueOnDnsError = false;
+        // An empty answer (a host with an A record but no AAAA) is an answer, not a reason to ask the
+        // next server; the client otherwise raises and catches an exception for each one. With the cache
+        // on, empty and failed answers are kept for a few seconds too, so every delivery to a host
+        // without AAAA does not ask again.
+        lookup.ContinueOnEmptyResponse = false;
+        lookup.CacheFailedResults = cache;
+        lookup.FailedResultsCacheDuration = TimeSpan.FromSeconds(5);
         return new LookupClient(lookup);
     }
 
