@@ -32,6 +32,9 @@ rate() {
   echo "$MESSAGES / ($end - $start)" | bc -l
 }
 
+# An unmeasured run first, so that neither measured run pays for .NET's JIT warming up.
+warm=$(rate)
+printf 'warm-up:            %8.1f messages/s (not counted)\n' "$warm"
 empty=$(rate)
 printf 'empty queue:        %8.1f messages/s\n' "$empty"
 start=$(date +%s)

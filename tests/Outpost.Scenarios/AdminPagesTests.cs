@@ -189,6 +189,35 @@ public sealed class AdminPagesTests(MailWorld world)
     }
 
     [Fact]
+    public async Task A_key_made_on_the_keys_page_works_once_shown_and_stops_when_revoked()
+    {
+        var server = await ServerAsync();
+        var page = await LoggedInAsync(server, $"alice@{Domain}");
+        await page.GotoAsync("/keys");
+        Assert.Equal(1, await page.Locator("select[name=Scope] option").CountAsync());   // a user makes keys for the mailbox only
+        await page.ClickAsync("text=Create a key");
+        var secret = (await page.Locator("#new-key").InnerTextAsync()).Trim();
+        Assert.StartsWith("op_", secret);
+
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
+        using var http = new HttpClient(handler) { BaseAddress = server.Api };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", secret);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("messages?limit=1")).StatusCode);
+
+        await page.GotoAsync("/keys");
+        Assert.DoesNotContain(secret, await page.ContentAsync());   // shown once
+        var id = secret.Split('_')[1];
+        await page.Locator("tr.key", new() { HasText = id }).Locator("button", new() { HasText = "Revoke" }).ClickAsync();
+        Assert.Contains("revoked", await page.Locator(".flash").InnerTextAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("messages?limit=1")).StatusCode);
+
+        // Another mailbox's page does not list it, and cannot revoke it.
+        var bob = await LoggedInAsync(server, $"bob@{Domain}");
+        await bob.GotoAsync("/keys");
+        Assert.DoesNotContain(id, await bob.ContentAsync());
+    }
+
+    [Fact]
     public async Task A_form_post_without_the_antiforgery_token_is_refused()
     {
         var server = await ServerAsync();

@@ -12,7 +12,12 @@ namespace Outpost.Engine.Policy;
 /// </summary>
 public static partial class ContentExtractor
 {
-    const int MaxText = 200_000;
+    /// <summary>
+    /// How much decoded text the checks read per message. Like Postfix's body_checks_size_limit (50 KB),
+    /// a bound that keeps every message's cost small: wording that decides a class (offers, codes,
+    /// prohibited offers) is not hidden behind 64,000 characters of other text in mail people read.
+    /// </summary>
+    public const int MaxText = 65_536;
     static readonly string[] KeptHeaders = ["List-Unsubscribe", "List-Id", "Precedence", "X-Mailer", "Auto-Submitted"];
 
     public static MessageContent Extract(MimeMessage message, long size)

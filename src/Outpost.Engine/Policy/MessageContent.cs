@@ -16,7 +16,7 @@ public sealed record MessageContent(
     /// <summary>Subject and text, lower-cased, the form phrase lists are matched against.</summary>
     public string Lower { get; } = string.Create(Subject.Length + 1 + Text.Length, (Subject, Text), static (span, parts) =>
     {
-        // One allocation, lower-cased in place: the text can be 200,000 characters.
+        // One allocation, lower-cased in place: the text can be 65,536 characters.
         parts.Subject.AsSpan().ToLowerInvariant(span);
         span[parts.Subject.Length] = '\n';
         parts.Text.AsSpan().ToLowerInvariant(span[(parts.Subject.Length + 1)..]);

@@ -1,7 +1,7 @@
 using System.IO.Hashing;
 using System.Numerics;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using System.Runtime.CompilerServices;
 
 namespace Outpost.Engine.Policy;
 
@@ -14,16 +14,21 @@ namespace Outpost.Engine.Policy;
 /// </summary>
 public static class SimHash
 {
-    public static ulong Compute(string text, out int features) => ComputeLower(text.ToLowerInvariant(), out features);
+    public static ulong Compute(string text, out int features) =>
+        ComputeLower(text.Length > MaxChars ? text[..MaxChars].ToLowerInvariant() : text.ToLowerInvariant(), out features);
 
-    /// <summary>The fingerprint of text that is lower-cased already.</summary>
+    /// <summary>
+    /// How much text the fingerprint reads: copies of a blast are one template from the first line, so
+    /// the first 32,768 characters tell them apart as well as the whole; a long text costs no more.
+    /// </summary>
+    public const int MaxChars = 32_768;
+
+    /// <summary>The fingerprint of text that is lower-cased already (its first <see cref="MaxChars"/> characters).</summary>
     public static ulong ComputeLower(ReadOnlySpan<char> lower, out int features)
     {
-        // Per byte of a feature's hash, a vector of eight counters (one per bit): eight vector adds per
-        // feature instead of 64 scalar ones. A bit's weight is (features with it set) − (without).
-        Span<Vector256<int>> counts = stackalloc Vector256<int>[8];
-        counts.Clear();
-        features = 0;
+        if (lower.Length > MaxChars)
+            lower = lower[..MaxChars];
+        var tally = new BitTally();
         ulong previousWord = 0;
         var havePrevious = false;
         var wordStart = -1;
@@ -43,9 +48,9 @@ public static class SimHash
             if (wordStart >= 0)
             {
                 var word = Hash(lower[wordStart..i]);
-                Add(counts, word, ref features);
+                tally.Add(word);
                 if (havePrevious)
-                    Add(counts, Pair(previousWord, word), ref features);
+                    tally.Add(Pair(previousWord, word));
                 previousWord = word;
                 havePrevious = true;
                 wordStart = -1;
@@ -55,7 +60,7 @@ public static class SimHash
                 if (previousCjk != '\0')
                 {
                     Span<char> pair = [previousCjk, c];
-                    Add(counts, Hash(pair), ref features);
+                    tally.Add(Hash(pair));
                 }
                 previousCjk = c;
             }
@@ -65,11 +70,8 @@ public static class SimHash
             }
         }
 
-        ulong result = 0;
-        for (var bit = 0; bit < 64; bit++)
-            if (2 * counts[bit / 8].GetElement(bit % 8) - features > 0)
-                result |= 1UL << bit;
-        return result;
+        features = tally.Features;
+        return tally.Fingerprint();
     }
 
     public static int Distance(ulong a, ulong b) => BitOperations.PopCount(a ^ b);
@@ -82,15 +84,65 @@ public static class SimHash
         return XxHash64.HashToUInt64(MemoryMarshal.AsBytes(both));
     }
 
-    static void Add(Span<Vector256<int>> counts, ulong hash, ref int features)
+    /// <summary>
+    /// For each of the 64 bits, how many features had it set; a bit of the fingerprint is set when more
+    /// features have it than not. Per byte of a hash, eight byte-wide counters packed in one ulong take
+    /// the byte's bits in a single add (a table spreads them); they are emptied into ints before a byte
+    /// could overflow. Eight adds a feature instead of 64.
+    /// </summary>
+    struct BitTally
     {
-        features++;
-        for (var b = 0; b < 8; b++)
-            counts[b] += BitsOfByte[(int)(hash >> (8 * b)) & 0xFF];
+        Lanes _lanes;
+        Totals _totals;
+        int _pending;
+
+        public int Features { get; private set; }
+
+        public void Add(ulong hash)
+        {
+            Features++;
+            for (var b = 0; b < 8; b++)
+                _lanes[b] += Spread[(int)(hash >> (8 * b)) & 0xFF];
+            if (++_pending == 255)
+                Flush();
+        }
+
+        void Flush()
+        {
+            for (var b = 0; b < 8; b++)
+            {
+                for (var j = 0; j < 8; j++)
+                    _totals[8 * b + j] += (int)((_lanes[b] >> (8 * j)) & 0xFF);
+                _lanes[b] = 0;
+            }
+            _pending = 0;
+        }
+
+        public ulong Fingerprint()
+        {
+            Flush();
+            ulong result = 0;
+            for (var bit = 0; bit < 64; bit++)
+                if (2 * _totals[bit] - Features > 0)
+                    result |= 1UL << bit;
+            return result;
+        }
     }
 
-    /// <summary>For each byte value, eight lanes of 0 or 1: its bits, lowest first.</summary>
-    static readonly Vector256<int>[] BitsOfByte = Enumerable.Range(0, 256)
-        .Select(value => Vector256.Create(Enumerable.Range(0, 8).Select(bit => (value >> bit) & 1).ToArray()))
+    [InlineArray(8)]
+    struct Lanes
+    {
+        ulong _first;
+    }
+
+    [InlineArray(64)]
+    struct Totals
+    {
+        int _first;
+    }
+
+    /// <summary>For each byte value, its bits spread to the lowest bit of eight bytes, lowest first.</summary>
+    static readonly ulong[] Spread = Enumerable.Range(0, 256)
+        .Select(value => Enumerable.Range(0, 8).Aggregate(0UL, (spread, bit) => spread | ((ulong)((value >> bit) & 1) << (8 * bit))))
         .ToArray();
 }

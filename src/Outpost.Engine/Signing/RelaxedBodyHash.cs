@@ -7,7 +7,7 @@ namespace Outpost.Engine.Signing;
 /// message body is written into: whitespace at line ends dropped, runs of spaces and tabs made one
 /// space, empty lines at the end dropped, and a final CRLF ensured. One pass over the bytes, in blocks.
 /// </summary>
-public sealed class RelaxedBodyHash : Stream
+public sealed class RelaxedBodyHash : WriteOnlyStream
 {
     readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     readonly byte[] _out = new byte[16 * 1024];
@@ -117,18 +117,6 @@ public sealed class RelaxedBodyHash : Stream
         _used = 0;
         return _hash.GetHashAndReset();
     }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-    public override void WriteByte(byte value) => Write([value]);
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -7,7 +7,7 @@ namespace Outpost.Engine.Signing;
 /// block is kept (to pick and canonicalise the signed fields) and its body goes straight into the
 /// relaxed body hash, so a 25 MB body is never held in memory.
 /// </summary>
-public sealed class SignedMessageView : Stream
+public sealed class SignedMessageView : WriteOnlyStream
 {
     readonly MemoryStream _header = new();
     readonly RelaxedBodyHash _body = new();
@@ -67,18 +67,6 @@ public sealed class SignedMessageView : Stream
     }
 
     public byte[] BodyHash() => _body.Finish();
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-    public override void WriteByte(byte value) => Write([value]);
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

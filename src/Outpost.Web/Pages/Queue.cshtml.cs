@@ -20,30 +20,27 @@ public sealed class QueueModel(IQueueStore queue, TimeProvider time, ILogger<Que
         Depth = await queue.DepthAsync(HttpContext.RequestAborted);
     }
 
-    public Task<IActionResult> OnPostRetryAsync(string id) =>
-        Act(id, "retry", queue.RetryNowAsync(Id(id), time.GetUtcNow(), HttpContext.RequestAborted), "{0} recipient(s) of {1} will be tried again now.", "No deferred recipient of {1} is waiting.");
+    public Task<IActionResult> OnPostRetryAsync(string id) => Act(id, QueueAction.Retry);
 
-    public Task<IActionResult> OnPostHoldAsync(string id) =>
-        Act(id, "hold", queue.HoldAsync(Id(id), time.GetUtcNow(), HttpContext.RequestAborted), "{0} recipient(s) of {1} are held.", "No waiting recipient of {1} can be held.");
+    public Task<IActionResult> OnPostHoldAsync(string id) => Act(id, QueueAction.Hold);
 
-    public Task<IActionResult> OnPostReleaseAsync(string id) =>
-        Act(id, "release", queue.ReleaseAsync(Id(id), time.GetUtcNow(), HttpContext.RequestAborted), "{0} recipient(s) of {1} are released and will be tried now.", "No recipient of {1} is held.");
+    public Task<IActionResult> OnPostReleaseAsync(string id) => Act(id, QueueAction.Release);
 
     public async Task<IActionResult> OnPostFlushAsync()
     {
-        var count = await queue.RetryNowAsync(null, time.GetUtcNow(), HttpContext.RequestAborted);
+        var (count, sentence) = await QueueActions.RetryAllAsync(queue, time.GetUtcNow(), HttpContext.RequestAborted);
         logger.LogInformation("Queue flush by {Operator}: {Count} recipient(s)", User.Identity?.Name, count);
-        TempData["Flash"] = $"{count} deferred recipient(s) will be tried again now.";
+        TempData["Flash"] = sentence;
         return Redirect("/queue");
     }
 
-    async Task<IActionResult> Act(string id, string action, Task<int> work, string done, string none)
+    async Task<IActionResult> Act(string id, QueueAction action)
     {
-        var count = await work;
-        logger.LogInformation("Queue {Action} of {MessageId} by {Operator}: {Count} recipient(s)", action, Id(id), User.Identity?.Name, count);
-        TempData["Flash"] = string.Format(System.Globalization.CultureInfo.InvariantCulture, count > 0 ? done : none, count, Id(id));
+        id ??= "";
+        var (count, sentence) = await QueueActions.ApplyAsync(queue, action, id, time.GetUtcNow(), HttpContext.RequestAborted);
+        if (count > 0)
+            logger.LogInformation("Queue {Action} of {MessageId} by {Operator}: {Count} recipient(s)", action, id.Trim().ToUpperInvariant(), User.Identity?.Name, count);
+        TempData["Flash"] = sentence;
         return Redirect("/queue");
     }
-
-    static string Id(string id) => (id ?? "").Trim().ToUpperInvariant();
 }

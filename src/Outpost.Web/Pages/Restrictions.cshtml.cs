@@ -30,9 +30,9 @@ public sealed class RestrictionsModel(IPolicyStore store, TimeProvider time) : P
     {
         if (!User.IsInRole(AdminRoles.Operator))
             return Forbid();
-        if (string.IsNullOrWhiteSpace(Reason))
+        if (string.IsNullOrWhiteSpace(Reason) || Reason.Length > 500 || Reason.Any(char.IsControl))
         {
-            Error = "Say why the restriction is lifted; the reason is kept in the history.";
+            Error = "Say in one line of at most 500 characters why the restriction is lifted; the reason is kept in the history.";
             await OnGetAsync();
             return Page();
         }

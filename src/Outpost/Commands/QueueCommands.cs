@@ -33,53 +33,18 @@ public static class QueueCommands
             return 0;
         });
 
-        var id = new Argument<string>("id") { Description = "Queue id" };
-        var retry = new Command("retry", "Try a deferred message again now") { id };
-        retry.SetAction(async (parse, ct) =>
-        {
-            await using var cli = CliContext.Create(parse);
-            var messageId = parse.GetValue(id)!.Trim().ToUpperInvariant();
-            var count = await cli.Get<IQueueStore>().RetryNowAsync(messageId, DateTimeOffset.UtcNow, ct);
-            if (count == 0)
-                return Output.Fail($"No deferred recipient of {messageId} is waiting.");
-            Output.Ok($"{count} recipient(s) of {messageId} will be tried again now.");
-            return 0;
-        });
-
         var flush = new Command("flush", "Try every deferred message again now");
         flush.SetAction(async (parse, ct) =>
         {
             await using var cli = CliContext.Create(parse);
-            var count = await cli.Get<IQueueStore>().RetryNowAsync(null, DateTimeOffset.UtcNow, ct);
-            Output.Ok($"{count} deferred recipient(s) will be tried again now.");
+            var (_, sentence) = await QueueActions.RetryAllAsync(cli.Get<IQueueStore>(), DateTimeOffset.UtcNow, ct);
+            Output.Ok(sentence);
             return 0;
         });
 
-        var holdId = new Argument<string>("id") { Description = "Queue id" };
-        var hold = new Command("hold", "Keep a message in the queue without trying it, until released") { holdId };
-        hold.SetAction(async (parse, ct) =>
-        {
-            await using var cli = CliContext.Create(parse);
-            var messageId = parse.GetValue(holdId)!.Trim().ToUpperInvariant();
-            var count = await cli.Get<IQueueStore>().HoldAsync(messageId, DateTimeOffset.UtcNow, ct);
-            if (count == 0)
-                return Output.Fail($"No waiting recipient of {messageId} can be held.");
-            Output.Ok($"{count} recipient(s) of {messageId} are held.");
-            return 0;
-        });
-
-        var releaseId = new Argument<string>("id") { Description = "Queue id" };
-        var release = new Command("release", "Release a held message: it is tried at once") { releaseId };
-        release.SetAction(async (parse, ct) =>
-        {
-            await using var cli = CliContext.Create(parse);
-            var messageId = parse.GetValue(releaseId)!.Trim().ToUpperInvariant();
-            var count = await cli.Get<IQueueStore>().ReleaseAsync(messageId, DateTimeOffset.UtcNow, ct);
-            if (count == 0)
-                return Output.Fail($"No recipient of {messageId} is held.");
-            Output.Ok($"{count} recipient(s) of {messageId} are released and will be tried now.");
-            return 0;
-        });
+        var retry = Action("retry", "Try a deferred message again now", QueueAction.Retry);
+        var hold = Action("hold", "Keep a message in the queue without trying it, until released", QueueAction.Hold);
+        var release = Action("release", "Release a held message: it is tried at once", QueueAction.Release);
 
         queue.Subcommands.Add(list);
         queue.Subcommands.Add(hold);
@@ -87,5 +52,21 @@ public static class QueueCommands
         queue.Subcommands.Add(retry);
         queue.Subcommands.Add(flush);
         return queue;
+    }
+
+    static Command Action(string name, string description, QueueAction action)
+    {
+        var id = new Argument<string>("id") { Description = "Queue id" };
+        var command = new Command(name, description) { id };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var cli = CliContext.Create(parse);
+            var (count, sentence) = await QueueActions.ApplyAsync(cli.Get<IQueueStore>(), action, parse.GetValue(id)!, DateTimeOffset.UtcNow, ct);
+            if (count == 0)
+                return Output.Fail(sentence);
+            Output.Ok(sentence);
+            return 0;
+        });
+        return command;
     }
 }
