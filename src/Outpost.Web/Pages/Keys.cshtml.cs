@@ -27,7 +27,18 @@ public sealed class KeysModel(ApiKeys keys, IApiKeyStore store, TimeProvider tim
         var caller = User.Caller();
         if (Scope == "domain" && !User.Manages())
             return Forbid();
-        var (key, secret) = await keys.CreateAsync(Scope == "domain" ? "domain" : "mailbox", Scope == "domain" ? caller.Domain : caller.Mailbox!, HttpContext.RequestAborted);
+        ApiKey key;
+        string secret;
+        try
+        {
+            (key, secret) = await keys.CreateAsync(Scope == "domain" ? "domain" : "mailbox", Scope == "domain" ? caller.Domain : caller.Mailbox!, HttpContext.RequestAborted);
+        }
+        catch (AccountException ex)
+        {
+            Error = ex.Message;
+            await OnGetAsync();
+            return Page();
+        }
         logger.LogInformation("API key {KeyId} for {Scope} {Subject} made by {User}", key.Id, key.Scope, key.Subject, User.Identity?.Name);
         NewSecret = secret;
         Response.Headers.CacheControl = "no-store";
