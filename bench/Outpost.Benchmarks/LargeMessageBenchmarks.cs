@@ -1,12 +1,9 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using Microsoft.Extensions.Time.Testing;
 using MimeKit;
 using Outpost.Engine.Configuration;
-using Outpost.Engine.Domains;
 using Outpost.Engine.Policy;
 using Outpost.Engine.Signing;
-using Outpost.Storage.Sqlite;
 
 namespace Outpost.Benchmarks;
 
@@ -39,17 +36,11 @@ public class LargeMessageBenchmarks
         var options = new PolicyOptions();
         _classifier = new ContentClassifier(options, new BulkTracker(options, TimeProvider.System));
         _content = ContentExtractor.Extract(Parse(), _bytes.Length);
-        _checks = [new ProhibitedCheck(PhraseList.Load("prohibited.txt", null)), new VerificationCodeCheck(PhraseList.Load("verification-code.txt", null), options),
-            new MarketingCheck(PhraseList.Load("marketing.txt", null), PhraseList.Load("unsubscribe.txt", null), options), new TestMailCheck()];
+        _checks = ContentClassifier.Checks(options);
 
         _dir = Path.Combine(Path.GetTempPath(), "outpost-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_dir);
-        var db = new SqliteDatabase(Path.Combine(_dir, "keys.db"));
-        var store = new SqliteDomainDnsStore(db);
-        db.WriteAsync((c, t) => { using var cmd = c.CreateCommand(); cmd.Transaction = t; cmd.CommandText = "INSERT INTO domains VALUES ('bench.example', 'paid', 0)"; return cmd.ExecuteNonQuery(); }).GetAwaiter().GetResult();
-        var keys = new DkimKeyManager(store, new DkimKeyFiles(_dir), new DkimOptions(), new FakeTimeProvider());
-        keys.CreateInitialKeysAsync("bench.example").GetAwaiter().GetResult();
-        _signer = new MessageSigner(keys, TimeProvider.System);
+        _signer = SigningBenchmarks.Signer(_dir, "bench.example", ed25519: false);
     }
 
     [GlobalCleanup]

@@ -31,12 +31,15 @@ public class SigningBenchmarks
         _message.Body = new TextPart("plain") { Text = string.Concat(Enumerable.Repeat("A line of an ordinary business message, nothing more.\n", 180)) };
     }
 
-    MessageSigner Make(string domain, bool ed25519)
+    MessageSigner Make(string domain, bool ed25519) => Signer(_dir, domain, ed25519);
+
+    /// <summary>A signer for <paramref name="domain"/> with fresh keys under <paramref name="dir"/> (its own SQLite file there).</summary>
+    public static MessageSigner Signer(string dir, string domain, bool ed25519)
     {
-        var db = new SqliteDatabase(Path.Combine(_dir, domain + ".db"));
+        var db = new SqliteDatabase(Path.Combine(dir, domain + ".db"));
         var store = new SqliteDomainDnsStore(db);
         db.WriteAsync((c, t) => { using var cmd = c.CreateCommand(); cmd.Transaction = t; cmd.CommandText = $"INSERT INTO domains VALUES ('{domain}', 'paid', 0)"; return cmd.ExecuteNonQuery(); }).GetAwaiter().GetResult();
-        var keys = new DkimKeyManager(store, new DkimKeyFiles(_dir), new DkimOptions { Ed25519 = ed25519 }, new FakeTimeProvider());
+        var keys = new DkimKeyManager(store, new DkimKeyFiles(dir), new DkimOptions { Ed25519 = ed25519 }, new FakeTimeProvider());
         keys.CreateInitialKeysAsync(domain).GetAwaiter().GetResult();
         return new MessageSigner(keys, TimeProvider.System);
     }

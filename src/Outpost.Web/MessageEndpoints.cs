@@ -41,10 +41,7 @@ public static class MessageEndpoints
         {
             return ApiResults.BadRequest(ex.Message);
         }
-        using var body = new MemoryStream();
-        await message.WriteToAsync(MimeKit.FormatOptions.Default, body, http.RequestAborted);
-        body.Position = 0;
-        return Answer(await submission.SubmitAsync(caller, Client(http), request.From!, [.. to, .. cc, .. bcc], body, http.RequestAborted));
+        return Answer(await submission.SubmitAsync(caller, Client(http), request.From!, [.. to, .. cc, .. bcc], message, http.RequestAborted));
     }
 
     static async Task<IResult> SendRawAsync(HttpContext http, [FromQuery] string from, [FromQuery] string[] to, ApiAuthentication auth, ApiSubmission submission)

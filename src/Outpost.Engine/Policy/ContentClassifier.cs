@@ -18,8 +18,14 @@ public sealed class ContentClassifier
     {
         _options = options;
         _bulk = bulk;
+        _checks = Checks(options);
+    }
+
+    /// <summary>The phrase and shape checks, in the order their results are reported (bulk duplicates are added beside them).</summary>
+    public static IContentCheck[] Checks(PolicyOptions options)
+    {
         var dir = options.PhrasesDirectory;
-        _checks =
+        return
         [
             new ProhibitedCheck(PhraseList.Load("prohibited.txt", dir)),
             new VerificationCodeCheck(PhraseList.Load("verification-code.txt", dir), options),

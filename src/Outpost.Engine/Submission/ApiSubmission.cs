@@ -72,6 +72,16 @@ public sealed partial class ApiSubmission(ISmtpBackend backend, OutpostOptions o
         return new ApiSubmissionResult(final, id, replies);
     }
 
+    /// <summary>Submits a message built in memory (from the API's fields or the compose page) as its RFC 5322 bytes.</summary>
+    public async Task<ApiSubmissionResult> SubmitAsync(ApiCaller caller, IPAddress client, string from, IReadOnlyList<string> recipients,
+        MimeMessage message, CancellationToken cancellationToken)
+    {
+        using var body = new MemoryStream();
+        await message.WriteToAsync(FormatOptions.Default, body, cancellationToken);
+        body.Position = 0;
+        return await SubmitAsync(caller, client, from, recipients, body, cancellationToken);
+    }
+
     /// <summary>A message built from the API's JSON fields, refusing any header value with a line break or NUL.</summary>
     public static MimeMessage Build(string from, IReadOnlyList<string> to, IReadOnlyList<string> cc, string? subject, string? text, string? html,
         IReadOnlyList<(string Name, string ContentType, byte[] Content)> attachments, IReadOnlyDictionary<string, string> headers)

@@ -67,11 +67,8 @@ public sealed class ComposeModel(ApiSubmission submission, OutpostOptions option
             Error = ex.Message;
             return Page();
         }
-        using var body = new MemoryStream();
-        await message.WriteToAsync(MimeKit.FormatOptions.Default, body, HttpContext.RequestAborted);
-        body.Position = 0;
         var client = HttpContext.Connection.RemoteIpAddress ?? System.Net.IPAddress.Loopback;
-        var result = await submission.SubmitAsync(User.Caller(), client, From, [.. to, .. cc, .. bcc], body, HttpContext.RequestAborted);
+        var result = await submission.SubmitAsync(User.Caller(), client, From, [.. to, .. cc, .. bcc], message, HttpContext.RequestAborted);
         RecipientReplies = result.Recipients.Where(r => !r.Reply.IsPositive).Select(r => (r.Address, r.Reply.Text)).ToList();
         if (!result.Reply.IsPositive || result.MessageId is null)
         {
