@@ -2,16 +2,13 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using MailKit;
-using MailKit.Net.Smtp;
-using MailKit.Security;
 using Microsoft.Extensions.Logging;
 using MimeKit;
 using Outpost.Engine.Configuration;
 using Outpost.Engine.Delivery.Channels;
 using Outpost.Engine.Queue;
 using Outpost.Engine.Signing;
-using Outpost.Engine.Spool;
+using Outpost.Smtp.Client;
 
 namespace Outpost.Engine.Delivery;
 
@@ -35,17 +32,18 @@ public sealed class RemoteDeliverer(OutpostOptions options, IMxResolver resolver
 
     DeliveryOptions Delivery => options.Delivery;
 
-    sealed class Connection(Channel channel, OutboundSmtpClient? client, string? host, string? address, string? error, SemaphoreSlim? slot) : IDisposable
+    sealed class Connection(Channel channel, SmtpClientConnection? client, string? host, string? address, string? error, SemaphoreSlim? slot) : IAsyncDisposable
     {
         public Channel Channel { get; } = channel;
-        public OutboundSmtpClient? Client { get; } = client;
+        public SmtpClientConnection? Client { get; } = client;
         public string? Host { get; } = host;
         public string? Address { get; } = address;
         public string? Error { get; } = error;
 
-        public void Dispose()
+        public async ValueTask DisposeAsync()
         {
-            Client?.Dispose();
+            if (Client is not null)
+                await Client.DisposeAsync();
             slot?.Release();
         }
     }
@@ -111,7 +109,7 @@ public sealed class RemoteDeliverer(OutpostOptions options, IMxResolver resolver
                     var failed = new DeliveryAttempt(time.GetUtcNow(), channel.Name, connection.Host, connection.Address, null, connection.Error!, null, TimeSpan.Zero);
                     foreach (var r in pending)
                         Tried(r, failed);
-                    connection.Dispose();
+                    await connection.DisposeAsync();
                     continue;
                 }
                 connections[channel.Name] = connection;
@@ -121,7 +119,7 @@ public sealed class RemoteDeliverer(OutpostOptions options, IMxResolver resolver
             if (!usable)
             {
                 connections.Remove(channel.Name);
-                connection.Dispose();
+                await connection.DisposeAsync();
             }
             var failedOver = new List<QueuedRecipient>();
             foreach (var (recipient, cls, attempt) in results)
@@ -189,15 +187,16 @@ public sealed class RemoteDeliverer(OutpostOptions options, IMxResolver resolver
         {
             lastHost = host;
             lastAddress = address.ToString();
-            var client = new OutboundSmtpClient
+            var clientOptions = new SmtpClientOptions
             {
-                LocalDomain = channel.HeloName ?? Delivery.HeloName ?? options.Hostname,
-                Timeout = (int)Delivery.CommandTimeout.TotalMilliseconds,
-                CheckCertificateRevocation = false,
+                HeloName = channel.HeloName ?? Delivery.HeloName ?? options.Hostname,
+                Tls = channel.Kind == ChannelKind.Direct ? ClientTls.Opportunistic
+                    : channel.RelayTls == RelayTls.Implicit ? ClientTls.Implicit : ClientTls.StartTlsRequired,
+                // To MX hosts TLS is opportunistic and certificates are not checked (no MTA could, without DANE or MTA-STS).
+                CertificateValidation = channel.Kind == ChannelKind.Direct || !channel.VerifyCertificate ? (_, _, _, _) => true : null,
+                CommandTimeout = Delivery.CommandTimeout,
             };
-            if (channel.Kind == ChannelKind.Direct || !channel.VerifyCertificate)
-                client.ServerCertificateValidationCallback = (_, _, _, _) => true;
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
                 if (channel.BindAddress is { } bind)
@@ -211,7 +210,6 @@ public sealed class RemoteDeliverer(OutpostOptions options, IMxResolver resolver
                         // The channel itself is broken, whatever the destination: skip it for a cool-down.
                         var reason = $"451 4.4.0 Channel {channel.Name} cannot use its address {bind}: {ex.Message}";
                         await health.FailureAsync(channel.Name, ChannelHealthTracker.Everywhere, reason, immediately: true);
-                        client.Dispose();
                         socket.Dispose();
                         slot?.Release();
                         return new Connection(channel, null, null, null, reason, null);
@@ -220,30 +218,37 @@ public sealed class RemoteDeliverer(OutpostOptions options, IMxResolver resolver
                 using var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 connect.CancelAfter(Delivery.ConnectTimeout);
                 await socket.ConnectAsync(new IPEndPoint(address, port), connect.Token);
-                var security = channel.Kind == ChannelKind.Direct ? SecureSocketOptions.StartTlsWhenAvailable
-                    : channel.RelayTls == RelayTls.Implicit ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTls;
-                await client.ConnectAsync(socket, host, port, security, connect.Token);
+                var client = await SmtpClientConnection.OpenAsync(socket, host, clientOptions, connect.Token);
                 if (channel.Kind == ChannelKind.Relay && channel.Username is not null)
-                    await client.AuthenticateAsync(channel.Username, channel.Password ?? "", connect.Token);
+                {
+                    try
+                    {
+                        await client.AuthenticateAsync(channel.Username, channel.Password ?? "", connect.Token);
+                    }
+                    catch
+                    {
+                        await client.DisposeAsync();
+                        throw;
+                    }
+                }
                 return new Connection(channel, client, host, address.ToString(), null, slot);
             }
-            catch (SmtpCommandException ex)
+            catch (RemoteRefusalException ex) when (ex.Stage == "AUTH" && !ex.Reply.IsTransient)
             {
-                error = $"{(int)ex.StatusCode} {OneLine(ex.Message)}";
-                logger.LogInformation("{Host} [{Address}] refused channel {Channel}: {Error}", host, address, channel.Name, error);
-            }
-            catch (AuthenticationException ex)
-            {
-                error = $"535 5.7.8 The relay {host} refused the channel's credentials: {OneLine(ex.Message)}";
+                error = $"535 5.7.8 The relay {host} refused the channel's credentials: {OneLine(ex.Reply.ToString())}";
                 logger.LogWarning("Relay {Host} refused the credentials of channel {Channel}", host, channel.Name);
             }
-            catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException or SmtpProtocolException or SslHandshakeException)
+            catch (RemoteRefusalException ex)
+            {
+                error = OneLine(ex.Reply.ToString());
+                logger.LogInformation("{Host} [{Address}] refused channel {Channel} at {Stage}: {Error}", host, address, channel.Name, ex.Stage, error);
+            }
+            catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException or RemoteProtocolException or System.Security.Authentication.AuthenticationException)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 error = $"451 4.4.1 Cannot connect to {host} [{address}] through channel {channel.Name}: {OneLine(ex.Message)}";
                 logger.LogInformation("Channel {Channel} cannot connect to {Host} [{Address}]: {Error}", channel.Name, host, address, ex.Message);
             }
-            client.Dispose();
             socket.Dispose();
         }
         var code = int.TryParse(error.AsSpan(0, 3), out var c) ? c : 451;
@@ -267,70 +272,53 @@ public sealed class RemoteDeliverer(OutpostOptions options, IMxResolver resolver
         DeliveryAttempt Attempt(int? code, string reply) =>
             new(at, connection.Channel.Name, connection.Host, connection.Address, code, reply, tls, Stopwatch.GetElapsedTime(started));
 
-        client.Refused.Clear();
-        var sender = message.Sender.Length == 0 ? new MailboxAddress("", "") : MailboxAddress.Parse(message.Sender);
         var results = new List<(QueuedRecipient, BounceClass, DeliveryAttempt)>(recipients.Count);
-        (QueuedRecipient, BounceClass, DeliveryAttempt) FromResponse(QueuedRecipient recipient, int code, string text)
-        {
-            var reply = $"{code} {OneLine(text)}";
-            return (recipient, _classifier.Classify(code, reply), Attempt(code, reply));
-        }
-
-        var usable = true;
+        var recipientLevel = true;
         try
         {
-            // Synchronous on purpose: a local file in the page cache; the async parser would hop through the thread pool per read.
-            await using var content = MessageSpool.OpenRead(message.SpoolPath);
-            using var mime = MimeMessage.Load(content, persistent: true, cancellationToken);
-            // Re-encode before signing, never after: a server without 8BITMIME gets 7-bit parts, and the
-            // signature covers exactly what it receives.
-            if (!client.Capabilities.HasFlag(SmtpCapabilities.EightBitMime))
-                mime.Prepare(EncodingConstraint.SevenBit);
-            if (message.Sender.Length > 0)
-                await signer.SignAsync(mime, message.Sender[(message.Sender.IndexOf('@') + 1)..], cancellationToken);
-            var response = await client.SendAsync(mime, sender, recipients.Select(r => MailboxAddress.Parse(r.Address)), cancellationToken);
-            foreach (var recipient in recipients)
-                results.Add(client.Refused.TryGetValue(recipient.Address, out var refused)
-                    ? FromResponse(recipient, (int)refused.StatusCode, refused.Response)
-                    : (recipient, BounceClass.Delivered, Attempt(250, $"250 {OneLine(response)}")));
+            using var outgoing = await OutgoingMessage.PrepareAsync(message, client.Capabilities.HasFlag(RemoteCapabilities.EightBitMime), signer, cancellationToken);
+            var result = await client.SendAsync(message.Sender, recipients.Select(r => r.Address).ToList(), outgoing.Signature, outgoing.Content,
+                outgoing.EightBit, cancellationToken);
+            for (var i = 0; i < recipients.Count; i++)
+            {
+                var reply = result.For(i);
+                var text = OneLine(reply.ToString());
+                var cls = reply.IsPositive ? BounceClass.Delivered : _classifier.Classify(reply.Code, text);
+                results.Add((recipients[i], cls, Attempt(reply.Code, text)));
+                if (!reply.IsPositive && !result.RefusedAtRecipient(i))
+                    recipientLevel = false;
+            }
         }
-        catch (SmtpCommandException ex)
-        {
-            foreach (var recipient in recipients)
-                results.Add(client.Refused.TryGetValue(recipient.Address, out var refused)
-                    ? FromResponse(recipient, (int)refused.StatusCode, refused.Response)
-                    : FromResponse(recipient, (int)ex.StatusCode, ex.Message));
-        }
-        catch (Exception ex) when (ex is SmtpProtocolException or IOException or SocketException or OperationCanceledException or ServiceNotConnectedException)
+        catch (Exception ex) when (ex is RemoteProtocolException or IOException or SocketException or OperationCanceledException)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            usable = false;
+            recipientLevel = false;
             foreach (var recipient in recipients)
                 results.Add((recipient, BounceClass.Temporary, Attempt(null, $"451 4.4.2 The connection to {connection.Host} broke: {OneLine(ex.Message)}")));
         }
         catch (Exception ex) when (ex is FormatException or ParseException)
         {
+            recipientLevel = false;
             foreach (var recipient in recipients)
                 results.Add((recipient, BounceClass.PermanentContent, Attempt(554, $"554 5.6.0 The message cannot be read for sending: {OneLine(ex.Message)}")));
         }
-        var recipientLevel = results.All(r => r.Item2 == BounceClass.Delivered || client.Refused.ContainsKey(r.Item1.Address));
-        return (results, usable && client.IsConnected, recipientLevel);
+        return (results, client.IsUsable, recipientLevel);
     }
 
     static async Task CloseAsync(Connection connection)
     {
-        if (connection.Client is { IsConnected: true } client)
+        if (connection.Client is { IsUsable: true } client)
         {
             try
             {
                 using var quit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                await client.DisconnectAsync(quit: true, quit.Token);
+                await client.QuitAsync(quit.Token);
             }
-            catch (Exception ex) when (ex is IOException or SmtpProtocolException or OperationCanceledException or SocketException)
+            catch (Exception ex) when (ex is IOException or RemoteProtocolException or OperationCanceledException or SocketException)
             {
             }
         }
-        connection.Dispose();
+        await connection.DisposeAsync();
     }
 
     static string OneLine(string text) => text.Replace("\r", " ").Replace("\n", " ").Trim();

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
-using MimeKit;
 using Outpost.Engine.Domains;
 
 namespace Outpost.Engine.Signing;
@@ -9,25 +8,27 @@ namespace Outpost.Engine.Signing;
 /// <summary>
 /// DKIM-signs a message for the sending domain with every active key (RSA, and Ed25519 when enabled),
 /// relaxed/relaxed, over the headers receivers look at, with From signed twice so no second From can
-/// be added. Signing happens last, right before the bytes go out, over the message serialised exactly
-/// as it is sent: the body is canonicalised and hashed in one streaming pass (<see cref="RelaxedBodyHash"/>),
-/// once for all keys.
+/// be added. Signing happens last, right before the bytes go out, over exactly the bytes that are sent
+/// (the spool file): the body is canonicalised and hashed in one streaming pass
+/// (<see cref="RelaxedBodyHash"/>), once for all keys, and the DKIM-Signature fields go in front.
 /// </summary>
 public sealed class MessageSigner(DkimKeyManager keys, TimeProvider time)
 {
     static readonly string[] Signed = ["From", "Reply-To", "To", "Cc", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type", "Content-Transfer-Encoding"];
 
-    /// <summary>How the message goes out: CRLF line ends, as MailKit sends it.</summary>
-    static readonly FormatOptions Wire = CreateWireFormat();
-
-    public async Task<int> SignAsync(MimeMessage message, string domain, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The DKIM-Signature fields for <paramref name="message"/> (its bytes as they will be sent, CRLF line
+    /// ends), RSA on top, each ending in CRLF; empty when the domain has no active key.
+    /// </summary>
+    public async Task<byte[]> SignatureFieldsAsync(Stream message, string domain, CancellationToken cancellationToken = default)
     {
         var signers = await keys.SignersAsync(domain, cancellationToken);
         if (signers.Count == 0)
-            return 0;
+            return [];
 
         using var view = new SignedMessageView();
-        await message.WriteToAsync(Wire, view, cancellationToken);
+        // Synchronous on purpose: a local file in the page cache; async reads would hop through the thread pool per chunk.
+        message.CopyTo(view, 32 * 1024);
         var fields = view.Fields();
         var names = Signed.Where(name => fields.Any(f => f.Name.Equals(name, StringComparison.OrdinalIgnoreCase))).Append("From").ToArray();
         var headers = CanonicalHeaders(fields, names);
@@ -35,19 +36,18 @@ public sealed class MessageSigner(DkimKeyManager keys, TimeProvider time)
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var h = string.Join(':', names.Select(n => n.ToLowerInvariant()));
 
-        // Each signature goes on top; Ed25519 first, so RSA (understood by every receiver) ends on top.
-        foreach (var key in signers.Reverse())
+        // RSA (understood by every receiver) on top, then Ed25519.
+        var output = new StringBuilder(1024 * signers.Count);
+        foreach (var key in signers)
         {
             var tags = $" v=1; a={key.AlgorithmTag}; c=relaxed/relaxed; d={key.Domain}; s={key.Selector};\r\n\tt={timestamp}; h={h};\r\n\tbh={bodyHash};\r\n\tb=";
             var data = new List<byte>(headers.Count + 512);
             data.AddRange(headers);
             RelaxedHeader.Append(data, "DKIM-Signature", tags, finalCrlf: false);
             var signature = Convert.ToBase64String(key.Sign(CollectionsMarshal.AsSpan(data)));
-            var header = new Header(HeaderId.DkimSignature, "-");
-            header.SetRawValue(Encoding.ASCII.GetBytes(tags + Fold(signature) + "\r\n"));
-            message.Headers.Insert(0, header);
+            output.Append("DKIM-Signature:").Append(tags).Append(Fold(signature)).Append("\r\n");
         }
-        return signers.Count;
+        return Encoding.ASCII.GetBytes(output.ToString());
     }
 
     /// <summary>The signed fields in h= order, each taken from the bottom up; a name with no field left adds nothing (RFC 6376 §5.4.2).</summary>
@@ -83,12 +83,5 @@ public sealed class MessageSigner(DkimKeyManager keys, TimeProvider time)
             folded.Append(signature, i, Math.Min(72, signature.Length - i));
         }
         return folded.ToString();
-    }
-
-    static FormatOptions CreateWireFormat()
-    {
-        var options = FormatOptions.Default.Clone();
-        options.NewLineFormat = NewLineFormat.Dos;
-        return options;
     }
 }
