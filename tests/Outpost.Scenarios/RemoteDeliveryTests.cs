@@ -34,6 +34,7 @@ public sealed class RemoteDeliveryTests(MailWorld world)
         var received = await Eventually.GetAsync(() => world.Mx.MessagesTo(recipient).FirstOrDefault(), "delivery to the MX");
         Assert.Equal("alice@example.com", received.MailFrom);
         Assert.True(received.Tls, "delivery should use STARTTLS when the MX offers it");
+        Assert.Contains("BODY=8BITMIME", received.MailOptions);
         // What arrives is Outpost's DKIM signature and Received header, then exactly the bytes the client sent.
         Assert.StartsWith("DKIM-Signature: ", received.Text);
         Assert.Contains("\r\nReceived: from ", received.Text);

@@ -52,6 +52,31 @@ public sealed class SendingRecordsTests(MailWorld world)
     }
 
     [Fact]
+    public async Task A_server_without_8bitmime_gets_the_message_in_seven_bits_and_the_signature_still_verifies()
+    {
+        await using var sevenBit = await RemoteMx.StartAsync(world.Directory, "127.0.0.14", world.Mx.Port, "--no-8bitmime");
+        var token = Submit.Token();
+        var recipient = $"seven-{token}@seven.test";
+        var file = Path.Combine(world.Directory, $"{token}.eml");
+        await File.WriteAllTextAsync(file,
+            $"From: Alice <alice@example.com>\r\nTo: {recipient}\r\nSubject: seven bits {token}\r\nMIME-Version: 1.0\r\n" +
+            "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + TrickyBody(token), new UTF8Encoding(false));
+        var sent = await Swaks.RunAsync("--server", $"127.0.0.1:{Outpost.SubmissionPort}", "--tls", "--auth", "PLAIN",
+            "--auth-user", "alice@example.com", "--auth-password", MailWorld.Password, "--from", "alice@example.com", "--to", recipient, "--data", file);
+        Assert.NotNull(Swaks.QueueId(sent));
+
+        var received = await Eventually.GetAsync(() => sevenBit.MessagesTo(recipient).FirstOrDefault(), "delivery to the 7-bit MX");
+        Assert.DoesNotContain("BODY=8BITMIME", received.MailOptions);
+        Assert.True(received.Data.AsSpan().IndexOfAnyInRange((byte)0x80, (byte)0xFF) < 0, "every byte must be 7-bit");
+        var verified = await VerifyDkimAsync(received);
+        Assert.True(verified.ExitCode == 0, verified.All);
+        // Re-encoded, not damaged: the text reads the same.
+        var parsed = await MimeKit.MimeMessage.LoadAsync(new MemoryStream(received.Data));
+        Assert.Contains("Grüße aus Köln, 你好. Preis: 12,50 €", parsed.TextBody);
+        Assert.Contains(".a line that starts with a dot", parsed.TextBody);
+    }
+
+    [Fact]
     public async Task Dual_signing_with_ed25519_verifies_both_signatures()
     {
         await using var server = await world.StartOutpostAsync("dual-" + Submit.Token(), "dual.test", new Dictionary<string, string> { ["OUTPOST__Dkim__Ed25519"] = "true" });

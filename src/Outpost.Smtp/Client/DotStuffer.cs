@@ -10,6 +10,7 @@ public sealed class DotStuffer
 {
     bool _lineStart = true;
     byte _beforeLast, _last;
+    bool _any;
 
     /// <summary>The most a chunk can grow: every byte a line feed followed by a dot.</summary>
     public static int MaxOutput(int inputLength) => inputLength * 2 + 2;
@@ -40,14 +41,15 @@ public sealed class DotStuffer
         _beforeLast = input.Length >= 2 ? input[^2] : _last;
         _last = input[^1];
         _lineStart = _last == (byte)'\n';
+        _any = true;
         return written;
     }
 
-    /// <summary>Writes what ends the message: CRLF when it did not end with one, then the dot line. Needs 5 bytes.</summary>
+    /// <summary>Writes what ends the message: CRLF when its last line has none, then the dot line (alone for an empty message). Needs 5 bytes.</summary>
     public int Finish(Span<byte> output)
     {
         var written = 0;
-        if (_beforeLast != (byte)'\r' || _last != (byte)'\n')
+        if (_any && (_beforeLast != (byte)'\r' || _last != (byte)'\n'))
         {
             "\r\n"u8.CopyTo(output);
             written = 2;

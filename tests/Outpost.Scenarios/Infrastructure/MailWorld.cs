@@ -10,7 +10,8 @@ public sealed class MailWorld : IAsyncLifetime
     public const string Password = "correct-horse-1";
 
     /// <summary>
-    /// The zones: remote.test's MX is the test MX; backup.test's first MX is dead; nullmx.test has a null
+    /// The zones: remote.test's MX is the test MX; seven.test's MX (127.0.0.14, started by the test that
+    /// needs it) takes 7-bit mail only; backup.test's first MX is dead; nullmx.test has a null
     /// MX; nosuch.test does not exist; _spf.outpost.test is the service's SPF record, which authorises
     /// the loopback addresses Outpost sends from. dnsmasq answers .test from these lines alone, so a
     /// name it does not know does not exist (NXDOMAIN), as with a real authoritative server.
@@ -23,6 +24,8 @@ public sealed class MailWorld : IAsyncLifetime
         "mx-host=backup.test,dead.backup.test,5",
         "mx-host=backup.test,mx.remote.test,10",
         "address=/dead.backup.test/127.0.0.11",
+        "mx-host=seven.test,mx.seven.test,10",
+        "address=/mx.seven.test/127.0.0.14",
         "mx-host=nullmx.test,.,0",
         "address=/nosuch.test/",
         TxtRecord("_spf.outpost.test", ["v=spf1 ip4:127.0.0.0/8 -all"]),

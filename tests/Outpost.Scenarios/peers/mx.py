@@ -10,7 +10,8 @@ It stores every accepted message as <out>/<n>.eml (the exact DATA bytes) with <n
   slow...           waits 3 seconds before answering RCPT
   anything else     250
 With --refuse IP=REPLY it greets a client from IP with REPLY and hangs up (a block list, say); with
---auth USER:PASS it is a relay that wants STARTTLS and AUTH before MAIL.
+--auth USER:PASS it is a relay that wants STARTTLS and AUTH before MAIL; with --no-8bitmime it does
+not offer 8BITMIME (a server that takes 7-bit mail only). The MAIL parameters are kept in the .json.
 """
 import argparse
 import asyncio
@@ -41,11 +42,18 @@ class MxController(Controller):
 
 
 class Handler:
-    def __init__(self, out):
+    def __init__(self, out, eight_bit=True):
         self.out = out
+        self.eight_bit = eight_bit
         self.seen = set()
         self.counts = {}
         self.count = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if not self.eight_bit:
+            responses = [r for r in responses if "8BITMIME" not in r.upper()]
+        return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         local = address.split("@", 1)[0].lower()
@@ -77,6 +85,7 @@ class Handler:
         meta = {
             "mail_from": envelope.mail_from,
             "rcpt_tos": envelope.rcpt_tos,
+            "mail_options": envelope.mail_options,
             "peer": session.peer[0],
             "tls": session.ssl is not None,
         }
@@ -94,6 +103,7 @@ def main():
     parser.add_argument("--key")
     parser.add_argument("--refuse", action="append", default=[], help="IP=REPLY")
     parser.add_argument("--auth", help="USER:PASS required after STARTTLS")
+    parser.add_argument("--no-8bitmime", action="store_true")
     args = parser.parse_args()
     for rule in args.refuse:
         ip, reply = rule.split("=", 1)
@@ -113,7 +123,7 @@ def main():
             return AuthResult(success=ok)
 
         extra = dict(authenticator=authenticator, auth_required=True, auth_require_tls=True)
-    controller = MxController(Handler(args.out), hostname=host, port=int(port), tls_context=tls,
+    controller = MxController(Handler(args.out, eight_bit=not args.no_8bitmime), hostname=host, port=int(port), tls_context=tls,
                               require_starttls=bool(args.auth), decode_data=False, enable_SMTPUTF8=True,
                               data_size_limit=64 * 1024 * 1024, ready_timeout=10, **extra)
     controller.start()
