@@ -33,7 +33,8 @@ internal sealed class OutgoingMessage : IDisposable
     /// <exception cref="FormatException">The message has to be re-encoded and cannot be parsed.</exception>
     public static async Task<OutgoingMessage> PrepareAsync(QueuedMessage message, bool serverTakesEightBit, MessageSigner signer, CancellationToken cancellationToken)
     {
-        Stream content = MessageSpool.OpenRead(message.SpoolPath);
+        // Every reader here takes 32 KB at a time: no FileStream buffer in between.
+        Stream content = MessageSpool.OpenRead(message.SpoolPath, bufferSize: 0);
         try
         {
             var eightBit = HasEightBit(content);

@@ -35,8 +35,9 @@ public sealed class MessageSpool
         return new FileStream(path, options);
     }
 
-    public static FileStream OpenRead(string path) =>
-        new(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 64 * 1024);
+    /// <summary>Opens a spool file to read; a reader that takes large chunks itself passes 0 and gets no second buffer.</summary>
+    public static FileStream OpenRead(string path, int bufferSize = 64 * 1024) =>
+        new(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, bufferSize);
 
     public void SyncDirectory() => FileSync.Directory(Root);
 
