@@ -233,7 +233,7 @@ public sealed class RemoteDeliverer(OutpostOptions options, IMxResolver resolver
                 }
                 return new Connection(channel, client, host, address.ToString(), null, slot);
             }
-            catch (RemoteRefusalException ex) when (ex.Stage == "AUTH" && !ex.Reply.IsTransient)
+            catch (RemoteRefusalException ex) when (ex.Stage == SmtpClientConnection.AuthStage && !ex.Reply.IsTransient)
             {
                 error = $"535 5.7.8 The relay {host} refused the channel's credentials: {OneLine(ex.Reply.ToString())}";
                 logger.LogWarning("Relay {Host} refused the credentials of channel {Channel}", host, channel.Name);
@@ -288,6 +288,14 @@ public sealed class RemoteDeliverer(OutpostOptions options, IMxResolver resolver
                 if (!reply.IsPositive && !result.RefusedAtRecipient(i))
                     recipientLevel = false;
             }
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            // Not the connection's fault: it stays open for the next message.
+            recipientLevel = false;
+            logger.LogError("The spool file of message {Id} is missing", message.Id);
+            foreach (var recipient in recipients)
+                results.Add((recipient, BounceClass.Temporary, Attempt(null, "451 4.3.0 The message's spool file cannot be read; it waits for the next try")));
         }
         catch (Exception ex) when (ex is RemoteProtocolException or IOException or SocketException or OperationCanceledException)
         {

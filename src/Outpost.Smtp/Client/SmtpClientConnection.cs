@@ -32,6 +32,7 @@ public sealed class SmtpClientConnection : IAsyncDisposable
     byte[] _out = ArrayPool<byte>.Shared.Rent(DotStuffer.MaxOutput(ChunkSize) + 8);
     int _outLength;
     bool _broken;
+    bool _closing;
     bool _disposed;
 
     SmtpClientConnection(Socket socket, string host, SmtpClientOptions options)
@@ -49,6 +50,9 @@ public sealed class SmtpClientConnection : IAsyncDisposable
 
     /// <summary>False once the connection broke or the server refused to reset; it must then be closed.</summary>
     public bool IsUsable => !_broken && _socket.Connected;
+
+    /// <summary>The stage named when the server refuses a login.</summary>
+    public const string AuthStage = "AUTH";
 
     /// <summary>Starts SMTP on a connected socket (which the connection then owns) and says hello, with TLS as the options say.</summary>
     public static async Task<SmtpClientConnection> OpenAsync(Socket socket, string host, SmtpClientOptions options, CancellationToken cancellationToken)
@@ -181,7 +185,7 @@ public sealed class SmtpClientConnection : IAsyncDisposable
         {
             if (reply.Code == 334)
                 _broken = true; // left halfway through an exchange it did not finish
-            throw new RemoteRefusalException("AUTH", reply);
+            throw new RemoteRefusalException(AuthStage, reply);
         }
     }
 
@@ -218,15 +222,18 @@ public sealed class SmtpClientConnection : IAsyncDisposable
                 Queue($"RCPT TO:<{Checked(recipient)}>\r\n");
             await FlushAsync(cancellationToken);
             mailReply = await ReadReplyAsync(_options.CommandTimeout, cancellationToken);
+            // After a 421 the server hangs up: the replies still owed will not come.
             for (var i = 0; i < recipients.Count; i++)
-                replies[i] = await ReadReplyAsync(_options.CommandTimeout, cancellationToken);
+                replies[i] = _closing ? new RemoteReply(421, "4.4.2 The server closed the connection before this recipient's turn")
+                    : await ReadReplyAsync(_options.CommandTimeout, cancellationToken);
         }
         else
         {
             mailReply = await CommandAsync(mail.ToString(), cancellationToken);
             if (mailReply.IsPositive)
                 for (var i = 0; i < recipients.Count; i++)
-                    replies[i] = await CommandAsync($"RCPT TO:<{Checked(recipients[i])}>\r\n", cancellationToken);
+                    replies[i] = _closing ? new RemoteReply(421, "4.4.2 The server closed the connection before this recipient's turn")
+                        : await CommandAsync($"RCPT TO:<{Checked(recipients[i])}>\r\n", cancellationToken);
         }
         if (!mailReply.IsPositive)
         {
@@ -287,11 +294,21 @@ public sealed class SmtpClientConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>Ends a failed transaction so the connection can carry the next one; the outcome is already known, so a failure here only retires the connection.</summary>
     async Task ResetAsync(CancellationToken cancellationToken)
     {
-        var reply = await CommandAsync("RSET\r\n", cancellationToken);
-        if (reply.Code != 250)
+        if (_closing)
+            return;
+        try
+        {
+            var reply = await CommandAsync("RSET\r\n", cancellationToken);
+            if (reply.Code != 250)
+                _broken = true;
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or RemoteProtocolException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
             _broken = true;
+        }
     }
 
     /// <summary>Says goodbye; a server that does not answer is simply left.</summary>
@@ -387,7 +404,12 @@ public sealed class SmtpClientConnection : IAsyncDisposable
                     text.Append(body);
                 }
                 if (line.Length == 3 || line[3] == ' ')
+                {
+                    // 421 means the server is closing the connection (RFC 5321 §3.8), whatever the command was.
+                    if (code == 421)
+                        _closing = _broken = true;
                     return new RemoteReply(code, text.ToString());
+                }
             }
         }
         catch

@@ -106,6 +106,29 @@ public sealed class SmtpClientConnectionTests
     }
 
     [Fact]
+    public async Task A_421_ends_the_transaction_with_that_reply_and_retires_the_connection()
+    {
+        await using var server = new ScriptedServer(async s =>
+        {
+            await s.SendAsync("220 mx.test\r\n");
+            await s.LineAsync();
+            await s.SendAsync(Ehlo);
+            await s.LineAsync();
+            await s.LineAsync();
+            await s.LineAsync();
+            // The server gives up at MAIL and hangs up without answering the two RCPTs.
+            await s.SendAsync("421 4.7.0 Too many connections from your host, closing\r\n");
+        });
+        await using var client = await SmtpClientConnection.OpenAsync(await server.ConnectAsync(), "mx.test", Options(), CancellationToken.None);
+        var result = await client.SendAsync("app@example.com", ["a@remote.test", "b@remote.test"], ReadOnlyMemory<byte>.Empty, Content("x\r\n"), false, CancellationToken.None);
+        Assert.Equal("421 4.7.0 Too many connections from your host, closing", result.For(0).ToString());
+        Assert.Equal(421, result.For(1).Code);
+        Assert.False(result.RefusedAtRecipient(0));
+        Assert.False(client.IsUsable);
+        await server.Finished;
+    }
+
+    [Fact]
     public async Task A_refused_greeting_names_the_servers_reply()
     {
         await using var server = new ScriptedServer(s => s.SendAsync("554 5.7.1 Service unavailable; client host blocked\r\n"));
