@@ -38,5 +38,5 @@ for round in warm-up measured; do
 done
 
 echo "runtime counters of the measured run (mean per second):"
-awk -F, 'NR > 1 && $3 ~ /gc.heap.total_allocated|gc.collections|gc.pause|exceptions|lock_contentions/ { sum[$3] += $5; n[$3]++ }
+awk -F, 'NR > 1 && $3 ~ /gc.heap.total_allocated|gc.collections|gc.pause|exceptions|lock_contentions|thread_pool.thread.count|thread_pool.queue.length/ { sum[$3] += $5; n[$3]++ }
   END { for (k in sum) printf "  %-90s %14.3f\n", k, sum[k] / n[k] }' "$work/counters.csv" | sort

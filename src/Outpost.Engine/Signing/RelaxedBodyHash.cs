@@ -10,7 +10,8 @@ namespace Outpost.Engine.Signing;
 public sealed class RelaxedBodyHash : WriteOnlyStream
 {
     readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-    readonly byte[] _out = new byte[16 * 1024];
+    // Pooled: one hash per message sent, and a fresh 16 KB block each time would be most of what signing allocates.
+    byte[] _out = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
     int _used;
     int _pendingLines;
     bool _pendingSpace;
@@ -122,6 +123,9 @@ public sealed class RelaxedBodyHash : WriteOnlyStream
     {
         if (disposing)
             _hash.Dispose();
+            if (_out.Length > 0)
+                System.Buffers.ArrayPool<byte>.Shared.Return(_out);
+            _out = [];
         base.Dispose(disposing);
     }
 }

@@ -18,17 +18,17 @@ public sealed class MessageSpool
     public string PathFor(string id) =>
         QueueId.IsValid(id) ? Path.Combine(Root, id) : throw new ArgumentException($"Invalid message id {id}.");
 
-    public FileStream Create(string id) => CreatePrivate(PathFor(id));
+    public FileStream Create(string id, int bufferSize = 64 * 1024) => CreatePrivate(PathFor(id), bufferSize);
 
-    /// <summary>A new file only Outpost's user can read: mail is private.</summary>
-    public static FileStream CreatePrivate(string path)
+    /// <summary>A new file only Outpost's user can read: mail is private. A writer with its own buffer passes 0.</summary>
+    public static FileStream CreatePrivate(string path, int bufferSize = 64 * 1024)
     {
         var options = new FileStreamOptions
         {
             Mode = FileMode.CreateNew,
             Access = FileAccess.Write,
             Share = FileShare.None,
-            BufferSize = 64 * 1024,
+            BufferSize = bufferSize,
         };
         if (!OperatingSystem.IsWindows())
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;

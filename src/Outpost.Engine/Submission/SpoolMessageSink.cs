@@ -32,6 +32,9 @@ internal sealed class SpoolMessageSink : IMessageSink
     readonly DateTimeOffset _receivedAt;
     readonly HeaderScanner _headers = new();
     FileStream? _file;
+    // The file's buffer, pooled: FileStream's own would be a fresh 64 KB array for every message.
+    byte[] _buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+    int _buffered;
     long _size;
     bool _committed;
 
@@ -45,7 +48,7 @@ internal sealed class SpoolMessageSink : IMessageSink
         _receivedAt = context.Time.GetUtcNow();
         _id = QueueId.New(_receivedAt);
         _path = context.Spool.PathFor(_id);
-        _file = context.Spool.Create(_id);
+        _file = context.Spool.Create(_id, bufferSize: 0);
         Write(Encoding.UTF8.GetBytes(ReceivedHeader.Build(session, context.Options.Hostname, _id, recipients, _receivedAt)));
     }
 
@@ -67,8 +70,24 @@ internal sealed class SpoolMessageSink : IMessageSink
 
     void Write(ReadOnlySpan<byte> bytes)
     {
-        _file!.Write(bytes);
         _size += bytes.Length;
+        if (_buffered + bytes.Length > _buffer.Length)
+        {
+            FlushBuffer();
+            if (bytes.Length > _buffer.Length)
+            {
+                _file!.Write(bytes);
+                return;
+            }
+        }
+        bytes.CopyTo(_buffer.AsSpan(_buffered));
+        _buffered += bytes.Length;
+    }
+
+    void FlushBuffer()
+    {
+        _file!.Write(_buffer, 0, _buffered);
+        _buffered = 0;
     }
 
     void WriteMissingHeaders()
@@ -85,6 +104,7 @@ internal sealed class SpoolMessageSink : IMessageSink
         {
             if (_headers.InHeaders)
                 WriteMissingHeaders();
+            FlushBuffer();
             _file!.Flush(flushToDisk: true);
             await _file.DisposeAsync();
             _file = null;
@@ -142,7 +162,8 @@ internal sealed class SpoolMessageSink : IMessageSink
     /// </summary>
     ContentVerdict Classify(IReadOnlyCollection<string> external, CancellationToken cancellationToken)
     {
-        using var content = MessageSpool.OpenRead(_path);
+        // No FileStream buffer: MimeKit's parser reads in blocks of its own.
+        using var content = MessageSpool.OpenRead(_path, bufferSize: 0);
         using var mime = MimeMessage.Load(content, persistent: true, cancellationToken);
         return _context.Classifier.Classify(mime, _size, external);
     }
@@ -165,6 +186,9 @@ internal sealed class SpoolMessageSink : IMessageSink
     {
         if (_file is not null)
             await _file.DisposeAsync();
+        if (_buffer.Length > 0)
+            System.Buffers.ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = [];
         if (!_committed)
             MessageSpool.Delete(_path);
     }
