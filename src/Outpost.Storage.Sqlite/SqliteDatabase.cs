@@ -36,32 +36,16 @@ public sealed class SqliteDatabase : IDisposable
         return connection;
     }
 
-    /// <summary>
-    /// Runs <paramref name="work"/> in one write transaction (BEGIN IMMEDIATE) and commits it. Durable
-    /// (the default) means the commit returns once it is on disk. Not durable means synchronous=NORMAL
-    /// for this one commit: it is in the write-ahead log but not yet synced, and becomes durable with the
-    /// next durable commit (whose sync covers the whole log) or checkpoint. A power cut in between loses
-    /// it; a crash of the process does not.
-    /// </summary>
-    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken = default, bool durable = true)
+    /// <summary>Runs <paramref name="work"/> in one write transaction (BEGIN IMMEDIATE) and commits it.</summary>
+    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken = default)
     {
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
-            if (!durable)
-                Execute(_writer, "PRAGMA synchronous=NORMAL;");
-            try
-            {
-                using var transaction = _writer.BeginTransaction();
-                var result = work(_writer, transaction);
-                transaction.Commit();
-                return result;
-            }
-            finally
-            {
-                if (!durable)
-                    Execute(_writer, "PRAGMA synchronous=FULL;");
-            }
+            using var transaction = _writer.BeginTransaction();
+            var result = work(_writer, transaction);
+            transaction.Commit();
+            return result;
         }
         finally
         {

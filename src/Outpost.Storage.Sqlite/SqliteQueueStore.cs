@@ -96,7 +96,7 @@ public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQu
                 if (c.ExecuteScalar<long>($"SELECT COUNT(*) FROM recipients WHERE message_id = @id AND status NOT IN {Final}", new { id }, t) == 0)
                     completed.Add(id);
             return completed;
-        }, cancellationToken, durable: false);
+        }, cancellationToken);
 
     public Task RecordTriesAsync(IReadOnlyList<(QueuedRecipient Recipient, DeliveryAttempt Attempt)> tries, CancellationToken cancellationToken = default) =>
         db.WriteAsync((c, t) =>
@@ -104,11 +104,7 @@ public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQu
             foreach (var (recipient, attempt) in tries)
                 InsertAttempt(c, t, recipient, attempt, RecipientStatus.Deferred);
             return tries.Count;
-        }, cancellationToken, durable: false);
-
-    /// <summary>A one-row write committed with synchronous=FULL: its sync of the write-ahead log covers every commit before it.</summary>
-    public Task MakeDurableAsync(CancellationToken cancellationToken = default) =>
-        db.WriteAsync((c, t) => c.Execute("INSERT OR REPLACE INTO durability_mark (id, at) VALUES (1, @at)", new { at = time.GetUtcNow().ToMs() }, t), cancellationToken);
+        }, cancellationToken);
 
     static void InsertAttempt(SqliteConnection c, SqliteTransaction t, QueuedRecipient recipient, DeliveryAttempt a, RecipientStatus outcome) =>
         c.Execute("INSERT INTO attempts (recipient_id, message_id, at, outcome, channel, mx_host, mx_address, code, reply, tls, duration_ms) " +

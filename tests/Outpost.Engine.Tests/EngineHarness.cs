@@ -33,7 +33,6 @@ internal sealed class EngineHarness : IAsyncDisposable
     public CapturingDispatcher Dispatcher { get; } = new();
     public MessageInjector Injector { get; }
     public DeliveryRecorder Recorder { get; }
-    public SpoolReaper Reaper { get; }
     public SubmissionBackend Backend { get; }
     public AccountService AccountService { get; }
     public FakeDns Dns { get; } = new();
@@ -57,8 +56,7 @@ internal sealed class EngineHarness : IAsyncDisposable
         var router = new Router(Accounts);
         Injector = new MessageInjector(Spool, Committer, router, new Lazy<IDeliveryDispatcher>(() => Dispatcher), Time);
         var bounces = new BounceService(Options, Injector, Time, NullLogger<BounceService>.Instance);
-        Reaper = new SpoolReaper(Queue, NullLogger<SpoolReaper>.Instance);
-        Recorder = new DeliveryRecorder(Queue, new RetrySchedule(Options.Delivery, Time), bounces, Reaper, Metrics, Time, NullLogger<DeliveryRecorder>.Instance);
+        Recorder = new DeliveryRecorder(Queue, new RetrySchedule(Options.Delivery, Time), bounces, Metrics, Time, NullLogger<DeliveryRecorder>.Instance);
         DnsStore = new SqliteDomainDnsStore(Db);
         Options.Sending.SpfInclude = "_spf.outpost.test";
         Options.Sending.Addresses = ["192.0.2.25"];
@@ -90,7 +88,6 @@ internal sealed class EngineHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Reaper.DisposeAsync();
         await Committer.DisposeAsync();
         Db.Dispose();
         Dir.Dispose();

@@ -9,10 +9,9 @@ namespace Outpost.Engine.Delivery;
 /// Turns the results of a try into queue state, one place for local and remote delivery alike:
 /// temporary failures are deferred on the retry schedule (and bounce once the message expires),
 /// permanent ones bounce to the sender (never when the sender was &lt;&gt;), and a message with no open
-/// recipient left leaves the spool (through the <see cref="SpoolReaper"/>, once that is durable).
+/// recipient left leaves the spool.
 /// </summary>
-public sealed class DeliveryRecorder(IQueueStore store, RetrySchedule schedule, BounceService bounces, SpoolReaper reaper, Metrics.OutpostMetrics metrics,
-    TimeProvider time, ILogger<DeliveryRecorder> logger)
+public sealed class DeliveryRecorder(IQueueStore store, RetrySchedule schedule, BounceService bounces, Metrics.OutpostMetrics metrics, TimeProvider time, ILogger<DeliveryRecorder> logger)
 {
     /// <param name="tries">Earlier tries in the same delivery (through channels that failed over), recorded as attempts only.</param>
     public async Task RecordAsync(QueuedMessage message, IReadOnlyList<AttemptResult> results,
@@ -50,7 +49,7 @@ public sealed class DeliveryRecorder(IQueueStore store, RetrySchedule schedule, 
                 await bounces.SendAsync(message, failed, cancellationToken);
         }
         if (completed.Contains(message.Id))
-            reaper.Finished(message.SpoolPath);
+            MessageSpool.Delete(message.SpoolPath);
     }
 
     RecipientOutcome Defer(QueuedMessage message, AttemptResult result)

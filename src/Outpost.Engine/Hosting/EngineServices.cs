@@ -56,7 +56,6 @@ public static class EngineServices
         services.AddSingleton<MessageInjector>();
         services.AddSingleton<ApiSubmission>();
         services.AddSingleton<BounceService>();
-        services.AddSingleton<SpoolReaper>();
         services.AddSingleton<DeliveryRecorder>();
         services.AddSingleton(sp => new LocalDeliveryQueue(options.Delivery.LocalWorkers, sp.GetRequiredService<IAccountStore>(),
             sp.GetRequiredService<MaildirWriter>(), sp.GetRequiredService<DeliveryRecorder>(), sp.GetRequiredService<TimeProvider>(),

@@ -12,19 +12,11 @@ public interface IQueueStore
     /// <summary>Claims recipients that are due, grouped into work by message, route and domain.</summary>
     Task<IReadOnlyList<DeliveryWork>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken = default);
 
-    /// <summary>
-    /// Stores attempts and new states; returns the ids of messages that have no open recipient left.
-    /// Committed without waiting for the disk: after a power cut an outcome may be missing, and its
-    /// recipient is tried again (at least once, never lost). Anything that must not happen before the
-    /// outcome is durable (removing the spool file) waits for <see cref="MakeDurableAsync"/>.
-    /// </summary>
+    /// <summary>Stores attempts and new states; returns the ids of messages that have no open recipient left.</summary>
     Task<IReadOnlyList<string>> RecordOutcomesAsync(IReadOnlyList<RecipientOutcome> outcomes, CancellationToken cancellationToken = default);
 
-    /// <summary>Stores tries that failed over to another channel: attempts in the log, no change of status. Not waiting for the disk either.</summary>
+    /// <summary>Stores tries that failed over to another channel: attempts in the log, no change of status.</summary>
     Task RecordTriesAsync(IReadOnlyList<(QueuedRecipient Recipient, DeliveryAttempt Attempt)> tries, CancellationToken cancellationToken = default);
-
-    /// <summary>Returns once every earlier commit is on disk.</summary>
-    Task MakeDurableAsync(CancellationToken cancellationToken = default);
 
     /// <summary>After a restart of a single node: every lease it held is released.</summary>
     Task<int> ReleaseAllLeasesAsync(CancellationToken cancellationToken = default);

@@ -45,8 +45,6 @@ public sealed class DeliveryRecorderTests : IAsyncLifetime
         var work = await QueueAsync("alice@example.com", "bob@remote.test");
         await _engine.Recorder.RecordAsync(work.Message, [new AttemptResult(work.Recipients[0], AttemptKind.Permanent, Attempt(550, "550 5.1.1 User unknown"))]);
 
-        // The file goes once the outcome is durable, not before.
-        await _engine.Reaper.FlushAsync();
         Assert.False(File.Exists(work.Message.SpoolPath));
         Assert.True(_engine.Dispatcher.Work.TryDequeue(out var bounce));
         Assert.Equal("", bounce.Message.Sender);
