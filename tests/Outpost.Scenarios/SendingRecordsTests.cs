@@ -24,18 +24,25 @@ public sealed class SendingRecordsTests(MailWorld world)
         "Grüße aus Köln, 你好. Preis: 12,50 €\r\n.a line that starts with a dot\r\n..two dots\r\n" + new string('y', 990) + "\r\n" +
         "trailing spaces   \r\n\ttab line\r\n\r\n\r\nend " + token;
 
+    /// <summary>Alice submits an 8-bit UTF-8 message with <see cref="TrickyBody"/> through swaks (STARTTLS, AUTH).</summary>
+    async Task<ProcessResult> SubmitEightBitAsync(string recipient, string subject, string token)
+    {
+        var file = Path.Combine(world.Directory, $"{token}.eml");
+        await File.WriteAllTextAsync(file,
+            $"From: Alice <alice@example.com>\r\nTo: {recipient}\r\nSubject: {subject}\r\nMIME-Version: 1.0\r\n" +
+            "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + TrickyBody(token), new UTF8Encoding(false));
+        var sent = await Swaks.RunAsync("--server", $"127.0.0.1:{Outpost.SubmissionPort}", "--tls", "--auth", "PLAIN",
+            "--auth-user", "alice@example.com", "--auth-password", MailWorld.Password, "--from", "alice@example.com", "--to", recipient, "--data", file);
+        Assert.NotNull(Swaks.QueueId(sent));
+        return sent;
+    }
+
     [Fact]
     public async Task Delivered_mail_verifies_with_an_independent_dkim_verifier()
     {
         var token = Submit.Token();
         var recipient = $"dkim-{token}@remote.test";
-        var file = Path.Combine(world.Directory, $"{token}.eml");
-        await File.WriteAllTextAsync(file,
-            $"From: Alice <alice@example.com>\r\nTo: {recipient}\r\nSubject: =?utf-8?q?Gr=C3=BC=C3=9Fe?= {token}\r\nMIME-Version: 1.0\r\n" +
-            "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + TrickyBody(token), new UTF8Encoding(false));
-        var sent = await Swaks.RunAsync("--server", $"127.0.0.1:{Outpost.SubmissionPort}", "--tls", "--auth", "PLAIN",
-            "--auth-user", "alice@example.com", "--auth-password", MailWorld.Password, "--from", "alice@example.com", "--to", recipient, "--data", file);
-        Assert.NotNull(Swaks.QueueId(sent));
+        var sent = await SubmitEightBitAsync(recipient, $"=?utf-8?q?Gr=C3=BC=C3=9Fe?= {token}", token);
         Assert.Contains("some receivers may not see them for a few hours", sent.All);
 
         var received = await Eventually.GetAsync(() => world.Mx.MessagesTo(recipient).FirstOrDefault(), "delivery to the MX");
@@ -57,13 +64,7 @@ public sealed class SendingRecordsTests(MailWorld world)
         await using var sevenBit = await RemoteMx.StartAsync(world.Directory, "127.0.0.14", world.Mx.Port, "--no-8bitmime");
         var token = Submit.Token();
         var recipient = $"seven-{token}@seven.test";
-        var file = Path.Combine(world.Directory, $"{token}.eml");
-        await File.WriteAllTextAsync(file,
-            $"From: Alice <alice@example.com>\r\nTo: {recipient}\r\nSubject: seven bits {token}\r\nMIME-Version: 1.0\r\n" +
-            "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + TrickyBody(token), new UTF8Encoding(false));
-        var sent = await Swaks.RunAsync("--server", $"127.0.0.1:{Outpost.SubmissionPort}", "--tls", "--auth", "PLAIN",
-            "--auth-user", "alice@example.com", "--auth-password", MailWorld.Password, "--from", "alice@example.com", "--to", recipient, "--data", file);
-        Assert.NotNull(Swaks.QueueId(sent));
+        await SubmitEightBitAsync(recipient, $"seven bits {token}", token);
 
         var received = await Eventually.GetAsync(() => sevenBit.MessagesTo(recipient).FirstOrDefault(), "delivery to the 7-bit MX");
         Assert.DoesNotContain("BODY=8BITMIME", received.MailOptions);

@@ -122,10 +122,12 @@ public sealed class RelaxedBodyHash : WriteOnlyStream
     protected override void Dispose(bool disposing)
     {
         if (disposing)
+        {
             _hash.Dispose();
             if (_out.Length > 0)
                 System.Buffers.ArrayPool<byte>.Shared.Return(_out);
             _out = [];
+        }
         base.Dispose(disposing);
     }
 }
