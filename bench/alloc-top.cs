@@ -1,7 +1,7 @@
 #:package Microsoft.Diagnostics.Tracing.TraceEvent@4.0.0
 #:property ManagePackageVersionsCentrally=false
 // Sums a trace's allocation samples (GCAllocationTick, one per ~100 KB allocated) by type and by the
-// first Outpost (or library) frames that allocated them. usage: dotnet run bench/alloc-top.cs <trace.nettrace>
+// first frames that allocated them. usage: dotnet run bench/alloc-top.cs <trace.nettrace>
 using Microsoft.Diagnostics.Tracing.Etlx;
 using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 
@@ -16,17 +16,13 @@ foreach (var ev in log.Events)
     var amount = tick.AllocationAmount64;
     total += amount;
     byType[tick.TypeName] = byType.GetValueOrDefault(tick.TypeName) + amount;
+    // The first named frames above the allocation, the runtime's own included (they say which buffer it was).
     var frames = new List<string>();
     for (var frame = ev.CallStack(); frame is not null && frames.Count < 4; frame = frame.Caller)
     {
         var name = frame.CodeAddress.FullMethodName;
-        if (string.IsNullOrEmpty(name) || name.StartsWith("System.", StringComparison.Ordinal) && frames.Count == 0 && !name.Contains("Outpost"))
-        {
-            if (!string.IsNullOrEmpty(name) && frames.Count == 0)
-                frames.Add(name.Length > 90 ? name[..90] : name);
-            continue;
-        }
-        frames.Add(name.Length > 90 ? name[..90] : name);
+        if (!string.IsNullOrEmpty(name))
+            frames.Add(name.Length > 90 ? name[..90] : name);
     }
     var place = string.Join("  <  ", frames);
     byPlace[place] = byPlace.GetValueOrDefault(place) + amount;
