@@ -15,8 +15,9 @@ public sealed partial class TestMailCheck : IContentCheck
         var signals = new List<string>();
         if (trimmed.Length == 0)
             signals.Add("an empty body");
-        else if (trimmed.Length <= 200 && trimmed.ToString() is var body)
+        else if (trimmed.Length <= 200)
         {
+            var body = trimmed.ToString();
             if (Numbers().IsMatch(body))
                 signals.Add("a body of bare numbers");
             else if (Words().Matches(body) is { Count: > 0 } words && words.All(w => Gibberish(w.Value)))

@@ -22,6 +22,7 @@ public sealed class SmtpClientConnection : IAsyncDisposable
     const int MaxReplyLine = 4096;
     const int MaxReplyLines = 128;
     const int ChunkSize = 32 * 1024;
+    static readonly RemoteReply ClosedBeforeTurn = new(421, "4.4.2 The server closed the connection before this recipient's turn");
 
     readonly Socket _socket;
     readonly string _host;
@@ -111,7 +112,8 @@ public sealed class SmtpClientConnection : IAsyncDisposable
 
     async Task HelloAsync(CancellationToken cancellationToken)
     {
-        var (reply, lines) = await CommandWithLinesAsync($"EHLO {_options.HeloName}\r\n", cancellationToken);
+        var lines = new List<string>();
+        var reply = await CommandAsync($"EHLO {_options.HeloName}\r\n", cancellationToken, lines);
         if (reply.Code == 250)
         {
             Capabilities = ParseCapabilities(lines, out var maxSize);
@@ -224,16 +226,14 @@ public sealed class SmtpClientConnection : IAsyncDisposable
             mailReply = await ReadReplyAsync(_options.CommandTimeout, cancellationToken);
             // After a 421 the server hangs up: the replies still owed will not come.
             for (var i = 0; i < recipients.Count; i++)
-                replies[i] = _closing ? new RemoteReply(421, "4.4.2 The server closed the connection before this recipient's turn")
-                    : await ReadReplyAsync(_options.CommandTimeout, cancellationToken);
+                replies[i] = _closing ? ClosedBeforeTurn : await ReadReplyAsync(_options.CommandTimeout, cancellationToken);
         }
         else
         {
             mailReply = await CommandAsync(mail.ToString(), cancellationToken);
             if (mailReply.IsPositive)
                 for (var i = 0; i < recipients.Count; i++)
-                    replies[i] = _closing ? new RemoteReply(421, "4.4.2 The server closed the connection before this recipient's turn")
-                        : await CommandAsync($"RCPT TO:<{Checked(recipients[i])}>\r\n", cancellationToken);
+                    replies[i] = _closing ? ClosedBeforeTurn : await CommandAsync($"RCPT TO:<{Checked(recipients[i])}>\r\n", cancellationToken);
         }
         if (!mailReply.IsPositive)
         {
@@ -326,20 +326,12 @@ public sealed class SmtpClientConnection : IAsyncDisposable
         _broken = true;
     }
 
-    async Task<RemoteReply> CommandAsync(string command, CancellationToken cancellationToken)
+    /// <summary>Sends one command and reads its reply; <paramref name="lines"/>, when given, gets each line's text (EHLO's keywords).</summary>
+    async Task<RemoteReply> CommandAsync(string command, CancellationToken cancellationToken, List<string>? lines = null)
     {
         Queue(command);
         await FlushAsync(cancellationToken);
-        return await ReadReplyAsync(_options.CommandTimeout, cancellationToken);
-    }
-
-    async Task<(RemoteReply Reply, List<string> Lines)> CommandWithLinesAsync(string command, CancellationToken cancellationToken)
-    {
-        Queue(command);
-        await FlushAsync(cancellationToken);
-        var lines = new List<string>();
-        var reply = await ReadReplyAsync(_options.CommandTimeout, cancellationToken, lines);
-        return (reply, lines);
+        return await ReadReplyAsync(_options.CommandTimeout, cancellationToken, lines);
     }
 
     void Queue(string command)
