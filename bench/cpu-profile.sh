@@ -28,7 +28,7 @@ for round in warm-up measured; do
   u0=$(ticks 14); k0=$(ticks 15); read -r b0 i0 < <(machine); start=$(date +%s.%N)
   timeout "$LIMIT" /usr/sbin/smtp-source -s "$SESSIONS" -m "$MESSAGES" -l "$SIZE" -f sender@bench.example -t rcpt@sink.test 127.0.0.1:$OUTPOST_PORT
   accepted=$(date +%s.%N)
-  timeout "$LIMIT" tail --pid="$sink" -f /dev/null
+  timeout "$LIMIT" tail -s 0.02 --pid="$sink" -f /dev/null
   end=$(date +%s.%N); u1=$(ticks 14); k1=$(ticks 15); read -r b1 i1 < <(machine)
   [ "$round" = measured ] && { kill -INT "$counters" 2>/dev/null || true; sleep 1; }
   printf '%-9s %7.1f msg/s  accepted in %5.1f s, delivered in %5.1f s  outpost CPU %.2f ms/msg (user %.2f, kernel %.2f)  machine busy %.0f%%\n' \

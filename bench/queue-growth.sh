@@ -27,7 +27,7 @@ rate() {
   sleep 0.3
   start=$(date +%s.%N)
   timeout "$LIMIT" /usr/sbin/smtp-source -s "$SESSIONS" -m "$MESSAGES" -l 1024 -f sender@bench.example -t rcpt@sink.test 127.0.0.1:$OUTPOST_PORT
-  timeout "$LIMIT" tail --pid="$sink" -f /dev/null
+  timeout "$LIMIT" tail -s 0.02 --pid="$sink" -f /dev/null
   end=$(date +%s.%N)
   echo "$MESSAGES / ($end - $start)" | bc -l
 }

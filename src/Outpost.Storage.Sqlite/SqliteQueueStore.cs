@@ -17,28 +17,20 @@ public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQu
         db.WriteAsync<IReadOnlyList<IReadOnlyList<QueuedRecipient>>>((c, t) =>
         {
             var now = time.GetUtcNow();
-            using var message = c.CreateCommand();
-            message.Transaction = t;
-            message.CommandText = "INSERT INTO messages (id, sender, subject, size, auth_user, client_ip, helo, source, received_at, spool_path, sender_domain, remote_recipients) " +
-                                  "VALUES ($id, $sender, $subject, $size, $auth, $ip, $helo, $source, $at, $path, $domain, $remote)";
-            var mp = new[] { "$id", "$sender", "$subject", "$size", "$auth", "$ip", "$helo", "$source", "$at", "$path", "$domain", "$remote" }
-                .Select(n => message.Parameters.Add(new SqliteParameter { ParameterName = n })).ToArray();
-            using var recipient = c.CreateCommand();
-            recipient.Transaction = t;
-            recipient.CommandText = "INSERT INTO recipients (message_id, address, domain, route, status, attempts, next_attempt_at, lease_until, updated_at) " +
-                                    "VALUES ($m, $address, $domain, $route, 'queued', 0, $now, $lease, $now) RETURNING id";
-            var rp = new[] { "$m", "$address", "$domain", "$route", "$now", "$lease" }
-                .Select(n => recipient.Parameters.Add(new SqliteParameter { ParameterName = n })).ToArray();
+            using var message = Prepared.Command(c, t,
+                "INSERT INTO messages (id, sender, subject, size, auth_user, client_ip, helo, source, received_at, spool_path, sender_domain, remote_recipients) " +
+                "VALUES ($id, $sender, $subject, $size, $auth, $ip, $helo, $source, $at, $path, $domain, $remote)");
+            using var recipient = Prepared.Command(c, t,
+                "INSERT INTO recipients (message_id, address, domain, route, status, attempts, next_attempt_at, lease_until, updated_at) " +
+                "VALUES ($m, $address, $domain, $route, 'queued', 0, $now, $lease, $now) RETURNING id");
+            var rp = recipient.Parameters;
 
             var results = new List<IReadOnlyList<QueuedRecipient>>(batch.Count);
             foreach (var item in batch)
             {
                 var m = item.Message;
-                object?[] values = [m.Id, m.Sender, m.Subject, m.Size, m.AuthUser, m.ClientIp, m.Helo, m.Source, m.ReceivedAt.ToMs(), m.SpoolPath,
-                    m.Sender[(m.Sender.IndexOf('@') + 1)..], item.Recipients.Count(r => r.Route == Route.Remote)];
-                for (var i = 0; i < mp.Length; i++)
-                    mp[i].Value = values[i] ?? DBNull.Value;
-                message.ExecuteNonQuery();
+                Prepared.Run(message, m.Id, m.Sender, m.Subject, m.Size, m.AuthUser, m.ClientIp, m.Helo, m.Source, m.ReceivedAt.ToMs(), m.SpoolPath,
+                    m.Sender[(m.Sender.IndexOf('@') + 1)..], item.Recipients.Count(r => r.Route == Route.Remote));
 
                 var queued = new List<QueuedRecipient>(item.Recipients.Count);
                 foreach (var r in item.Recipients)
@@ -83,37 +75,44 @@ public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQu
     public Task<IReadOnlyList<string>> RecordOutcomesAsync(IReadOnlyList<RecipientOutcome> outcomes, CancellationToken cancellationToken = default) =>
         db.WriteAsync<IReadOnlyList<string>>((c, t) =>
         {
+            // A batch holds many deliveries' outcomes: each statement is prepared once and run for all of them.
             var now = time.GetUtcNow().ToMs();
+            using var update = Prepared.Command(c, t,
+                "UPDATE recipients SET status = $status, attempts = attempts + 1, next_attempt_at = COALESCE($next, next_attempt_at), " +
+                "lease_until = NULL, last_reply = $reply, updated_at = $now WHERE id = $id");
+            using var attempt = AttemptCommand(c, t);
             foreach (var o in outcomes)
             {
-                c.Execute("UPDATE recipients SET status = @status, attempts = attempts + 1, next_attempt_at = COALESCE(@next, next_attempt_at), " +
-                          "lease_until = NULL, last_reply = @reply, updated_at = @now WHERE id = @id",
-                    new { status = o.NewStatus.ToName(), next = o.NextAttemptAt?.ToMs(), reply = o.Attempt.Reply, now, id = o.Recipient.Id }, t);
-                InsertAttempt(c, t, o.Recipient, o.Attempt, o.NewStatus);
+                Prepared.Run(update, o.NewStatus.ToName(), o.NextAttemptAt?.ToMs(), o.Attempt.Reply, now, o.Recipient.Id);
+                InsertAttempt(attempt, o.Recipient, o.Attempt, o.NewStatus);
             }
+            using var open = Prepared.Command(c, t, $"SELECT EXISTS (SELECT 1 FROM recipients WHERE message_id = $id AND status NOT IN {Final})");
             var completed = new List<string>();
             foreach (var id in outcomes.Select(o => o.Recipient.MessageId).Distinct())
-                if (c.ExecuteScalar<long>($"SELECT COUNT(*) FROM recipients WHERE message_id = @id AND status NOT IN {Final}", new { id }, t) == 0)
+            {
+                open.Parameters[0].Value = id;
+                if ((long)open.ExecuteScalar()! == 0)
                     completed.Add(id);
+            }
             return completed;
         }, cancellationToken);
 
     public Task RecordTriesAsync(IReadOnlyList<(QueuedRecipient Recipient, DeliveryAttempt Attempt)> tries, CancellationToken cancellationToken = default) =>
         db.WriteAsync((c, t) =>
         {
-            foreach (var (recipient, attempt) in tries)
-                InsertAttempt(c, t, recipient, attempt, RecipientStatus.Deferred);
+            using var attempt = AttemptCommand(c, t);
+            foreach (var (recipient, a) in tries)
+                InsertAttempt(attempt, recipient, a, RecipientStatus.Deferred);
             return tries.Count;
         }, cancellationToken);
 
-    static void InsertAttempt(SqliteConnection c, SqliteTransaction t, QueuedRecipient recipient, DeliveryAttempt a, RecipientStatus outcome) =>
-        c.Execute("INSERT INTO attempts (recipient_id, message_id, at, outcome, channel, mx_host, mx_address, code, reply, tls, duration_ms) " +
-                  "VALUES (@rid, @mid, @at, @outcome, @channel, @mx, @ip, @code, @reply, @tls, @ms)",
-            new
-            {
-                rid = recipient.Id, mid = recipient.MessageId, at = a.At.ToMs(), outcome = outcome.ToName(), channel = a.Channel, mx = a.MxHost,
-                ip = a.MxAddress, code = a.Code, reply = a.Reply, tls = a.Tls, ms = (long)a.Duration.TotalMilliseconds,
-            }, t);
+    static SqliteCommand AttemptCommand(SqliteConnection c, SqliteTransaction t) => Prepared.Command(c, t,
+        "INSERT INTO attempts (recipient_id, message_id, at, outcome, channel, mx_host, mx_address, code, reply, tls, duration_ms) " +
+        "VALUES ($rid, $mid, $at, $outcome, $channel, $mx, $ip, $code, $reply, $tls, $ms)");
+
+    static void InsertAttempt(SqliteCommand command, QueuedRecipient recipient, DeliveryAttempt a, RecipientStatus outcome) =>
+        Prepared.Run(command, recipient.Id, recipient.MessageId, a.At.ToMs(), outcome.ToName(), a.Channel, a.MxHost, a.MxAddress, a.Code, a.Reply, a.Tls,
+            (long)a.Duration.TotalMilliseconds);
 
     public Task<int> ReleaseAllLeasesAsync(CancellationToken cancellationToken = default) =>
         db.WriteAsync((c, t) => c.Execute(

@@ -30,6 +30,7 @@ internal sealed class EngineHarness : IAsyncDisposable
     public SqliteSendLog Log { get; }
     public MessageSpool Spool { get; }
     public QueueCommitter Committer { get; }
+    public OutcomeCommitter Outcomes { get; }
     public CapturingDispatcher Dispatcher { get; } = new();
     public MessageInjector Injector { get; }
     public DeliveryRecorder Recorder { get; }
@@ -56,7 +57,8 @@ internal sealed class EngineHarness : IAsyncDisposable
         var router = new Router(Accounts);
         Injector = new MessageInjector(Spool, Committer, router, new Lazy<IDeliveryDispatcher>(() => Dispatcher), Time);
         var bounces = new BounceService(Options, Injector, Time, NullLogger<BounceService>.Instance);
-        Recorder = new DeliveryRecorder(Queue, new RetrySchedule(Options.Delivery, Time), bounces, Metrics, Time, NullLogger<DeliveryRecorder>.Instance);
+        Outcomes = new OutcomeCommitter(Queue, NullLogger<OutcomeCommitter>.Instance);
+        Recorder = new DeliveryRecorder(Queue, Outcomes, new RetrySchedule(Options.Delivery, Time), bounces, Metrics, Time, NullLogger<DeliveryRecorder>.Instance);
         DnsStore = new SqliteDomainDnsStore(Db);
         Options.Sending.SpfInclude = "_spf.outpost.test";
         Options.Sending.Addresses = ["192.0.2.25"];
@@ -89,6 +91,7 @@ internal sealed class EngineHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Committer.DisposeAsync();
+        await Outcomes.DisposeAsync();
         Db.Dispose();
         Dir.Dispose();
     }

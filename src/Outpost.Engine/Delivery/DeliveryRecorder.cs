@@ -11,7 +11,7 @@ namespace Outpost.Engine.Delivery;
 /// permanent ones bounce to the sender (never when the sender was &lt;&gt;), and a message with no open
 /// recipient left leaves the spool.
 /// </summary>
-public sealed class DeliveryRecorder(IQueueStore store, RetrySchedule schedule, BounceService bounces, Metrics.OutpostMetrics metrics, TimeProvider time, ILogger<DeliveryRecorder> logger)
+public sealed class DeliveryRecorder(IQueueStore store, OutcomeCommitter committer, RetrySchedule schedule, BounceService bounces, Metrics.OutpostMetrics metrics, TimeProvider time, ILogger<DeliveryRecorder> logger)
 {
     /// <param name="tries">Earlier tries in the same delivery (through channels that failed over), recorded as attempts only.</param>
     public async Task RecordAsync(QueuedMessage message, IReadOnlyList<AttemptResult> results,
@@ -34,7 +34,7 @@ public sealed class DeliveryRecorder(IQueueStore store, RetrySchedule schedule, 
                 failed.Add(outcome);
         }
 
-        var completed = await store.RecordOutcomesAsync(outcomes, cancellationToken);
+        var completed = await committer.CommitAsync(outcomes);
         var now = time.GetUtcNow();
         foreach (var outcome in outcomes)
             metrics.Delivery(outcome.NewStatus.ToName(), outcome.Attempt.Channel ?? "none", now - message.ReceivedAt);

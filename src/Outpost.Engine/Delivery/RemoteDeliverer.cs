@@ -48,11 +48,30 @@ public sealed class RemoteDeliverer(OutpostOptions options, IMxResolver resolver
         }
     }
 
+    /// <summary>
+    /// How many messages a connection may send before the outcomes of earlier ones are durable. The
+    /// connection goes on with the next message while the last one's outcome is committed (in a group
+    /// with other connections'), instead of waiting for the disk each time; a spool file still leaves only
+    /// after its outcome is stored.
+    /// </summary>
+    const int MaxRecordingAhead = 8;
+
     /// <summary>Delivers work for <paramref name="domain"/> until <paramref name="next"/> has none left.</summary>
     public async Task RunAsync(string domain, Func<DeliveryWork?> next, CancellationToken cancellationToken)
     {
         MxResolution? resolution = null;
         var connections = new Dictionary<string, Connection>();
+        var recording = new List<Task>();
+        async Task RecordAsync(QueuedMessage message, IReadOnlyList<AttemptResult> final, IReadOnlyList<(QueuedRecipient, DeliveryAttempt)>? tries = null)
+        {
+            recording.RemoveAll(t => t.IsCompletedSuccessfully);
+            recording.Add(recorder.RecordAsync(message, final, tries, cancellationToken));
+            while (recording.Count > MaxRecordingAhead)
+            {
+                await recording[0];
+                recording.RemoveAt(0);
+            }
+        }
         try
         {
             while (next() is { } work)
@@ -65,20 +84,24 @@ public sealed class RemoteDeliverer(OutpostOptions options, IMxResolver resolver
                 {
                     var (code, reply) = resolution.Failure;
                     var attempt = new DeliveryAttempt(time.GetUtcNow(), null, null, null, code, reply, null, TimeSpan.Zero);
-                    await recorder.RecordAsync(work.Message, work.Recipients.Select(r => new AttemptResult(r, AttemptKind.Permanent, attempt)).ToList(), cancellationToken: cancellationToken);
+                    await RecordAsync(work.Message, work.Recipients.Select(r => new AttemptResult(r, AttemptKind.Permanent, attempt)).ToList());
                     continue;
                 }
-                await DeliverThroughChannelsAsync(domain, work, order, resolution, connections, cancellationToken);
+                var (final, tries) = await DeliverThroughChannelsAsync(domain, work, order, resolution, connections, cancellationToken);
+                await RecordAsync(work.Message, final, tries);
             }
         }
         finally
         {
             foreach (var connection in connections.Values)
                 await CloseAsync(connection);
+            // The connection's work is done only when every outcome is stored.
+            await Task.WhenAll(recording);
         }
     }
 
-    async Task DeliverThroughChannelsAsync(string domain, DeliveryWork work, IReadOnlyList<ChannelChoice> order, MxResolution? resolution,
+    /// <summary>Tries the channels in order; returns each recipient's final result of this delivery, and the tries it replaced.</summary>
+    async Task<(List<AttemptResult> Final, List<(QueuedRecipient Recipient, DeliveryAttempt Attempt)> Tries)> DeliverThroughChannelsAsync(string domain, DeliveryWork work, IReadOnlyList<ChannelChoice> order, MxResolution? resolution,
         Dictionary<string, Connection> connections, CancellationToken cancellationToken)
     {
         var pending = work.Recipients.ToList();
@@ -152,7 +175,7 @@ public sealed class RemoteDeliverer(OutpostOptions options, IMxResolver resolver
                 ?? new DeliveryAttempt(time.GetUtcNow(), null, null, null, 451, "451 4.4.0 Every channel is cooling down after failures; the message waits for the next try", null, TimeSpan.Zero);
             final.Add(new AttemptResult(recipient, AttemptKind.Temporary, attempt));
         }
-        await recorder.RecordAsync(work.Message, final, tries, cancellationToken);
+        return (final, tries);
     }
 
     async Task<Connection> ConnectAsync(Channel channel, string domain, MxResolution? resolution, CancellationToken cancellationToken)

@@ -56,6 +56,7 @@ public static class EngineServices
         services.AddSingleton<MessageInjector>();
         services.AddSingleton<ApiSubmission>();
         services.AddSingleton<BounceService>();
+        services.AddSingleton<OutcomeCommitter>();
         services.AddSingleton<DeliveryRecorder>();
         services.AddSingleton(sp => new LocalDeliveryQueue(options.Delivery.LocalWorkers, sp.GetRequiredService<IAccountStore>(),
             sp.GetRequiredService<MaildirWriter>(), sp.GetRequiredService<DeliveryRecorder>(), sp.GetRequiredService<TimeProvider>(),
