@@ -17,7 +17,15 @@ namespace Outpost.Engine.Domains;
 /// </summary>
 public sealed class DkimKeyManager(IDomainDnsStore store, DkimKeyFiles files, DkimOptions options, TimeProvider time)
 {
+    /// <summary>
+    /// Which keys sign is read again at most this often: it changes only when a rotation completes, and a
+    /// key that stops signing keeps its DNS record for days, so a few more signatures with it still verify.
+    /// Changes made by this process take effect at once; the CLI's (another process) within this time.
+    /// </summary>
+    static readonly TimeSpan ActiveKeysCacheTime = TimeSpan.FromSeconds(5);
+
     readonly ConcurrentDictionary<(string Domain, string Selector), DkimSigningKey> _signers = new();
+    readonly ConcurrentDictionary<string, (DateTimeOffset Until, IReadOnlyList<DkimSigningKey> Signers)> _active = new(StringComparer.OrdinalIgnoreCase);
 
     public async Task<IReadOnlyList<DkimKey>> CreateInitialKeysAsync(string domain, CancellationToken cancellationToken = default)
     {
@@ -52,6 +60,7 @@ public sealed class DkimKeyManager(IDomainDnsStore store, DkimKeyFiles files, Dk
             await store.AddKeyAsync(key, cancellationToken);
             made.Add(key);
         }
+        _active.TryRemove(domain, out _);
         return made;
     }
 
@@ -74,11 +83,15 @@ public sealed class DkimKeyManager(IDomainDnsStore store, DkimKeyFiles files, Dk
             files.Delete(domain, retiring.Selector);
             _signers.TryRemove((domain, retiring.Selector), out _);
         }
+        _active.TryRemove(domain, out _);
     }
 
     /// <summary>Signers for the domain's active keys (RSA first), made once per key.</summary>
     public async Task<IReadOnlyList<DkimSigningKey>> SignersAsync(string domain, CancellationToken cancellationToken = default)
     {
+        var now = time.GetUtcNow();
+        if (_active.TryGetValue(domain, out var cached) && cached.Until > now)
+            return cached.Signers;
         var keys = await store.KeysAsync(domain, cancellationToken);
         var signers = new List<DkimSigningKey>();
         foreach (var key in keys.Where(k => k.State == DkimKeyState.Active).OrderBy(k => k.Algorithm))
@@ -90,6 +103,7 @@ public sealed class DkimKeyManager(IDomainDnsStore store, DkimKeyFiles files, Dk
                     key.Algorithm == DkimAlgorithm.Ed25519 ? (Ed25519PrivateKeyParameters)LoadPrivateKey(pem) : null);
             }));
         }
+        _active[domain] = (now + ActiveKeysCacheTime, signers);
         return signers;
     }
 

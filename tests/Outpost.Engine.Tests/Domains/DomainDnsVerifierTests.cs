@@ -95,6 +95,22 @@ public sealed class DomainDnsVerifierTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_key_activated_by_another_process_signs_within_five_seconds()
+    {
+        var old = (await _engine.DnsStore.KeysAsync("example.com")).Single();
+        Assert.Equal(old.Selector, (await _engine.Dkim.SignersAsync("example.com")).Single().Selector);
+
+        // The CLI is another process: its own key manager over the same database and key files.
+        var cli = new DkimKeyManager(_engine.DnsStore, new DkimKeyFiles(_engine.Dir.Path), _engine.Options.Dkim, _engine.Time);
+        var pending = (await cli.RotateAsync("example.com")).Single();
+        await cli.AdvanceAsync("example.com", [new DnsCheck("example.com", pending.CheckName, DnsRecordStatus.Ok, "seen", pending.RecordValue, _engine.Time.GetUtcNow(), _engine.Time.GetUtcNow())]);
+
+        Assert.Equal(old.Selector, (await _engine.Dkim.SignersAsync("example.com")).Single().Selector);
+        _engine.Time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(pending.Selector, (await _engine.Dkim.SignersAsync("example.com")).Single().Selector);
+    }
+
+    [Fact]
     public async Task Private_keys_are_readable_by_outpost_only()
     {
         var key = (await _engine.DnsStore.KeysAsync("example.com")).Single();
