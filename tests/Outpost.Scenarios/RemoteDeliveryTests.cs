@@ -129,6 +129,36 @@ public sealed class RemoteDeliveryTests(MailWorld world)
     }
 
     [Fact]
+    public async Task The_next_message_to_a_destination_reuses_the_connection_that_waits_open()
+    {
+        var first = $"reuse-a-{Submit.Token()}@remote.test";
+        await Submit.AcceptedAsync(Submit.AliceAsync(Outpost, first, "first on the connection"));
+        var a = await Eventually.GetAsync(() => world.Mx.MessagesTo(first).FirstOrDefault(), "the first message");
+
+        // Well within the idle time (2 s): the connection that carried the first one is still open.
+        var second = $"reuse-b-{Submit.Token()}@remote.test";
+        await Submit.AcceptedAsync(Submit.AliceAsync(Outpost, second, "second on the connection"));
+        var b = await Eventually.GetAsync(() => world.Mx.MessagesTo(second).FirstOrDefault(), "the second message");
+        Assert.Equal(a.PeerPort, b.PeerPort);
+    }
+
+    [Fact]
+    public async Task A_connection_the_server_closed_while_it_waited_is_replaced_and_nothing_is_deferred()
+    {
+        await using var hangup = await RemoteMx.StartAsync(world.Directory, "127.0.0.15", world.Mx.Port, "--hangup-after-data");
+        var first = $"hangup-a-{Submit.Token()}@hangup.test";
+        await Submit.AcceptedAsync(Submit.AliceAsync(Outpost, first, "before the hang-up"));
+        var a = await Eventually.GetAsync(() => hangup.MessagesTo(first).FirstOrDefault(), "the first message");
+        await Task.Delay(500); // the server says 421 and closes 200 ms after each message
+
+        var second = $"hangup-b-{Submit.Token()}@hangup.test";
+        var id = await Submit.AcceptedAsync(Submit.AliceAsync(Outpost, second, "after the hang-up"));
+        var report = await Outpost.WaitForStatusAsync(id, "delivered");
+        Assert.Equal("delivered", report.GetProperty("attempts").EnumerateArray().Single().GetProperty("outcome").GetString());
+        Assert.NotEqual(a.PeerPort, hangup.MessagesTo(second).Single().PeerPort);
+    }
+
+    [Fact]
     public async Task The_next_mx_takes_over_when_the_first_is_down()
     {
         var recipient = $"backup-{Submit.Token()}@backup.test";

@@ -56,10 +56,14 @@ public sealed class RemoteDeliverer(OutpostOptions options, IMxResolver resolver
     /// </summary>
     const int MaxRecordingAhead = 8;
 
-    /// <summary>Delivers work for <paramref name="domain"/> until <paramref name="next"/> has none left.</summary>
-    public async Task RunAsync(string domain, Func<DeliveryWork?> next, CancellationToken cancellationToken)
+    /// <summary>A connection that stays busy for long looks up the destination's MX hosts again after this long.</summary>
+    static readonly TimeSpan ResolutionLifetime = TimeSpan.FromMinutes(1);
+
+    /// <summary>Delivers work for <paramref name="domain"/> until <paramref name="next"/> has none left (returns null).</summary>
+    public async Task RunAsync(string domain, Func<ValueTask<DeliveryWork?>> next, CancellationToken cancellationToken)
     {
         MxResolution? resolution = null;
+        var resolvedAt = DateTimeOffset.MinValue;
         var connections = new Dictionary<string, Connection>();
         var recording = new List<Task>();
         async Task RecordAsync(QueuedMessage message, IReadOnlyList<AttemptResult> final, IReadOnlyList<(QueuedRecipient, DeliveryAttempt)>? tries = null)
@@ -74,12 +78,15 @@ public sealed class RemoteDeliverer(OutpostOptions options, IMxResolver resolver
         }
         try
         {
-            while (next() is { } work)
+            while (await next() is { } work)
             {
                 var senderDomain = work.Message.Sender.Length == 0 ? null : work.Message.Sender[(work.Message.Sender.IndexOf('@') + 1)..];
                 var order = await selector.OrderAsync(domain, senderDomain);
-                if (order.Any(c => c.Channel.Kind == ChannelKind.Direct))
-                    resolution ??= await resolver.ResolveAsync(domain, cancellationToken);
+                if (order.Any(c => c.Channel.Kind == ChannelKind.Direct) && (resolution is null || time.GetUtcNow() - resolvedAt > ResolutionLifetime))
+                {
+                    resolution = await resolver.ResolveAsync(domain, cancellationToken);
+                    resolvedAt = time.GetUtcNow();
+                }
                 if (resolution is { Status: not MxResolutionStatus.Ok and not MxResolutionStatus.TemporaryFailure })
                 {
                     var (code, reply) = resolution.Failure;
@@ -124,6 +131,13 @@ public sealed class RemoteDeliverer(OutpostOptions options, IMxResolver resolver
             if (!await health.AvailableAsync(channel.Name, domain))
                 continue;
 
+            if (connections.TryGetValue(channel.Name, out var open) && !open.Client!.IsIdleUsable)
+            {
+                // Closed or spoken to by the server while it waited for this message: dropped (no QUIT into
+                // a closed or talking connection) and a fresh one opened.
+                connections.Remove(channel.Name);
+                await open.DisposeAsync();
+            }
             if (!connections.TryGetValue(channel.Name, out var connection))
             {
                 connection = await ConnectAsync(channel, domain, resolution, cancellationToken);

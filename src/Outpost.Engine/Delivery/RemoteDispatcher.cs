@@ -8,10 +8,12 @@ namespace Outpost.Engine.Delivery;
 /// <summary>
 /// Remote work waits here per destination domain. Each domain gets up to
 /// <see cref="DeliveryOptions.MaxConnectionsPerDomain"/> connections, and every connection keeps
-/// taking that domain's waiting messages until none is left, so messages to one destination share
-/// connections. A global limit caps outbound connections in all.
+/// taking that domain's waiting messages, so messages to one destination share connections. A
+/// connection that finds nothing waiting stays open for <see cref="DeliveryOptions.ConnectionIdleTime"/>
+/// and takes the next message that comes (the newest idle one first, so a surplus of connections winds
+/// down); only then does it close. A global limit caps outbound connections in all.
 /// </summary>
-public sealed class RemoteDispatcher(OutpostOptions options, RemoteDeliverer deliverer, ILogger<RemoteDispatcher> logger) : IAsyncDisposable
+public sealed class RemoteDispatcher(OutpostOptions options, RemoteDeliverer deliverer, TimeProvider time, ILogger<RemoteDispatcher> logger) : IAsyncDisposable
 {
     readonly ConcurrentDictionary<string, Destination> _destinations = new();
     readonly SemaphoreSlim _connections = new(options.Delivery.MaxConnections);
@@ -22,6 +24,8 @@ public sealed class RemoteDispatcher(OutpostOptions options, RemoteDeliverer del
     {
         public string Domain { get; } = domain;
         public Queue<DeliveryWork> Waiting { get; } = new();
+        /// <summary>Open connections waiting for work; the one that began to wait last is woken first.</summary>
+        public LinkedList<TaskCompletionSource> Idle { get; } = new();
         public int Active;
     }
 
@@ -32,6 +36,12 @@ public sealed class RemoteDispatcher(OutpostOptions options, RemoteDeliverer del
         lock (destination)
         {
             destination.Waiting.Enqueue(work);
+            if (destination.Idle.Last is { } idle)
+            {
+                destination.Idle.RemoveLast();
+                idle.Value.TrySetResult();
+                return;
+            }
             // One more connection when work waits beyond what the open ones will pick up.
             if (destination.Active >= options.Delivery.MaxConnectionsPerDomain || destination.Waiting.Count <= destination.Active)
                 return;
@@ -50,7 +60,7 @@ public sealed class RemoteDispatcher(OutpostOptions options, RemoteDeliverer del
         {
             await _connections.WaitAsync(_stopping.Token);
             acquired = true;
-            await deliverer.RunAsync(destination.Domain, () => Take(destination), _stopping.Token);
+            await deliverer.RunAsync(destination.Domain, () => TakeAsync(destination), _stopping.Token);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
@@ -78,10 +88,38 @@ public sealed class RemoteDispatcher(OutpostOptions options, RemoteDeliverer del
         }
     }
 
-    static DeliveryWork? Take(Destination destination)
+    /// <summary>The next message for the destination; when none waits, waits for one up to the idle time; null ends the connection.</summary>
+    async ValueTask<DeliveryWork?> TakeAsync(Destination destination)
     {
-        lock (destination)
-            return destination.Waiting.TryDequeue(out var work) ? work : null;
+        var until = time.GetUtcNow() + options.Delivery.ConnectionIdleTime;
+        while (true)
+        {
+            TaskCompletionSource wake;
+            TimeSpan left;
+            lock (destination)
+            {
+                if (destination.Waiting.TryDequeue(out var work))
+                    return work;
+                left = until - time.GetUtcNow();
+                if (left <= TimeSpan.Zero || _stopping.IsCancellationRequested)
+                    return null;
+                wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                destination.Idle.AddLast(wake);
+            }
+            try
+            {
+                await wake.Task.WaitAsync(left, time, _stopping.Token);
+            }
+            catch (TimeoutException)
+            {
+                // Once more round: work may have come just as the wait ran out.
+            }
+            finally
+            {
+                lock (destination)
+                    destination.Idle.Remove(wake);
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -52,6 +52,29 @@ public sealed class SmtpClientConnection : IAsyncDisposable
     /// <summary>False once the connection broke or the server refused to reset; it must then be closed.</summary>
     public bool IsUsable => !_broken && _socket.Connected;
 
+    /// <summary>
+    /// For a connection that waited between messages: usable, and the server has neither closed it nor
+    /// said anything meanwhile (a server that drops an idle client says 421 first). Either would make the
+    /// next transaction fail for a reason that has nothing to do with its message, so such a connection is
+    /// closed and a fresh one opened instead.
+    /// </summary>
+    public bool IsIdleUsable
+    {
+        get
+        {
+            if (!IsUsable)
+                return false;
+            try
+            {
+                return !_socket.Poll(0, SelectMode.SelectRead);
+            }
+            catch (SocketException)
+            {
+                return false;
+            }
+        }
+    }
+
     /// <summary>The stage named when the server refuses a login.</summary>
     public const string AuthStage = "AUTH";
 

@@ -11,7 +11,8 @@ public sealed class MailWorld : IAsyncLifetime
 
     /// <summary>
     /// The zones: remote.test's MX is the test MX; seven.test's MX (127.0.0.14, started by the test that
-    /// needs it) takes 7-bit mail only; backup.test's first MX is dead; nullmx.test has a null
+    /// needs it) takes 7-bit mail only; hangup.test's (127.0.0.15, likewise) closes every connection a
+    /// moment after each message; backup.test's first MX is dead; nullmx.test has a null
     /// MX; nosuch.test does not exist; _spf.outpost.test is the service's SPF record, which authorises
     /// the loopback addresses Outpost sends from. dnsmasq answers .test from these lines alone, so a
     /// name it does not know does not exist (NXDOMAIN), as with a real authoritative server.
@@ -26,6 +27,8 @@ public sealed class MailWorld : IAsyncLifetime
         "address=/dead.backup.test/127.0.0.11",
         "mx-host=seven.test,mx.seven.test,10",
         "address=/mx.seven.test/127.0.0.14",
+        "mx-host=hangup.test,mx.hangup.test,10",
+        "address=/mx.hangup.test/127.0.0.15",
         "mx-host=nullmx.test,.,0",
         "address=/nosuch.test/",
         TxtRecord("_spf.outpost.test", ["v=spf1 ip4:127.0.0.0/8 -all"]),

@@ -11,7 +11,9 @@ It stores every accepted message as <out>/<n>.eml (the exact DATA bytes) with <n
   anything else     250
 With --refuse IP=REPLY it greets a client from IP with REPLY and hangs up (a block list, say); with
 --auth USER:PASS it is a relay that wants STARTTLS and AUTH before MAIL; with --no-8bitmime it does
-not offer 8BITMIME (a server that takes 7-bit mail only). The MAIL parameters are kept in the .json.
+not offer 8BITMIME (a server that takes 7-bit mail only); with --hangup-after-data it says 421 and
+closes the connection a moment after each message (a server with a short idle timeout). The MAIL
+parameters and the client's port (one per connection) are kept in the .json.
 """
 import argparse
 import asyncio
@@ -42,9 +44,10 @@ class MxController(Controller):
 
 
 class Handler:
-    def __init__(self, out, eight_bit=True):
+    def __init__(self, out, eight_bit=True, hangup_after_data=False):
         self.out = out
         self.eight_bit = eight_bit
+        self.hangup_after_data = hangup_after_data
         self.seen = set()
         self.counts = {}
         self.count = 0
@@ -87,11 +90,17 @@ class Handler:
             "rcpt_tos": envelope.rcpt_tos,
             "mail_options": envelope.mail_options,
             "peer": session.peer[0],
+            "peer_port": session.peer[1],
             "tls": session.ssl is not None,
         }
         with open(os.path.join(self.out, name + ".json"), "w") as f:
             json.dump(meta, f)
         os.rename(tmp, os.path.join(self.out, name + ".eml"))
+        if self.hangup_after_data:
+            def hang_up():
+                server.transport.write(b"421 4.4.2 Closing the idle connection\r\n")
+                server.transport.close()
+            asyncio.get_running_loop().call_later(0.2, hang_up)
         return "250 2.0.0 Ok: stored as %s" % name
 
 
@@ -104,6 +113,7 @@ def main():
     parser.add_argument("--refuse", action="append", default=[], help="IP=REPLY")
     parser.add_argument("--auth", help="USER:PASS required after STARTTLS")
     parser.add_argument("--no-8bitmime", action="store_true")
+    parser.add_argument("--hangup-after-data", action="store_true")
     args = parser.parse_args()
     for rule in args.refuse:
         ip, reply = rule.split("=", 1)
@@ -123,7 +133,7 @@ def main():
             return AuthResult(success=ok)
 
         extra = dict(authenticator=authenticator, auth_required=True, auth_require_tls=True)
-    controller = MxController(Handler(args.out, eight_bit=not args.no_8bitmime), hostname=host, port=int(port), tls_context=tls,
+    controller = MxController(Handler(args.out, eight_bit=not args.no_8bitmime, hangup_after_data=args.hangup_after_data), hostname=host, port=int(port), tls_context=tls,
                               require_starttls=bool(args.auth), decode_data=False, enable_SMTPUTF8=True,
                               data_size_limit=64 * 1024 * 1024, ready_timeout=10, **extra)
     controller.start()
