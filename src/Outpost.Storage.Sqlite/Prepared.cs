@@ -21,11 +21,16 @@ static partial class Prepared
     }
 
     /// <summary>Sets the parameters in order (null is SQL NULL) and runs the command.</summary>
-    public static void Run(SqliteCommand command, params ReadOnlySpan<object?> values)
+    public static void Run(SqliteCommand command, params ReadOnlySpan<object?> values) => Bind(command, values).ExecuteNonQuery();
+
+    /// <summary>Sets the parameters in order and returns the first column of the first row.</summary>
+    public static object? Scalar(SqliteCommand command, params ReadOnlySpan<object?> values) => Bind(command, values).ExecuteScalar();
+
+    static SqliteCommand Bind(SqliteCommand command, ReadOnlySpan<object?> values)
     {
         for (var i = 0; i < values.Length; i++)
             command.Parameters[i].Value = values[i] ?? DBNull.Value;
-        command.ExecuteNonQuery();
+        return command;
     }
 
     [GeneratedRegex(@"\$[a-z]+")]

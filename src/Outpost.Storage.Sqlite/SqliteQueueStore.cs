@@ -23,7 +23,6 @@ public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQu
             using var recipient = Prepared.Command(c, t,
                 "INSERT INTO recipients (message_id, address, domain, route, status, attempts, next_attempt_at, lease_until, updated_at) " +
                 "VALUES ($m, $address, $domain, $route, 'queued', 0, $now, $lease, $now) RETURNING id");
-            var rp = recipient.Parameters;
 
             var results = new List<IReadOnlyList<QueuedRecipient>>(batch.Count);
             foreach (var item in batch)
@@ -35,13 +34,7 @@ public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQu
                 var queued = new List<QueuedRecipient>(item.Recipients.Count);
                 foreach (var r in item.Recipients)
                 {
-                    rp[0].Value = m.Id;
-                    rp[1].Value = r.Address;
-                    rp[2].Value = r.Domain;
-                    rp[3].Value = r.Route.ToString().ToLowerInvariant();
-                    rp[4].Value = now.ToMs();
-                    rp[5].Value = leaseUntil.ToMs();
-                    var id = (long)recipient.ExecuteScalar()!;
+                    var id = (long)Prepared.Scalar(recipient, m.Id, r.Address, r.Domain, r.Route.ToString().ToLowerInvariant(), now.ToMs(), leaseUntil.ToMs())!;
                     queued.Add(new QueuedRecipient(id, m.Id, r.Address, r.Domain, r.Route, RecipientStatus.Queued, 0, now, null));
                 }
                 results.Add(queued);
@@ -89,11 +82,8 @@ public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQu
             using var open = Prepared.Command(c, t, $"SELECT EXISTS (SELECT 1 FROM recipients WHERE message_id = $id AND status NOT IN {Final})");
             var completed = new List<string>();
             foreach (var id in outcomes.Select(o => o.Recipient.MessageId).Distinct())
-            {
-                open.Parameters[0].Value = id;
-                if ((long)open.ExecuteScalar()! == 0)
+                if ((long)Prepared.Scalar(open, id)! == 0)
                     completed.Add(id);
-            }
             return completed;
         }, cancellationToken);
 
