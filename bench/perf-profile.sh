@@ -5,6 +5,8 @@
 # each library (Outpost's own code, the runtime, SQLite, OpenSSL, the kernel).
 # dotnet-trace's thread-time profile (bench/profile.sh) cannot split native time from waiting; this can.
 # usage: bench/perf-profile.sh [size-bytes=1024] [messages=6000] [sessions=20]
+# BENCH_WARMUP=N (default 3000) messages go through first, unmeasured. Reports and perf.data stay in
+# /tmp/outpost-perf (inclusive view: perf report -i /tmp/outpost-perf/perf.data --children).
 set -euo pipefail
 SIZE=${1:-1024}
 MESSAGES=${2:-6000}
