@@ -3,6 +3,8 @@ using BenchmarkDotNet.Attributes;
 using MimeKit;
 using Outpost.Engine.Configuration;
 using Outpost.Engine.Policy;
+using Outpost.Engine.Policy.Model;
+using Microsoft.Extensions.Logging.Abstractions;
 using Outpost.Engine.Signing;
 using Outpost.Smtp.Client;
 
@@ -21,7 +23,9 @@ public class LargeMessageBenchmarks
     readonly string[] _recipients = ["rcpt@sink.test"];
     string _dir = null!;
     MessageContent _content = null!;
-    IContentCheck[] _checks = null!;
+    FeatureBuilder _features = null!;
+    ContentModel _model = null!;
+    MessageFeatures _built = null!;
     readonly byte[] _output = new byte[DotStuffer.MaxOutput(32 * 1024)];
 
     [Params(1024, 102400)]
@@ -36,9 +40,11 @@ public class LargeMessageBenchmarks
             text.Append(line).Append('X', 77 - line.ToString().Length).Append("\r\n");
         _bytes = Encoding.ASCII.GetBytes(text.ToString());
         var options = new PolicyOptions();
-        _classifier = new ContentClassifier(options, new BulkTracker(options, TimeProvider.System));
+        _model = ContentModel.Load(null);
+        _classifier = new ContentClassifier(options, new BulkTracker(options, TimeProvider.System, new NullBulkStore(), NullLogger<BulkTracker>.Instance), _model);
         _content = ContentExtractor.Extract(Parse(), _bytes.Length);
-        _checks = ContentClassifier.Checks(options);
+        _features = FeatureBuilder.Create(null);
+        _built = _features.Build(_content);
 
         _dir = Path.Combine(Path.GetTempPath(), "outpost-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_dir);
@@ -62,8 +68,11 @@ public class LargeMessageBenchmarks
     [Benchmark(Description = "SimHash of the extracted text")]
     public ulong Fingerprint() => SimHash.Compute(_content.Text, out _);
 
-    [Benchmark(Description = "the phrase checks on the extracted text")]
-    public int Checks() => _checks.Count(c => c.Check(_content).Fired);
+    [Benchmark(Description = "the content model's features of the extracted text")]
+    public MessageFeatures Features() => _features.Build(_content);
+
+    [Benchmark(Description = "the content model's prediction from the features")]
+    public double Predict() => _model.Predict(_built).Probabilities["business"];
 
     [Benchmark(Description = "DKIM sign the spool bytes")]
     public int Sign() => _signer.SignatureFieldsAsync(new MemoryStream(_bytes, writable: false), "bench.example").GetAwaiter().GetResult().Length;

@@ -18,27 +18,39 @@ public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQu
         {
             var now = time.GetUtcNow();
             using var message = Prepared.Command(c, t,
-                "INSERT INTO messages (id, sender, subject, size, auth_user, client_ip, helo, source, received_at, spool_path, sender_domain, remote_recipients) " +
-                "VALUES ($id, $sender, $subject, $size, $auth, $ip, $helo, $source, $at, $path, $domain, $remote)");
+                "INSERT INTO messages (id, sender, subject, size, auth_user, client_ip, helo, source, received_at, spool_path, sender_domain, remote_recipients, content_verdict) " +
+                "VALUES ($id, $sender, $subject, $size, $auth, $ip, $helo, $source, $at, $path, $domain, $remote, $verdict)");
             using var recipient = Prepared.Command(c, t,
                 "INSERT INTO recipients (message_id, address, domain, route, status, attempts, next_attempt_at, lease_until, updated_at) " +
-                "VALUES ($m, $address, $domain, $route, 'queued', 0, $now, $lease, $now) RETURNING id");
+                "VALUES ($m, $address, $domain, $route, $status, 0, $now, $lease, $now) RETURNING id");
+            SqliteCommand? review = null;
 
             var results = new List<IReadOnlyList<QueuedRecipient>>(batch.Count);
             foreach (var item in batch)
             {
                 var m = item.Message;
                 Prepared.Run(message, m.Id, m.Sender, m.Subject, m.Size, m.AuthUser, m.ClientIp, m.Helo, m.Source, m.ReceivedAt.ToMs(), m.SpoolPath,
-                    m.Sender[(m.Sender.IndexOf('@') + 1)..], item.Recipients.Count(r => r.Route == Route.Remote));
+                    m.Sender[(m.Sender.IndexOf('@') + 1)..], item.Recipients.Count(r => r.Route == Route.Remote), m.ContentVerdict);
 
                 var queued = new List<QueuedRecipient>(item.Recipients.Count);
                 foreach (var r in item.Recipients)
                 {
-                    var id = (long)Prepared.Scalar(recipient, m.Id, r.Address, r.Domain, r.Route.ToString().ToLowerInvariant(), now.ToMs(), leaseUntil.ToMs())!;
-                    queued.Add(new QueuedRecipient(id, m.Id, r.Address, r.Domain, r.Route, RecipientStatus.Queued, 0, now, null));
+                    // Under review, external recipients wait held and unleased; hosted ones are delivered at once.
+                    var held = item.Review is not null && r.Route == Route.Remote;
+                    var status = held ? RecipientStatus.Held : RecipientStatus.Queued;
+                    var id = (long)Prepared.Scalar(recipient, m.Id, r.Address, r.Domain, r.Route.ToString().ToLowerInvariant(), status.ToName(), now.ToMs(),
+                        held ? null : leaseUntil.ToMs())!;
+                    queued.Add(new QueuedRecipient(id, m.Id, r.Address, r.Domain, r.Route, status, 0, now, null));
+                }
+                if (item.Review is { } hold)
+                {
+                    review ??= Prepared.Command(c, t,
+                        "INSERT INTO reviews (message_id, label, probability, evidence, model, created_at) VALUES ($id, $label, $p, $evidence, $model, $at)");
+                    Prepared.Run(review, m.Id, hold.Label, hold.Probability, hold.Evidence, hold.Model, now.ToMs());
                 }
                 results.Add(queued);
             }
+            review?.Dispose();
             return results;
         }, cancellationToken);
 

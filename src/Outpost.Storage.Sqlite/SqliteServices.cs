@@ -4,6 +4,7 @@ using Outpost.Engine.Delivery.Channels;
 using Outpost.Engine.Domains;
 using Outpost.Engine.Policy;
 using Outpost.Engine.Queue;
+using Outpost.Engine.Review;
 using Outpost.Engine.SendLog;
 
 namespace Outpost.Storage.Sqlite;
@@ -21,6 +22,8 @@ public static class SqliteServices
         services.AddSingleton<IPolicyStore, SqlitePolicyStore>();
         services.AddSingleton<IChannelStore, SqliteChannelStore>();
         services.AddSingleton<IApiKeyStore, SqliteApiKeyStore>();
+        services.AddSingleton<IReviewStore, SqliteReviewStore>();
+        services.AddSingleton<IBulkStore, SqliteBulkStore>();
         return services;
     }
 }

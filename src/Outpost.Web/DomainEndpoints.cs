@@ -86,7 +86,10 @@ public static class DomainEndpoints
             return Results.Json(new
             {
                 wouldSend = report.WouldSend, verdict = report.Verdict, checks = report.Checks,
-                content = report.Content.Select(c => new { @class = c.Class.Code(), fired = c.Fired, score = c.Score, signals = c.Signals }),
+                decision = report.Decision,
+                model = report.Model,
+                probabilities = report.Probabilities,
+                content = report.Content.Select(c => new { @class = c.Class.Code(), fired = c.Fired, held = c.Held, score = c.Score, signals = c.Signals }),
                 advice = report.Advice,
             });
         }

@@ -16,6 +16,8 @@ root.Subcommands.Add(LogCommands.CreateLog());
 root.Subcommands.Add(LogCommands.CreateStatus());
 root.Subcommands.Add(QueueCommands.Create());
 root.Subcommands.Add(CheckCommand.Create());
+root.Subcommands.Add(PolicyCommands.Create());
+root.Subcommands.Add(ReviewCommands.Create());
 root.Subcommands.Add(RestrictionCommands.Create());
 root.Subcommands.Add(ChannelCommands.Create());
 root.Subcommands.Add(ChannelCommands.CreateRoute());

@@ -67,7 +67,7 @@ internal sealed class EngineHarness : IAsyncDisposable
         var gate = new SendingGate(Accounts, Verifier, Options.Sending, Time);
         PolicyStore = new SqlitePolicyStore(Db);
         Restrictions = new RestrictionService(PolicyStore, Options.Policy, Time, NullLogger<RestrictionService>.Instance);
-        var classifier = new ContentClassifier(Options.Policy, new BulkTracker(Options.Policy, Time));
+        var classifier = new ContentClassifier(Options.Policy, new BulkTracker(Options.Policy, Time, new SqliteBulkStore(Db), NullLogger<BulkTracker>.Instance), Policy.TestModel.Shipped);
         var context = new SubmissionContext(Options, Spool, Committer, router, Dispatcher, classifier, Restrictions, Metrics, Time, NullLogger.Instance);
         AccountService = new AccountService(Accounts, Dkim, Time);
         Backend = new SubmissionBackend(Accounts, AccountService, Log, new AuthThrottle(Options.Auth, Time), new TrustedNetworks(Options.TrustedNetworks), context, gate,

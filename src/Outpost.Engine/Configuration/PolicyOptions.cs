@@ -3,14 +3,17 @@ namespace Outpost.Engine.Configuration;
 /// <summary>The sending rules of R1: content thresholds, bulk detection, violations, rate limits. Zero turns a limit off.</summary>
 public sealed class PolicyOptions
 {
-    /// <summary>Replace the shipped phrase lists with files of the same names from this directory.</summary>
+    /// <summary>Replace the shipped phrase lists (features of the content model) with files of the same names from this directory; retrain after changing them.</summary>
     public string? PhrasesDirectory { get; set; }
 
-    /// <summary>Marketing score at which a message counts as marketing (see docs/POLICY.md for the signals).</summary>
-    public double MarketingThreshold { get; set; } = 4;
+    /// <summary>
+    /// Where a retrained content model is looked for (content-model.zip and .json); when none is there the
+    /// model shipped inside Outpost is used. Default: &lt;data&gt;/policy.
+    /// </summary>
+    public string? ModelDirectory { get; set; }
 
-    /// <summary>A verification-code mail has a code near code wording, in a short text; longer texts are business mail.</summary>
-    public int VerificationCodeMaxText { get; set; } = 800;
+    /// <summary>Per refusing class (marketing, verification-code, prohibited), thresholds that replace the model's own.</summary>
+    public Dictionary<string, ThresholdOverride> Thresholds { get; set; } = [];
 
     /// <summary>Distinct external mailboxes that may get near-identical content within <see cref="BulkWindow"/>.</summary>
     public int BulkRecipients { get; set; } = 50;

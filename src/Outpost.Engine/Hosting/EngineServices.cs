@@ -7,6 +7,7 @@ using Outpost.Engine.Delivery;
 using Outpost.Engine.Delivery.Channels;
 using Outpost.Engine.Domains;
 using Outpost.Engine.Policy;
+using Outpost.Engine.Policy.Model;
 using Outpost.Engine.Queue;
 using Outpost.Engine.Routing;
 using Outpost.Engine.Signing;
@@ -44,10 +45,13 @@ public static class EngineServices
         services.AddSingleton<MessageSigner>();
         services.AddSingleton(options.Policy);
         services.AddSingleton<BulkTracker>();
+        // Loaded once: a retrained model in the data directory wins over the shipped one.
+        services.AddSingleton(_ => ContentModel.Load(options.Policy.ModelDirectory ?? Path.Combine(options.DataDirectory, "policy")));
         services.AddSingleton<ContentClassifier>();
         services.AddSingleton<RestrictionService>();
         services.AddSingleton<RateLimiter>();
         services.AddSingleton<Preflight>();
+        services.AddSingleton<Outpost.Engine.Review.ReviewService>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<ApiKeys>();
         services.AddSingleton(sp => new QueueCommitter(sp.GetRequiredService<IQueueStore>(), sp.GetRequiredService<MessageSpool>(),

@@ -18,18 +18,28 @@ public static partial class ContentExtractor
     /// prohibited offers) is not hidden behind 64,000 characters of other text in mail people read.
     /// </summary>
     public const int MaxText = 65_536;
-    static readonly string[] KeptHeaders = ["List-Unsubscribe", "List-Id", "Precedence", "X-Mailer", "Auto-Submitted"];
+    static readonly string[] KeptHeaders = ["List-Unsubscribe", "List-Id", "Precedence", "X-Mailer", "Auto-Submitted", "Feedback-ID", "In-Reply-To", "References"];
 
     public static MessageContent Extract(MimeMessage message, long size)
     {
         var text = new StringBuilder();
-        int links = 0, images = 0, pixels = 0;
-        foreach (var part in message.BodyParts.OfType<TextPart>())
+        int links = 0, images = 0, pixels = 0, htmlLength = 0, linkText = 0;
+        bool hasHtml = false, hasPlain = false;
+        var linkDomains = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var attachments = new List<string>();
+        foreach (var entity in message.BodyParts)
         {
-            if (text.Length >= MaxText || part.IsAttachment)
+            if (entity is not TextPart part || part.IsAttachment)
+            {
+                if (attachments.Count < 20)
+                    attachments.Add(AttachmentKind(entity));
+                continue;
+            }
+            if (text.Length >= MaxText)
                 continue;
             if (!part.IsHtml)
             {
+                hasPlain = true;
                 // Plain text goes straight into the one builder (its chunks stay small): no copy per part.
                 var before = text.Length;
                 try
@@ -54,7 +64,15 @@ public static partial class ContentExtractor
             {
                 continue;
             }
-            links += Links().Count(body);
+            hasHtml = true;
+            htmlLength += body.Length;
+            foreach (Match link in Anchors().Matches(body))
+            {
+                links++;
+                linkText += link.Groups["text"].Length;
+                if (linkDomains.Count < 50 && LinkHost().Match(link.Value) is { Success: true } host)
+                    linkDomains.Add(host.Groups[1].Value);
+            }
             foreach (Match img in Images().Matches(body))
             {
                 images++;
@@ -66,13 +84,39 @@ public static partial class ContentExtractor
         }
         var all = text.ToString();
         if (links == 0)
-            links = PlainLinks().Count(all);
+            foreach (Match link in PlainLinks().Matches(all))
+            {
+                links++;
+                if (linkDomains.Count < 50)
+                    linkDomains.Add(link.Groups[1].Value);
+            }
 
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var name in KeptHeaders)
             if (message.Headers[name] is { } value)
                 headers[name] = value;
-        return new MessageContent(message.Subject ?? "", all, headers, links, images, pixels, size);
+        return new MessageContent(message.Subject ?? "", all, headers, links, images, pixels, size)
+        {
+            Shape = new ContentShape(hasHtml, hasPlain, htmlLength, linkText, linkDomains.Count, attachments),
+        };
+    }
+
+    /// <summary>What an attachment is, in the words the classifier's features use: document, image, calendar, archive or other.</summary>
+    static string AttachmentKind(MimeEntity entity)
+    {
+        var type = entity.ContentType;
+        var name = (entity is MimePart p ? p.FileName : null)?.ToLowerInvariant() ?? "";
+        if (type.MediaType.Equals("image", StringComparison.OrdinalIgnoreCase))
+            return "image";
+        if (type.MimeType.Equals("text/calendar", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".ics", StringComparison.Ordinal))
+            return "calendar";
+        if (name.EndsWith(".zip", StringComparison.Ordinal) || name.EndsWith(".rar", StringComparison.Ordinal) || name.EndsWith(".7z", StringComparison.Ordinal)
+            || name.EndsWith(".exe", StringComparison.Ordinal) || name.EndsWith(".js", StringComparison.Ordinal) || type.MimeType.Contains("zip", StringComparison.OrdinalIgnoreCase))
+            return "archive";
+        if (type.MimeType is "application/pdf" || name.EndsWith(".pdf", StringComparison.Ordinal) || type.MimeType.Contains("officedocument", StringComparison.OrdinalIgnoreCase)
+            || name.EndsWith(".doc", StringComparison.Ordinal) || name.EndsWith(".xls", StringComparison.Ordinal) || name.EndsWith(".csv", StringComparison.Ordinal))
+            return "document";
+        return "other";
     }
 
     /// <summary>
@@ -117,10 +161,14 @@ public static partial class ContentExtractor
         return Spaces().Replace(WebUtility.HtmlDecode(plain), " ");
     }
 
-    [GeneratedRegex(@"<\s*a\s[^>]*href", RegexOptions.IgnoreCase)]
-    private static partial Regex Links();
+    /// <summary>A link with its text (bounded, so a missing end tag cannot make a match run over the whole body).</summary>
+    [GeneratedRegex(@"<\s*a\s[^>]*href[^>]*>(?<text>[^<]{0,500})", RegexOptions.IgnoreCase)]
+    private static partial Regex Anchors();
 
-    [GeneratedRegex(@"https?://", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"href\s*=\s*[""']?\s*https?://([^/""'\s>:?#]+)", RegexOptions.IgnoreCase)]
+    private static partial Regex LinkHost();
+
+    [GeneratedRegex(@"https?://([^/\s<>""':?#]+)", RegexOptions.IgnoreCase)]
     private static partial Regex PlainLinks();
 
     [GeneratedRegex(@"<\s*img\s[^>]*>", RegexOptions.IgnoreCase)]

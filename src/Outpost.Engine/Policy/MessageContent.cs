@@ -22,6 +22,9 @@ public sealed record MessageContent(
         parts.Text.AsSpan().ToLowerInvariant(span[(parts.Subject.Length + 1)..]);
     });
 
+    /// <summary>Parts, markup, link sites and attachments (see <see cref="ContentShape"/>).</summary>
+    public ContentShape Shape { get; init; } = ContentShape.None;
+
     /// <summary><see cref="Lower"/> cut into words, once for every phrase list.</summary>
     public PhraseText Words => _words ??= new PhraseText(Lower);
     PhraseText? _words;

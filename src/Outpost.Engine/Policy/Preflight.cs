@@ -53,21 +53,36 @@ public sealed class Preflight(OutpostOptions options, IAccountStore accounts, Se
         }
 
         using var mime = await MimeMessage.LoadAsync(message, persistent: false, cancellationToken);
-        var verdict = classifier.Classify(mime, size, external);
+        var verdict = classifier.Classify(ContentExtractor.Extract(mime, size), external, explainAll: true);
+        ClassResult? held = null;
         if (external.Count > 0 && verdict.Refusal is { } refused)
-            Check("content", new SmtpReply(550, "5.7.1", refused.Class.Sentence()), "");
+            Check("content", ContentReplies.Refusal(refused), "");
+        else if (external.Count > 0 && verdict.Review is { } review)
+        {
+            held = review;
+            checks.Add(new PreflightCheck("content", true, $"held for review: it looks like {review.Class.Code()} ({string.Join("; ", review.Signals)}); an operator would release or refuse it"));
+        }
         else if (external.Count > 0)
-            checks.Add(new PreflightCheck("content", true, "no refused class of content"));
+            checks.Add(new PreflightCheck("content", true, verdict.BusinessEvidence.Count > 0
+                ? $"reads as business mail ({string.Join("; ", verdict.BusinessEvidence)})"
+                : "no refused class of content"));
 
-        foreach (var result in verdict.Results.Where(r => r.Fired))
+        foreach (var result in verdict.Results.Where(r => r.Fired || r.Held))
             advice.Add($"The content: {result.Class.Sentence()} ({string.Join("; ", result.Signals)}).");
-        var marketing = verdict.Results.Single(r => r.Class == ContentClass.Marketing);
-        if (!marketing.Fired && marketing.Score > 0)
-            advice.Add($"The content has some marks of advertising ({string.Join("; ", marketing.Signals)}); receivers may treat it as promotion.");
+        foreach (var result in verdict.Results.Where(r => !r.Fired && !r.Held && r.Class.Refuses() && r.Class != ContentClass.BulkDuplicate && r.Score >= 0.2))
+            advice.Add($"The content has some marks of {result.Class.Code()} ({string.Join("; ", result.Signals)}); receivers may treat it so.");
         if (external.Count > 0 && (await verifier.ReportAsync(sender.Domain, cancellationToken)).Records.Any(r => r.Kind == RecordKind.Dmarc && r.Found?.Contains("p=none", StringComparison.OrdinalIgnoreCase) == true))
             advice.Add("The domain: its DMARC policy is p=none; once mail flows well, p=quarantine tells receivers your domain is protected.");
 
         var wouldSend = refusal is null;
-        return new PreflightReport(wouldSend, wouldSend ? "The message would be accepted." : $"The message would be refused: {refusal!.Value}", checks, verdict.Results, advice);
+        var sentence = !wouldSend ? $"The message would be refused: {refusal!.Value}"
+            : held is not null ? $"The message would be accepted and held for review: it looks like {held.Class.Code()}."
+            : "The message would be accepted.";
+        return new PreflightReport(wouldSend, sentence, checks, verdict.Results, advice)
+        {
+            Decision = !wouldSend ? "refuse" : held is not null ? "review" : "pass",
+            Model = verdict.Model,
+            Probabilities = verdict.Probabilities,
+        };
     }
 }

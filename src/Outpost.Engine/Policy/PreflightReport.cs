@@ -9,4 +9,14 @@ public sealed record PreflightReport(
     string Verdict,
     IReadOnlyList<PreflightCheck> Checks,
     IReadOnlyList<ClassResult> Content,
-    IReadOnlyList<string> Advice);
+    IReadOnlyList<string> Advice)
+{
+    /// <summary>What would happen: "refuse", "review" (accepted, held for an operator) or "pass".</summary>
+    public string Decision { get; init; } = "pass";
+
+    /// <summary>The content model's version.</summary>
+    public string Model { get; init; } = "";
+
+    /// <summary>The content model's probability per label.</summary>
+    public IReadOnlyDictionary<string, double> Probabilities { get; init; } = new Dictionary<string, double>();
+}

@@ -6,7 +6,7 @@ namespace Outpost.Engine.Policy;
 /// A test mail (F2): a body of bare numbers, or of letters that make no words ("asdfgh", "test test").
 /// It is not refused, but the sender is told it is likely to land in spam.
 /// </summary>
-public sealed partial class TestMailCheck : IContentCheck
+public sealed partial class TestMailCheck
 {
     public ClassResult Check(MessageContent content)
     {

@@ -14,4 +14,8 @@ public sealed record QueuedMessage(
     string? Helo,
     string Source,
     DateTimeOffset ReceivedAt,
-    string SpoolPath);
+    string SpoolPath)
+{
+    /// <summary>The content model's version and verdict for a message with external recipients ("20261201-…: business 0.97"), for the send log.</summary>
+    public string? ContentVerdict { get; init; }
+}

@@ -126,25 +126,32 @@ internal sealed class SpoolMessageSink : IMessageSink
 
             var external = recipients.Where(r => r.Route == Route.Remote).Select(r => r.Address).ToList();
             ContentVerdict? verdict = null;
+            ReviewHold? review = null;
             if (external.Count > 0)
             {
                 verdict = Classify(external, cancellationToken);
                 if (verdict.Refusal is { } refused)
                 {
-                    var reply = new SmtpReply(550, "5.7.1", refused.Class.Sentence());
+                    var reply = ContentReplies.Refusal(refused);
                     await _context.Restrictions.RecordViolationAsync(_sender.Address.Normalized, _sender.Address.Domain, refused.Class, message.Subject, cancellationToken);
                     await _onRefused(reply);
                     return reply;
                 }
+                message = message with { ContentVerdict = verdict.Summary };
+                if (verdict.Review is { } held)
+                    review = new ReviewHold(held.Class.Code(), held.Score, string.Join("; ", held.Signals), verdict.Model);
             }
 
-            var queued = await _context.Committer.CommitAsync(new NewMessage(message, recipients));
+            var queued = await _context.Committer.CommitAsync(new NewMessage(message, recipients, review));
             _committed = true;
             _context.Metrics.Accepted();
             if (verdict is not null)
                 _context.Classifier.Accepted(verdict, external);
-            foreach (var work in WorkGrouping.Split(message, queued))
+            // Held recipients wait for the review; the rest (hosted mailboxes) go now.
+            foreach (var work in WorkGrouping.Split(message, queued.Where(r => r.Status != RecipientStatus.Held)))
                 _context.Dispatcher.Dispatch(work);
+            if (verdict?.Review is { } reviewed)
+                return ContentReplies.Held(_id, reviewed);
             return verdict is { LooksLikeTestMail: true }
                 ? new SmtpReply(250, "2.0.0", $"Ok: queued as {_id}; note: {ContentClass.TestMail.Sentence()}")
                 : new SmtpReply(250, "2.0.0", $"Ok: queued as {_id}");

@@ -57,6 +57,7 @@ public static class AdminServices
             o.Conventions.AuthorizeFolder("/");
             o.Conventions.AllowAnonymousToPage("/Login");
             o.Conventions.AuthorizePage("/Queue", OperatorPolicy);
+            o.Conventions.AuthorizePage("/Review", OperatorPolicy);
             o.Conventions.AuthorizePage("/Channels", OperatorPolicy);
         }).AddApplicationPart(typeof(AdminServices).Assembly);
         return services;

@@ -36,9 +36,9 @@ public static class CheckCommand
             {
                 Output.WriteJson(new
                 {
-                    report.WouldSend, report.Verdict, report.Checks,
-                    Content = report.Content.Select(c => new { Class = c.Class.Code(), c.Fired, c.Score, c.Signals }),
-                    report.Advice,
+                    report.WouldSend, report.Decision, report.Verdict, report.Checks,
+                    Content = report.Content.Select(c => new { Class = c.Class.Code(), c.Fired, c.Held, c.Score, c.Signals }),
+                    report.Advice, report.Model, report.Probabilities,
                 });
                 return report.WouldSend ? 0 : 2;
             }
@@ -47,10 +47,12 @@ public static class CheckCommand
             foreach (var c in report.Checks)
                 checks.AddRow(c.Name, c.Passed ? "[green]pass[/]" : "[red]fail[/]", Markup.Escape(c.Sentence));
             AnsiConsole.Write(checks);
-            var content = new Table().AddColumns("Class", "Fired", "Signals");
+            var content = new Table().AddColumns("Class", "Probability", "Verdict", "Evidence");
             foreach (var c in report.Content)
-                content.AddRow(c.Class.Code(), c.Fired ? "[red]yes[/]" : "no", Markup.Escape(string.Join("; ", c.Signals)));
+                content.AddRow(c.Class.Code(), c.Class is Engine.Policy.ContentClass.BulkDuplicate ? "" : c.Score.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture),
+                    c.Fired ? "[red]refused[/]" : c.Held ? "[yellow]held for review[/]" : "no", Markup.Escape(string.Join("; ", c.Signals)));
             AnsiConsole.Write(content);
+            AnsiConsole.MarkupLine($"[grey]Content model {Markup.Escape(report.Model)}; business {report.Probabilities.GetValueOrDefault("business"):0.00}[/]");
             foreach (var a in report.Advice)
                 AnsiConsole.MarkupLine($"[yellow]•[/] {Markup.Escape(a)}");
             return report.WouldSend ? 0 : 2;

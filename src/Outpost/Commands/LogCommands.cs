@@ -84,7 +84,7 @@ public static class LogCommands
                 Output.WriteJson(new
                 {
                     report.Message.Id, report.Message.Sender, report.Message.Subject, report.Message.Size, report.Message.AuthUser,
-                    report.Message.ClientIp, report.Message.Source, report.Message.ReceivedAt,
+                    report.Message.ClientIp, report.Message.Source, report.Message.ReceivedAt, report.Message.ContentVerdict,
                     Recipients = report.Recipients.Select(r => new { r.Address, Status = r.Status.ToName(), r.Attempts, r.NextAttemptAt, r.LastReply }),
                     Attempts = report.Attempts.Select(a => new
                     {
@@ -99,6 +99,8 @@ public static class LogCommands
                                    (m.AuthUser is null ? "" : $" as {Markup.Escape(m.AuthUser)}") + (m.ClientIp is null ? "" : $" from {m.ClientIp}"));
             if (m.Subject is not null)
                 AnsiConsole.MarkupLine($"Subject: {Markup.Escape(m.Subject)}");
+            if (m.ContentVerdict is not null)
+                AnsiConsole.MarkupLine($"Content: {Markup.Escape(m.ContentVerdict)}");
             var recipients = new Table().AddColumns("Recipient", "Status", "Tries", "Next try", "Last reply");
             foreach (var r in report.Recipients)
                 recipients.AddRow(Markup.Escape(r.Address), Output.Status(r.Status), r.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -1,13 +1,25 @@
 using Microsoft.Extensions.Time.Testing;
 using Outpost.Engine.Configuration;
 using Outpost.Engine.Policy;
+using Outpost.Storage.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Outpost.Engine.Tests.Policy;
 
-public sealed class BulkTests
+public sealed class BulkTests : IDisposable
 {
     readonly FakeTimeProvider _time = new();
     readonly PolicyOptions _options = new() { BulkRecipients = 20 };
+    readonly TempDirectory _dir = new();
+    readonly SqliteDatabase _db;
+
+    public BulkTests() => _db = new SqliteDatabase(Path.Combine(_dir.Path, "outpost.db"));
+
+    public void Dispose() => _dir.Dispose();
+
+    BulkTracker Tracker() => new(_options, _time, new SqliteBulkStore(_db), NullLogger<BulkTracker>.Instance);
+
+    ContentClassifier Classifier(BulkTracker tracker) => new(_options, tracker, TestModel.Shipped);
 
     static MessageContent Content(string text) => new("Quarterly update", text, new Dictionary<string, string>(), 0, 0, 0, text.Length);
 
@@ -18,8 +30,7 @@ public sealed class BulkTests
     [Fact]
     public void A_blast_split_over_messages_and_senders_is_caught()
     {
-        var tracker = new BulkTracker(_options, _time);
-        var classifier = new ContentClassifier(_options, tracker);
+        var classifier = Classifier(Tracker());
         var names = new[] { "Anna", "Bernd", "Chen", "Dana", "Emil", "Fatima", "Georg", "Hana", "Ivan", "Julia" };
         var refusedAt = -1;
         for (var i = 0; i < 10; i++)
@@ -40,8 +51,7 @@ public sealed class BulkTests
     [Fact]
     public void Different_letters_and_an_expired_window_are_not_bulk()
     {
-        var tracker = new BulkTracker(_options, _time);
-        var classifier = new ContentClassifier(_options, tracker);
+        var classifier = Classifier(Tracker());
         var first = Content(string.Format(System.Globalization.CultureInfo.InvariantCulture, Letter, "Anna"));
         var recipients = Enumerable.Range(0, 20).Select(n => $"a{n}@remote.test").ToList();
         classifier.Accepted(classifier.Classify(first, recipients), recipients);
@@ -52,6 +62,27 @@ public sealed class BulkTests
 
         _time.Advance(_options.BulkWindow + TimeSpan.FromMinutes(1));
         Assert.Null(classifier.Classify(first, ["new@remote.test"]).Refusal);
+    }
+
+    [Fact]
+    public async Task The_counts_survive_a_restart()
+    {
+        var before = Tracker();
+        var classifier = Classifier(before);
+        var letter = Content(string.Format(System.Globalization.CultureInfo.InvariantCulture, Letter, "Anna"));
+        var recipients = Enumerable.Range(0, 20).Select(n => $"a{n}@remote.test").ToList();
+        classifier.Accepted(classifier.Classify(letter, recipients), recipients);
+        await before.FlushedAsync();
+
+        // A new tracker over the same database: the process restarted.
+        var after = Classifier(Tracker());
+        var verdict = after.Classify(Content(string.Format(System.Globalization.CultureInfo.InvariantCulture, Letter, "Bernd")), ["new@remote.test"]);
+        Assert.Equal(ContentClass.BulkDuplicate, verdict.Refusal?.Class);
+        Assert.Contains("21 external mailboxes", verdict.Results.Single(r => r.Class == ContentClass.BulkDuplicate).Signals[0]);
+
+        // Rows older than the window are not loaded, and pruned at the next write.
+        _time.Advance(_options.BulkWindow + TimeSpan.FromMinutes(1));
+        Assert.Null(Classifier(Tracker()).Classify(letter, ["new@remote.test"]).Refusal);
     }
 
     [Fact]

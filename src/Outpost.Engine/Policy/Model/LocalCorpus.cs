@@ -1,0 +1,28 @@
+namespace Outpost.Engine.Policy.Model;
+
+/// <summary>
+/// The data directory's own labelled examples (<c>&lt;data&gt;/policy/corpus/&lt;label&gt;/&lt;id&gt;.eml</c>):
+/// messages an operator labelled (<c>outpost policy label</c>) and every review decision. Retraining
+/// reads them beside the shipped corpus. A message labelled again moves to its new label's folder.
+/// </summary>
+public static class LocalCorpus
+{
+    public static string Folder(string dataDirectory) => Path.Combine(dataDirectory, "policy", "corpus");
+
+    /// <summary>Copies a message into the local corpus under <paramref name="label"/>; returns where it went.</summary>
+    public static string Add(string dataDirectory, string id, string label, string messageFile)
+    {
+        if (!ContentLabels.IsKnown(label))
+            throw new ArgumentException($"'{label}' is not a label; the labels are {string.Join(", ", ContentLabels.All)}.");
+        if (id.Length is 0 or > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            throw new ArgumentException("An example's name is letters, digits, '-', '_' and '.' only.");
+        var folder = Folder(dataDirectory);
+        foreach (var other in ContentLabels.All.Where(l => l != label))
+            File.Delete(Path.Combine(folder, other, id + ".eml"));
+        var target = Path.Combine(folder, label, id + ".eml");
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Copy(messageFile, target + ".tmp", overwrite: true);
+        File.Move(target + ".tmp", target, overwrite: true);
+        return target;
+    }
+}

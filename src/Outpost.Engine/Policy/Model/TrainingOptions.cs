@@ -1,0 +1,19 @@
+namespace Outpost.Engine.Policy.Model;
+
+/// <summary>
+/// The learner's settings. The defaults are the ones <c>outpost policy train --tune</c> chose by
+/// cross-validated log-loss on the training corpus; they are recorded in each model's manifest.
+/// </summary>
+public sealed record TrainingOptions
+{
+    public float L1 { get; init; } = 0f;
+    public float L2 { get; init; } = 0.005f;
+    /// <summary>N-grams seen in fewer training messages than this are dropped (noise, and model size).</summary>
+    public int MinimumCount { get; init; } = 2;
+    public int Folds { get; init; } = 5;
+    public int Iterations { get; init; } = 200;
+    /// <summary>The precision the refuse threshold must reach on the cross-validated predictions; set above the goal of 0.98 so the held-out set keeps a margin.</summary>
+    public double RefusePrecision { get; init; } = 0.99;
+    /// <summary>The precision the review band must keep: below it a message passes instead of waiting for a person.</summary>
+    public double ReviewPrecision { get; init; } = 0.6;
+}

@@ -1,0 +1,66 @@
+using Dapper;
+using Outpost.Engine.Queue;
+using Outpost.Engine.Review;
+
+namespace Outpost.Storage.Sqlite;
+
+/// <summary>The review queue in SQLite: each decision and the recipients' change of status in one transaction.</summary>
+public sealed class SqliteReviewStore(SqliteDatabase db) : IReviewStore
+{
+    sealed record ReviewRow(string message_id, string sender, string? subject, string label, double probability, string evidence, string model, long created_at,
+        long held, string? decision, string? decided_by, long? decided_at, string? reason)
+    {
+        public ReviewItem ToItem() => new(message_id, sender, subject, label, probability, evidence, model, Time.FromMs(created_at), (int)held,
+            decision, decided_by, decided_at is { } d ? Time.FromMs(d) : null, reason);
+    }
+
+    const string Select =
+        "SELECT v.message_id, m.sender, m.subject, v.label, v.probability, v.evidence, v.model, v.created_at, " +
+        "(SELECT COUNT(*) FROM recipients r WHERE r.message_id = v.message_id AND r.status = 'held') AS held, " +
+        "v.decision, v.decided_by, v.decided_at, v.reason FROM reviews v JOIN messages m ON m.id = v.message_id";
+
+    public async Task<IReadOnlyList<ReviewItem>> ListAsync(bool pendingOnly, int limit, CancellationToken cancellationToken = default)
+    {
+        using var c = db.OpenRead();
+        var rows = await c.QueryAsync<ReviewRow>(
+            Select + (pendingOnly ? " WHERE v.decision IS NULL ORDER BY v.created_at LIMIT @limit" : " ORDER BY v.created_at DESC LIMIT @limit"), new { limit });
+        return rows.Select(r => r.ToItem()).ToList();
+    }
+
+    public async Task<ReviewItem?> GetAsync(string messageId, CancellationToken cancellationToken = default)
+    {
+        using var c = db.OpenRead();
+        return (await c.QuerySingleOrDefaultAsync<ReviewRow>(Select + " WHERE v.message_id = @messageId", new { messageId }))?.ToItem();
+    }
+
+    public Task<int?> ReleaseAsync(string messageId, string by, string? reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        db.WriteAsync<int?>((c, t) =>
+        {
+            if (!Decide(c, t, messageId, "released", by, reason, at))
+                return null;
+            return c.Execute("UPDATE recipients SET status = 'queued', next_attempt_at = @now, lease_until = NULL, updated_at = @now " +
+                "WHERE message_id = @messageId AND status = 'held'", new { messageId, now = at.ToMs() }, t);
+        }, cancellationToken);
+
+    public Task<(IReadOnlyList<QueuedRecipient> Recipients, bool Completed)?> RefuseAsync(string messageId, string by, string reason, string reply, DateTimeOffset at,
+        CancellationToken cancellationToken = default) =>
+        db.WriteAsync<(IReadOnlyList<QueuedRecipient>, bool)?>((c, t) =>
+        {
+            if (!Decide(c, t, messageId, "refused", by, reason, at))
+                return null;
+            var held = c.Query<RecipientRow>($"SELECT {Columns.Recipient} FROM recipients r WHERE r.message_id = @messageId AND r.status = 'held'", new { messageId }, t)
+                .Select(r => r.ToRecipient()).ToList();
+            c.Execute("UPDATE recipients SET status = 'bounced', last_reply = @reply, updated_at = @now WHERE message_id = @messageId AND status = 'held'",
+                new { messageId, reply, now = at.ToMs() }, t);
+            foreach (var r in held)
+                c.Execute("INSERT INTO attempts (recipient_id, message_id, at, outcome, channel, mx_host, mx_address, code, reply, tls, duration_ms) " +
+                    "VALUES (@id, @messageId, @at, 'bounced', NULL, NULL, NULL, 550, @reply, NULL, 0)", new { id = r.Id, messageId, at = at.ToMs(), reply }, t);
+            var open = c.ExecuteScalar<long>("SELECT EXISTS (SELECT 1 FROM recipients WHERE message_id = @messageId AND status NOT IN ('delivered', 'bounced', 'rejected'))",
+                new { messageId }, t);
+            return (held, open == 0);
+        }, cancellationToken);
+
+    static bool Decide(Microsoft.Data.Sqlite.SqliteConnection c, Microsoft.Data.Sqlite.SqliteTransaction t, string messageId, string decision, string by, string? reason, DateTimeOffset at) =>
+        c.Execute("UPDATE reviews SET decision = @decision, decided_by = @by, decided_at = @at, reason = @reason WHERE message_id = @messageId AND decision IS NULL",
+            new { messageId, decision, by, at = at.ToMs(), reason }, t) == 1;
+}

@@ -1,0 +1,118 @@
+using System.CommandLine;
+using Outpost.Cli;
+using Outpost.Engine.Policy.Model;
+using Spectre.Console;
+
+namespace Outpost.Commands;
+
+/// <summary>
+/// <c>outpost policy train|evaluate|label|model</c>: the content model's life cycle. Training reads the
+/// shipped corpus and the local one in the data directory (labels and review decisions), and writes the
+/// model into the data directory, where it takes precedence over the shipped one at the next start.
+/// </summary>
+public static class PolicyCommands
+{
+    public static Command Create()
+    {
+        var policy = new Command("policy", "The content model: train, evaluate, label messages");
+        policy.Subcommands.Add(Train());
+        policy.Subcommands.Add(Evaluate());
+        policy.Subcommands.Add(ModelInfo());
+        policy.Subcommands.Add(LabelCommand.Create());
+        return policy;
+    }
+
+    /// <summary>The shipped corpus, found beside the working directory or the program (a source checkout).</summary>
+    static string[] DefaultCorpus()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (Directory.Exists(Path.Combine(dir.FullName, "corpus", "train")))
+                    return [Path.Combine(dir.FullName, "corpus", "train"), Path.Combine(dir.FullName, "corpus", "seed")];
+        }
+        return [];
+    }
+
+    static Command Train()
+    {
+        var corpus = new Option<string[]>("--corpus") { Description = "Corpus folders (<folder>/<label>/*.eml); default: the shipped corpus/train and corpus/seed", AllowMultipleArgumentsPerToken = true };
+        var noLocal = new Option<bool>("--no-local") { Description = "Leave out the local corpus of the data directory (labels and review decisions)" };
+        var output = new Option<string?>("--out") { Description = "Where to write content-model.zip and .json (default: <data>/policy, used at the next start)" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the folds and the learner", DefaultValueFactory = _ => 20261201 };
+        var tune = new Option<bool>("--tune") { Description = "Try regularisation settings by cross-validated log-loss first and train with the best" };
+        var command = new Command("train", "Train the content model (cross-validation, thresholds, model); deterministic for a seed") { corpus, noLocal, output, seed, tune };
+        command.SetAction((parse, ct) =>
+        {
+            var (_, options) = OutpostConfiguration.Load(parse.GetValue(CliContext.ConfigOption), parse.GetValue(CliContext.DataOption));
+            var roots = parse.GetValue(corpus) is { Length: > 0 } given ? given.ToList() : DefaultCorpus().ToList();
+            if (roots.Count == 0)
+                return Task.FromResult(Output.Fail("No corpus found: give --corpus <folder> (a folder with business/, marketing/, prohibited/, test-mail/ and verification-code/ of .eml files)."));
+            var local = LocalCorpus.Folder(options.DataDirectory);
+            if (!parse.GetValue(noLocal) && Directory.Exists(local))
+                roots.Add(local);
+            foreach (var root in roots.Where(r => !Directory.Exists(r) && !r.EndsWith("seed", StringComparison.Ordinal)))
+                return Task.FromResult(Output.Fail($"The corpus folder {root} does not exist."));
+            var features = FeatureBuilder.Create(options.Policy.PhrasesDirectory);
+            var messages = CorpusReader.Read(roots, features);
+            AnsiConsole.MarkupLine($"{messages.Count} messages from {Markup.Escape(string.Join(", ", roots.Where(Directory.Exists)))}");
+            var trainingOptions = new TrainingOptions();
+            if (parse.GetValue(tune))
+                trainingOptions = Tuning.Best(messages, trainingOptions, parse.GetValue(seed), step => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(step)}[/]"));
+            ModelTrainer.Trained trained;
+            try
+            {
+                trained = new ModelTrainer(trainingOptions, parse.GetValue(seed)).Train(messages, step => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(step)}[/]"));
+            }
+            catch (ArgumentException ex)
+            {
+                return Task.FromResult(Output.Fail(ex.Message));
+            }
+            var target = parse.GetValue(output) ?? Path.Combine(options.DataDirectory, "policy");
+            ModelTrainer.Save(trained, target);
+            Console.Out.WriteLine(trained.Manifest.CrossValidation!.ToMarkdown());
+            Output.Ok($"Model {trained.Manifest.Version} written to {Path.GetFullPath(target)}.");
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    static Command Evaluate()
+    {
+        var corpus = new Option<string[]>("--corpus") { Description = "Labelled folders to measure on (never ones the model was trained on)", Required = true, AllowMultipleArgumentsPerToken = true };
+        var model = new Option<string?>("--model") { Description = "Folder of the model (default: the one serve would use)" };
+        var json = new Option<bool>("--json") { Description = "Print JSON" };
+        var command = new Command("evaluate", "Measure the content model on a labelled corpus: precision and recall with 95 % intervals, confusion matrix") { corpus, model, json };
+        command.SetAction((parse, ct) =>
+        {
+            var (_, options) = OutpostConfiguration.Load(parse.GetValue(CliContext.ConfigOption), parse.GetValue(CliContext.DataOption));
+            foreach (var root in parse.GetValue(corpus)!.Where(r => !Directory.Exists(r)))
+                return Task.FromResult(Output.Fail($"The corpus folder {root} does not exist."));
+            var loaded = ContentModel.Load(parse.GetValue(model) ?? Path.Combine(options.DataDirectory, "policy"));
+            var messages = CorpusReader.Read(parse.GetValue(corpus)!, FeatureBuilder.Create(options.Policy.PhrasesDirectory));
+            var report = ModelTrainer.Evaluate(loaded, messages);
+            if (parse.GetValue(json))
+                Output.WriteJson(report);
+            else
+            {
+                AnsiConsole.MarkupLine($"Model {Markup.Escape(loaded.Manifest.Version)} ({Markup.Escape(loaded.Source)}), {messages.Count} messages");
+                Console.Out.WriteLine(report.ToMarkdown());
+            }
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    static Command ModelInfo()
+    {
+        var command = new Command("model", "Which content model is in use: version, source, thresholds, what it was trained on");
+        command.SetAction((parse, ct) =>
+        {
+            var (_, options) = OutpostConfiguration.Load(parse.GetValue(CliContext.ConfigOption), parse.GetValue(CliContext.DataOption));
+            var loaded = ContentModel.Load(Path.Combine(options.DataDirectory, "policy"));
+            Output.WriteJson(new { loaded.Manifest.Version, loaded.Source, loaded.Manifest.Thresholds, loaded.Manifest.Examples, loaded.Manifest.CorpusDigest, loaded.Manifest.TrainedAt });
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+}
