@@ -96,7 +96,8 @@ public sealed class ContentClassifier
         {
             Model = _model.Manifest.Version,
             Probabilities = prediction.Probabilities.ToDictionary(p => p.Key, p => Math.Round(p.Value, 4)),
-            BusinessEvidence = explainAll && decision.Action == ContentAction.Pass ? _model.Explain(prediction, features, ContentLabels.Business) : [],
+            BusinessEvidence = explainAll && decision.Action == ContentAction.Pass && decision.Label == ContentLabels.Business
+                ? _model.Explain(prediction, features, ContentLabels.Business) : [],
         };
     }
 

@@ -41,7 +41,8 @@ public static class PolicyCommands
         var output = new Option<string?>("--out") { Description = "Where to write content-model.zip and .json (default: <data>/policy, used at the next start)" };
         var seed = new Option<int>("--seed") { Description = "Seed of the folds and the learner", DefaultValueFactory = _ => 20261201 };
         var tune = new Option<bool>("--tune") { Description = "Try regularisation settings by cross-validated log-loss first and train with the best" };
-        var command = new Command("train", "Train the content model (cross-validation, thresholds, model); deterministic for a seed") { corpus, noLocal, output, seed, tune };
+        var errors = new Option<string?>("--errors") { Description = "Write every message the cross-validation got wrong or held (id, label, outcome, probabilities) to this TSV file" };
+        var command = new Command("train", "Train the content model (cross-validation, thresholds, model); deterministic for a seed") { corpus, noLocal, output, seed, tune, errors };
         command.SetAction((parse, ct) =>
         {
             var (_, options) = OutpostConfiguration.Load(parse.GetValue(CliContext.ConfigOption), parse.GetValue(CliContext.DataOption));
@@ -68,6 +69,11 @@ public static class PolicyCommands
             {
                 return Task.FromResult(Output.Fail(ex.Message));
             }
+            if (parse.GetValue(errors) is { } errorFile)
+                File.WriteAllLines(errorFile, messages.Select((m, i) => (m, p: trained.OutOfFold[i], d: ModelDecision.Decide(trained.OutOfFold[i], trained.Manifest)))
+                    .Where(x => x.d.Action != ContentAction.Pass || x.m.Label != ContentLabels.Business && x.m.Label != ContentLabels.TestMail)
+                    .Where(x => !(x.d.Action == ContentAction.Refuse && x.d.Label == x.m.Label))
+                    .Select(x => $"{x.m.Id}\t{x.m.Label}\t{x.d.Action}:{x.d.Label}\t" + string.Join(" ", x.p.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key}={kv.Value:0.00}"))));
             var target = parse.GetValue(output) ?? Path.Combine(options.DataDirectory, "policy");
             ModelTrainer.Save(trained, target);
             Console.Out.WriteLine(trained.Manifest.CrossValidation!.ToMarkdown());

@@ -59,7 +59,8 @@ public sealed class ContentModel
             _slotNames[i] = i < dense.Length ? dense[i] : "";
         _structureStart = length - ModelInput.StructureLength;
 
-        var predictor = ((TransformerChain<ITransformer>)model).LastTransformer as MulticlassPredictionTransformer<MaximumEntropyModelParameters>
+        // A fitted chain is typed by its last transformer, a loaded one by ITransformer: both enumerate their parts.
+        var predictor = ((IEnumerable<ITransformer>)model).LastOrDefault() as MulticlassPredictionTransformer<MaximumEntropyModelParameters>
             ?? throw new InvalidDataException("The content model does not end in a maximum-entropy classifier.");
         VBuffer<float>[] weights = [];
         predictor.Model.GetWeights(ref weights, out _);

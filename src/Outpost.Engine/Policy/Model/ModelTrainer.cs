@@ -23,6 +23,9 @@ public sealed class ModelTrainer(TrainingOptions options, int seed = 20261201)
 
     public sealed record Trained(MLContext Ml, ITransformer Model, DataViewSchema Schema, ModelManifest Manifest)
     {
+        /// <summary>Each corpus message's out-of-fold probabilities (the cross-validation's), in corpus order.</summary>
+        public IReadOnlyList<IReadOnlyDictionary<string, double>> OutOfFold { get; init; } = [];
+
         public ContentModel Runtime() => ContentModel.FromTrained(Ml, Model, Schema, Manifest);
     }
 
@@ -40,7 +43,7 @@ public sealed class ModelTrainer(TrainingOptions options, int seed = 20261201)
         progress?.Invoke("fitting the model on the whole corpus");
         var data = ml.Data.LoadFromEnumerable(corpus.Select(m => ModelInput.From(m.Features, m.Label)));
         var model = ModelPipeline.Create(ml, options).Fit(data);
-        return new Trained(ml, model, data.Schema, provisional with { CrossValidation = cv });
+        return new Trained(ml, model, data.Schema, provisional with { CrossValidation = cv }) { OutOfFold = outOfFold };
     }
 
     /// <summary>Each message's probabilities from the model of the folds it was not in.</summary>
@@ -82,7 +85,7 @@ public sealed class ModelTrainer(TrainingOptions options, int seed = 20261201)
     /// <summary>
     /// Per refusing class, the lowest probability at which refusals keep <see cref="TrainingOptions.RefusePrecision"/>
     /// on the out-of-fold predictions (never below 0.5), and below it the lowest at which the review band keeps
-    /// <see cref="TrainingOptions.ReviewPrecision"/> (never below 0.2).
+    /// <see cref="TrainingOptions.ReviewPrecision"/> (never below <see cref="TrainingOptions.ReviewFloor"/>).
     /// </summary>
     public Dictionary<string, ClassThresholds> ChooseThresholds(IReadOnlyList<CorpusMessage> corpus, IReadOnlyList<IReadOnlyDictionary<string, double>> probabilities)
     {
@@ -91,7 +94,7 @@ public sealed class ModelTrainer(TrainingOptions options, int seed = 20261201)
         {
             var ranked = corpus.Select((m, i) => (P: probabilities[i][label], Positive: m.Label == label)).OrderByDescending(x => x.P).ToList();
             var refuse = Lowest(ranked, options.RefusePrecision, floor: 0.5);
-            var review = Math.Min(Lowest(ranked, options.ReviewPrecision, floor: 0.2), refuse);
+            var review = Math.Min(Lowest(ranked, options.ReviewPrecision, floor: options.ReviewFloor), refuse);
             thresholds[label] = new ClassThresholds(Math.Round(refuse, 4), Math.Round(review, 4));
         }
         return thresholds;

@@ -9,7 +9,7 @@ namespace Outpost.Engine.Policy.Model;
 /// </summary>
 public static class Tuning
 {
-    static readonly (float L1, float L2)[] Grid = [(0f, 0.001f), (0f, 0.005f), (0.005f, 0.005f), (0f, 0.02f), (0.02f, 0.05f), (0f, 0.1f)];
+    static readonly (float L1, float L2)[] Grid = [(0f, 0.005f), (0f, 0.02f), (0f, 0.1f)];
 
     public static TrainingOptions Best(IReadOnlyList<CorpusMessage> corpus, TrainingOptions start, int seed, Action<string>? progress = null)
     {
