@@ -7,9 +7,24 @@ namespace Outpost.Storage.Sqlite;
 /// <summary>The review queue in SQLite: each decision and the recipients' change of status in one transaction.</summary>
 public sealed class SqliteReviewStore(SqliteDatabase db) : IReviewStore
 {
-    sealed record ReviewRow(string message_id, string sender, string? subject, string label, double probability, string evidence, string model, long created_at,
-        long held, string? decision, string? decided_by, long? decided_at, string? reason)
+    // Properties, not a positional record: on an empty result SQLite reports the held count (an expression
+    // column) as a blob, and Dapper then finds no constructor to match; properties are only set from rows.
+    sealed class ReviewRow
     {
+        public string message_id { get; init; } = "";
+        public string sender { get; init; } = "";
+        public string? subject { get; init; }
+        public string label { get; init; } = "";
+        public double probability { get; init; }
+        public string evidence { get; init; } = "";
+        public string model { get; init; } = "";
+        public long created_at { get; init; }
+        public long held { get; init; }
+        public string? decision { get; init; }
+        public string? decided_by { get; init; }
+        public long? decided_at { get; init; }
+        public string? reason { get; init; }
+
         public ReviewItem ToItem() => new(message_id, sender, subject, label, probability, evidence, model, Time.FromMs(created_at), (int)held,
             decision, decided_by, decided_at is { } d ? Time.FromMs(d) : null, reason);
     }

@@ -6,7 +6,8 @@ namespace Outpost.Scenarios;
 /// The review band of the content model (R1) end to end, on a server whose marketing thresholds are set
 /// so that every message with external recipients is held for review: the sender is told at once, the
 /// operator sees it in the review queue, a release delivers it to the real MX, a refusal bounces it to
-/// the sender with the reason and counts as a violation.
+/// the sender with the reason and counts as a violation. Each decision adds the message to the local
+/// corpus under the label it gives.
 /// </summary>
 [Collection(MailWorldCollection.Name)]
 public sealed class ReviewTests(MailWorld world)
@@ -47,6 +48,7 @@ public sealed class ReviewTests(MailWorld world)
         var again = await server.CliAsync("review", "release", id);
         Assert.Equal(1, again.ExitCode);
         Assert.Contains($"{id} was already released by operator-anna.", again.All);
+        Assert.True(File.Exists(Path.Combine(server.DataDirectory, "policy", "corpus", "business", id + ".eml")));
     }
 
     [Fact]
@@ -75,5 +77,6 @@ public sealed class ReviewTests(MailWorld world)
         await Task.Delay(TimeSpan.FromSeconds(5.5));
         var blocked = await Submit.AsAsync(server, "bob@review.test", "bob@review.test", $"next-{Submit.Token()}@remote.test", "Minutes", Minutes);
         Assert.Contains("550 5.7.1 Sending is restricted for bob@review.test", blocked.All);
+        Assert.True(File.Exists(Path.Combine(server.DataDirectory, "policy", "corpus", "marketing", id + ".eml")));
     }
 }

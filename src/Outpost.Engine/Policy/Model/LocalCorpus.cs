@@ -17,8 +17,10 @@ public static class LocalCorpus
         if (id.Length is 0 or > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
             throw new ArgumentException("An example's name is letters, digits, '-', '_' and '.' only.");
         var folder = Folder(dataDirectory);
+        // File.Delete throws for a folder that does not exist yet (the first example of a label), so look first.
         foreach (var other in ContentLabels.All.Where(l => l != label))
-            File.Delete(Path.Combine(folder, other, id + ".eml"));
+            if (File.Exists(Path.Combine(folder, other, id + ".eml")))
+                File.Delete(Path.Combine(folder, other, id + ".eml"));
         var target = Path.Combine(folder, label, id + ".eml");
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         File.Copy(messageFile, target + ".tmp", overwrite: true);
