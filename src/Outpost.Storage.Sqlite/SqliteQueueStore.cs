@@ -11,7 +11,7 @@ namespace Outpost.Storage.Sqlite;
 public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQueueStore
 {
     const string Open = "('queued', 'deferred', 'delivering')";
-    const string Final = "('delivered', 'bounced', 'rejected')";
+    internal const string Final = "('delivered', 'bounced', 'rejected')";
 
     public Task<IReadOnlyList<IReadOnlyList<QueuedRecipient>>> EnqueueAsync(IReadOnlyList<NewMessage> batch, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default) =>
         db.WriteAsync<IReadOnlyList<IReadOnlyList<QueuedRecipient>>>((c, t) =>
@@ -108,11 +108,11 @@ public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQu
             return tries.Count;
         }, cancellationToken);
 
-    static SqliteCommand AttemptCommand(SqliteConnection c, SqliteTransaction t) => Prepared.Command(c, t,
+    internal static SqliteCommand AttemptCommand(SqliteConnection c, SqliteTransaction t) => Prepared.Command(c, t,
         "INSERT INTO attempts (recipient_id, message_id, at, outcome, channel, mx_host, mx_address, code, reply, tls, duration_ms) " +
         "VALUES ($rid, $mid, $at, $outcome, $channel, $mx, $ip, $code, $reply, $tls, $ms)");
 
-    static void InsertAttempt(SqliteCommand command, QueuedRecipient recipient, DeliveryAttempt a, RecipientStatus outcome) =>
+    internal static void InsertAttempt(SqliteCommand command, QueuedRecipient recipient, DeliveryAttempt a, RecipientStatus outcome) =>
         Prepared.Run(command, recipient.Id, recipient.MessageId, a.At.ToMs(), outcome.ToName(), a.Channel, a.MxHost, a.MxAddress, a.Code, a.Reply, a.Tls,
             (long)a.Duration.TotalMilliseconds);
 

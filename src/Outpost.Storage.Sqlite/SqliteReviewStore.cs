@@ -57,20 +57,20 @@ public sealed class SqliteReviewStore(SqliteDatabase db) : IReviewStore
                 "WHERE message_id = @messageId AND status = 'held'", new { messageId, now = at.ToMs() }, t);
         }, cancellationToken);
 
-    public Task<(IReadOnlyList<QueuedRecipient> Recipients, bool Completed)?> RefuseAsync(string messageId, string by, string reason, string reply, DateTimeOffset at,
+    public Task<(IReadOnlyList<QueuedRecipient> Recipients, bool Completed)?> RefuseAsync(string messageId, string by, string reason, DeliveryAttempt refusal,
         CancellationToken cancellationToken = default) =>
         db.WriteAsync<(IReadOnlyList<QueuedRecipient>, bool)?>((c, t) =>
         {
-            if (!Decide(c, t, messageId, "refused", by, reason, at))
+            if (!Decide(c, t, messageId, "refused", by, reason, refusal.At))
                 return null;
             var held = c.Query<RecipientRow>($"SELECT {Columns.Recipient} FROM recipients r WHERE r.message_id = @messageId AND r.status = 'held'", new { messageId }, t)
                 .Select(r => r.ToRecipient()).ToList();
             c.Execute("UPDATE recipients SET status = 'bounced', last_reply = @reply, updated_at = @now WHERE message_id = @messageId AND status = 'held'",
-                new { messageId, reply, now = at.ToMs() }, t);
+                new { messageId, reply = refusal.Reply, now = refusal.At.ToMs() }, t);
+            using var attempt = SqliteQueueStore.AttemptCommand(c, t);
             foreach (var r in held)
-                c.Execute("INSERT INTO attempts (recipient_id, message_id, at, outcome, channel, mx_host, mx_address, code, reply, tls, duration_ms) " +
-                    "VALUES (@id, @messageId, @at, 'bounced', NULL, NULL, NULL, 550, @reply, NULL, 0)", new { id = r.Id, messageId, at = at.ToMs(), reply }, t);
-            var open = c.ExecuteScalar<long>("SELECT EXISTS (SELECT 1 FROM recipients WHERE message_id = @messageId AND status NOT IN ('delivered', 'bounced', 'rejected'))",
+                SqliteQueueStore.InsertAttempt(attempt, r, refusal, RecipientStatus.Bounced);
+            var open = c.ExecuteScalar<long>($"SELECT EXISTS (SELECT 1 FROM recipients WHERE message_id = @messageId AND status NOT IN {SqliteQueueStore.Final})",
                 new { messageId }, t);
             return (held, open == 0);
         }, cancellationToken);

@@ -11,9 +11,9 @@ namespace Outpost.Engine.Policy;
 /// The counts are kept in memory for that scan and stored in the database (<see cref="IBulkStore"/>), so a
 /// restart starts from them instead of from zero: they are loaded on first use, and accepted recipients
 /// are written in the background in batches (at most a fraction of a second behind), off the path that
-/// answers the client.
+/// answers the client; what is still pending when the service stops is written as the container disposes it.
 /// </summary>
-public sealed class BulkTracker(PolicyOptions options, TimeProvider time, IBulkStore store, ILogger<BulkTracker> logger)
+public sealed class BulkTracker(PolicyOptions options, TimeProvider time, IBulkStore store, ILogger<BulkTracker> logger) : IAsyncDisposable
 {
     const int MaxClusters = 50_000;
 
@@ -70,6 +70,8 @@ public sealed class BulkTracker(PolicyOptions options, TimeProvider time, IBulkS
             flushing = _pending.Count > 0 ? _flushing = Task.Run(FlushAsync) : _flushing;
         await flushing;
     }
+
+    public async ValueTask DisposeAsync() => await FlushedAsync();
 
     Cluster Remember(ulong fingerprint, IEnumerable<string> recipients, DateTimeOffset at)
     {

@@ -66,7 +66,7 @@ public sealed class ContentClassifier
         var results = new List<ClassResult>(5);
         foreach (var label in ContentLabels.Refusing)
         {
-            var cls = ContentLabels.Class(label)!.Value;
+            var cls = ContentClassNames.Parse(label)!.Value; // the model's labels are the classes' codes
             var p = prediction.Probabilities[label];
             var decides = decision.Action != ContentAction.Pass && decision.Label == label;
             var review = _manifest.Thresholds[label].Review;

@@ -9,8 +9,7 @@ public static class QueueActions
     public static async Task<(int Count, string Sentence)> ApplyAsync(IQueueStore store, QueueAction action, string messageId, DateTimeOffset now,
         CancellationToken cancellationToken = default)
     {
-        var id = messageId.Trim().ToUpperInvariant();
-        if (id.Length is 0 or > 32 || !id.All(char.IsAsciiLetterOrDigit))
+        if (NormaliseId(messageId) is not { } id)
             return (0, "That is not a queue id; queue ids are letters and digits, as shown by the queue list.");
         var count = action switch
         {
@@ -28,6 +27,13 @@ public static class QueueActions
             (_, false) => $"No recipient of {id} is held.",
         };
         return (count, sentence);
+    }
+
+    /// <summary>A queue id as a person may type it (lower case, spaces around), or null when it cannot be one.</summary>
+    public static string? NormaliseId(string messageId)
+    {
+        var id = messageId.Trim().ToUpperInvariant();
+        return id.Length is 0 or > 32 || !id.All(char.IsAsciiLetterOrDigit) ? null : id;
     }
 
     public static async Task<(int Count, string Sentence)> RetryAllAsync(IQueueStore store, DateTimeOffset now, CancellationToken cancellationToken = default)

@@ -16,9 +16,9 @@ public interface IReviewStore
     Task<int?> ReleaseAsync(string messageId, string by, string? reason, DateTimeOffset at, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Marks the review refused and bounces its held recipients with <paramref name="reply"/> (an attempt
-    /// each), in one transaction; returns those recipients as they were and whether the message has no
+    /// Marks the review refused and bounces its held recipients with <paramref name="refusal"/> (recorded
+    /// as an attempt of each), in one transaction; returns those recipients as they were and whether the message has no
     /// open recipient left, or null when it was not pending.
     /// </summary>
-    Task<(IReadOnlyList<QueuedRecipient> Recipients, bool Completed)?> RefuseAsync(string messageId, string by, string reason, string reply, DateTimeOffset at, CancellationToken cancellationToken = default);
+    Task<(IReadOnlyList<QueuedRecipient> Recipients, bool Completed)?> RefuseAsync(string messageId, string by, string reason, DeliveryAttempt refusal, CancellationToken cancellationToken = default);
 }

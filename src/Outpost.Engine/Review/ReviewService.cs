@@ -26,7 +26,7 @@ public sealed class ReviewService(IReviewStore store, IQueueStore queue, BounceS
 
     public async Task<(bool Done, string Sentence)> ReleaseAsync(string messageId, string by, string? reason = null, CancellationToken cancellationToken = default)
     {
-        var id = Normalise(messageId);
+        var id = QueueActions.NormaliseId(messageId);
         if (id is null)
             return (false, NotAnId);
         var message = await queue.GetMessageAsync(id, cancellationToken);
@@ -42,7 +42,7 @@ public sealed class ReviewService(IReviewStore store, IQueueStore queue, BounceS
 
     public async Task<(bool Done, string Sentence)> RefuseAsync(string messageId, string by, string? reason = null, CancellationToken cancellationToken = default)
     {
-        var id = Normalise(messageId);
+        var id = QueueActions.NormaliseId(messageId);
         if (id is null)
             return (false, NotAnId);
         var item = await store.GetAsync(id, cancellationToken);
@@ -51,13 +51,12 @@ public sealed class ReviewService(IReviewStore store, IQueueStore queue, BounceS
             return (false, await NotPendingAsync(id, cancellationToken));
         var cls = ContentClassNames.Parse(item.Label) ?? ContentClass.Marketing;
         var sentence = ContentReplies.RefusedAfterReview(cls, by);
-        var now = time.GetUtcNow();
-        var refused = await store.RefuseAsync(id, by, reason ?? sentence, "550 5.7.1 " + sentence, now, cancellationToken);
+        var attempt = new DeliveryAttempt(time.GetUtcNow(), null, null, null, 550, "550 5.7.1 " + sentence, null, TimeSpan.Zero);
+        var refused = await store.RefuseAsync(id, by, reason ?? sentence, attempt, cancellationToken);
         if (refused is null)
             return (false, await NotPendingAsync(id, cancellationToken));
         if (File.Exists(message.SpoolPath))
             Label(id, item.Label, message.SpoolPath);
-        var attempt = new DeliveryAttempt(now, null, null, null, 550, "550 5.7.1 " + sentence, null, TimeSpan.Zero);
         var failed = refused.Value.Recipients.Select(r => new RecipientOutcome(r, RecipientStatus.Bounced, attempt, null)).ToList();
         if (message.Sender.Length > 0 && failed.Count > 0)
             await bounces.SendAsync(message, failed, cancellationToken);
@@ -88,10 +87,4 @@ public sealed class ReviewService(IReviewStore store, IQueueStore queue, BounceS
             : $"{id} is not waiting for review.";
 
     const string NotAnId = "That is not a queue id; queue ids are letters and digits, as the review list shows them.";
-
-    static string? Normalise(string messageId)
-    {
-        var id = messageId.Trim().ToUpperInvariant();
-        return id.Length is 0 or > 32 || !id.All(char.IsAsciiLetterOrDigit) ? null : id;
-    }
 }

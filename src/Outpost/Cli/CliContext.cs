@@ -28,9 +28,13 @@ public sealed class CliContext : IAsyncDisposable
 
     public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
 
+    /// <summary>The configuration alone, for commands that need no database (training, evaluating a model).</summary>
+    public static OutpostOptions LoadOptions(ParseResult parse) =>
+        OutpostConfiguration.Load(parse.GetValue(ConfigOption), parse.GetValue(DataOption)).Options;
+
     public static CliContext Create(ParseResult parse)
     {
-        var (_, options) = OutpostConfiguration.Load(parse.GetValue(ConfigOption), parse.GetValue(DataOption));
+        var options = LoadOptions(parse);
         var services = new ServiceCollection()
             .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning))
             .AddOutpostEngine(options)

@@ -21,8 +21,6 @@ public static class LabelCommand
         command.SetAction(async (parse, ct) =>
         {
             var which = parse.GetValue(label)!.Trim().ToLowerInvariant();
-            if (!ContentLabels.IsKnown(which))
-                return Output.Fail($"'{which}' is not a label; the labels are {string.Join(", ", ContentLabels.All)}.");
             await using var cli = CliContext.Create(parse);
             string source, name;
             if (parse.GetValue(file) is { } given)
@@ -44,7 +42,15 @@ public static class LabelCommand
             }
             else
                 return Output.Fail("Name a queued message's id, or a file with --file.");
-            var target = LocalCorpus.Add(cli.Options.DataDirectory, name, which, source);
+            string target;
+            try
+            {
+                target = LocalCorpus.Add(cli.Options.DataDirectory, name, which, source);
+            }
+            catch (ArgumentException ex)
+            {
+                return Output.Fail(ex.Message);
+            }
             Output.Ok($"{name} is labelled {which} in the local corpus ({target}); `outpost policy train` uses it next time.");
             return 0;
         });

@@ -45,7 +45,7 @@ public static class PolicyCommands
         var command = new Command("train", "Train the content model (cross-validation, thresholds, model); deterministic for a seed") { corpus, noLocal, output, seed, tune, errors };
         command.SetAction((parse, ct) =>
         {
-            var (_, options) = OutpostConfiguration.Load(parse.GetValue(CliContext.ConfigOption), parse.GetValue(CliContext.DataOption));
+            var options = CliContext.LoadOptions(parse);
             var roots = parse.GetValue(corpus) is { Length: > 0 } given ? given.ToList() : DefaultCorpus().ToList();
             if (roots.Count == 0)
                 return Task.FromResult(Output.Fail("No corpus found: give --corpus <folder> (a folder with business/, marketing/, prohibited/, test-mail/ and verification-code/ of .eml files)."));
@@ -91,7 +91,7 @@ public static class PolicyCommands
         var command = new Command("evaluate", "Measure the content model on a labelled corpus: precision and recall with 95 % intervals, confusion matrix") { corpus, model, json };
         command.SetAction((parse, ct) =>
         {
-            var (_, options) = OutpostConfiguration.Load(parse.GetValue(CliContext.ConfigOption), parse.GetValue(CliContext.DataOption));
+            var options = CliContext.LoadOptions(parse);
             foreach (var root in parse.GetValue(corpus)!.Where(r => !Directory.Exists(r)))
                 return Task.FromResult(Output.Fail($"The corpus folder {root} does not exist."));
             var loaded = ContentModel.Load(parse.GetValue(model) ?? Path.Combine(options.DataDirectory, "policy"));
@@ -114,7 +114,7 @@ public static class PolicyCommands
         var command = new Command("model", "Which content model is in use: version, source, thresholds, what it was trained on");
         command.SetAction((parse, ct) =>
         {
-            var (_, options) = OutpostConfiguration.Load(parse.GetValue(CliContext.ConfigOption), parse.GetValue(CliContext.DataOption));
+            var options = CliContext.LoadOptions(parse);
             var loaded = ContentModel.Load(Path.Combine(options.DataDirectory, "policy"));
             Output.WriteJson(new { loaded.Manifest.Version, loaded.Source, loaded.Manifest.Thresholds, loaded.Manifest.Examples, loaded.Manifest.CorpusDigest, loaded.Manifest.TrainedAt });
             return Task.FromResult(0);

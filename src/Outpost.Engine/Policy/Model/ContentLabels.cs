@@ -17,14 +17,5 @@ public static class ContentLabels
     /// <summary>The refusing labels, most serious first: when two pass their thresholds, this order breaks a tie of equal probability.</summary>
     public static readonly string[] Refusing = [Prohibited, VerificationCode, Marketing];
 
-    public static ContentClass? Class(string label) => label switch
-    {
-        Marketing => ContentClass.Marketing,
-        VerificationCode => ContentClass.VerificationCode,
-        Prohibited => ContentClass.Prohibited,
-        TestMail => ContentClass.TestMail,
-        _ => null,
-    };
-
     public static bool IsKnown(string label) => All.Contains(label);
 }
