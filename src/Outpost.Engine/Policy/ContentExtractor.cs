@@ -18,7 +18,7 @@ public static partial class ContentExtractor
     /// prohibited offers) is not hidden behind 64,000 characters of other text in mail people read.
     /// </summary>
     public const int MaxText = 65_536;
-    static readonly string[] KeptHeaders = ["List-Unsubscribe", "List-Id", "Precedence", "X-Mailer", "Auto-Submitted", "Feedback-ID", "In-Reply-To", "References"];
+    static readonly string[] KeptHeaders = ["List-Unsubscribe", "List-Id", "Precedence", "X-Mailer", "Auto-Submitted", "Feedback-ID", "In-Reply-To", "References", "From", "Reply-To"];
 
     public static MessageContent Extract(MimeMessage message, long size)
     {

@@ -42,7 +42,13 @@ public static class PolicyCommands
         var seed = new Option<int>("--seed") { Description = "Seed of the folds and the learner", DefaultValueFactory = _ => 20261201 };
         var tune = new Option<bool>("--tune") { Description = "Try regularisation settings by cross-validated log-loss first and train with the best" };
         var errors = new Option<string?>("--errors") { Description = "Write every message the cross-validation got wrong or held (id, label, outcome, probabilities) to this TSV file" };
-        var command = new Command("train", "Train the content model (cross-validation, thresholds, model); deterministic for a seed") { corpus, noLocal, output, seed, tune, errors };
+        var predictions = new Option<string?>("--predictions") { Description = "Write every message's out-of-fold probabilities (id, label, language, probabilities) to this TSV file" };
+        var iterations = new Option<int?>("--iterations") { Description = "The learner's iteration limit (default 200)" };
+        var charNgrams = new Option<int?>("--char-ngrams") { Description = "The longest character n-gram (default 3); with --all-char-lengths the shorter ones too" };
+        var allChars = new Option<bool>("--all-char-lengths") { Description = "Character n-grams of every length up to --char-ngrams" };
+        var tfIdf = new Option<bool>("--tf-idf") { Description = "Weight n-grams by TF-IDF instead of term frequency alone" };
+        var command = new Command("train", "Train the content model (cross-validation, thresholds, model); deterministic for a seed")
+            { corpus, noLocal, output, seed, tune, errors, predictions, iterations, charNgrams, allChars, tfIdf };
         command.SetAction((parse, ct) =>
         {
             var options = CliContext.LoadOptions(parse);
@@ -57,7 +63,14 @@ public static class PolicyCommands
             var features = FeatureBuilder.Create(options.Policy.PhrasesDirectory);
             var messages = CorpusReader.Read(roots, features);
             AnsiConsole.MarkupLine($"{messages.Count} messages from {Markup.Escape(string.Join(", ", roots.Where(Directory.Exists)))}");
-            var trainingOptions = new TrainingOptions();
+            var defaults = new TrainingOptions();
+            var trainingOptions = defaults with
+            {
+                Iterations = parse.GetValue(iterations) ?? defaults.Iterations,
+                CharNgramLength = parse.GetValue(charNgrams) ?? defaults.CharNgramLength,
+                AllCharLengths = parse.GetValue(allChars) || defaults.AllCharLengths,
+                TfIdf = parse.GetValue(tfIdf) || defaults.TfIdf,
+            };
             if (parse.GetValue(tune))
                 trainingOptions = Tuning.Best(messages, trainingOptions, parse.GetValue(seed), step => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(step)}[/]"));
             ModelTrainer.Trained trained;
@@ -74,6 +87,9 @@ public static class PolicyCommands
                     .Where(x => x.d.Action != ContentAction.Pass || x.m.Label != ContentLabels.Business && x.m.Label != ContentLabels.TestMail)
                     .Where(x => !(x.d.Action == ContentAction.Refuse && x.d.Label == x.m.Label))
                     .Select(x => $"{x.m.Id}\t{x.m.Label}\t{x.d.Action}:{x.d.Label}\t" + string.Join(" ", x.p.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key}={kv.Value:0.00}"))));
+            if (parse.GetValue(predictions) is { } predictionFile)
+                File.WriteAllLines(predictionFile, messages.Select((m, i) => $"{m.Id}\t{m.Label}\t{m.Language}\t{(m.Hard ? "hard" : "")}\t" +
+                    string.Join(" ", trained.OutOfFold[i].OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value:0.0000}"))));
             var target = parse.GetValue(output) ?? Path.Combine(options.DataDirectory, "policy");
             ModelTrainer.Save(trained, target);
             Console.Out.WriteLine(trained.Manifest.CrossValidation!.ToMarkdown());

@@ -87,6 +87,30 @@ public sealed class ContentModelTests
         Assert.Equal(trained.Runtime().Predict(m).Probabilities, loaded.Predict(m).Probabilities);
     }
 
+    [Fact]
+    public void A_model_with_another_feature_layout_is_refused_when_it_is_loaded()
+    {
+        using var dir = new TempDirectory();
+        var ml = new Microsoft.ML.MLContext(1);
+        // The shipped pipeline over rows whose structure vector is one shorter, as an older Outpost made them.
+        var rows = TestModel.Shipped.Manifest.Labels.Select(l => new OlderInput { Words = "w " + l, Chars = "c " + l, Label = l }).ToList();
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var model = ModelPipeline.Create(ml, new TrainingOptions { Iterations = 5 }).Fit(data);
+        ml.Model.Save(model, data.Schema, Path.Combine(dir.Path, ContentModel.ModelFile));
+        File.WriteAllText(Path.Combine(dir.Path, ContentModel.ManifestFile), System.Text.Json.JsonSerializer.Serialize(TestModel.Shipped.Manifest, ModelManifest.Json));
+        var error = Assert.Throws<InvalidDataException>(() => ContentModel.Load(dir.Path));
+        Assert.Contains("retrain it with `outpost policy train`", error.Message);
+    }
+
+    sealed class OlderInput
+    {
+        public string Words { get; set; } = "";
+        public string Chars { get; set; } = "";
+        [Microsoft.ML.Data.VectorType(ModelInput.StructureLength - 1)]
+        public float[] Structure { get; set; } = new float[ModelInput.StructureLength - 1];
+        public string Label { get; set; } = "";
+    }
+
     sealed class NoBulkStore : IBulkStore
     {
         public Task<IReadOnlyList<(ulong Fingerprint, string Recipient, DateTimeOffset SeenAt)>> LoadAsync(DateTimeOffset since, CancellationToken cancellationToken = default) =>

@@ -68,4 +68,20 @@ public sealed class FeatureBuilderTests
         Assert.Equal(1, f.Structure[(int)StructureFeature.HtmlOnly]);
         Assert.Equal("links to 2 sites", Evidence(f, StructureFeature.LinkDomains));
     }
+
+    [Fact]
+    public void A_reply_to_at_another_site_is_structure_and_the_subject_words_are_marked()
+    {
+        var elsewhere = Build("Neue Bankverbindung", "Bitte überweisen Sie auf unser neues Konto.", new Dictionary<string, string>
+        {
+            ["From"] = "Buchhaltung <buchhaltung@heiland-stahlbau.example>",
+            ["Reply-To"] = "heiland.buchhaltung@mail-invoice.example",
+        });
+        Assert.Equal("replies go to mail-invoice.example, not to the sender's heiland-stahlbau.example", Evidence(elsewhere, StructureFeature.ReplyToElsewhere));
+        Assert.Contains("sbjneue sbjbankverbindung", elsewhere.Words);
+
+        var same = Build("验证码", "text", new Dictionary<string, string> { ["From"] = "a@shop.example", ["Reply-To"] = "support@help.shop.example" });
+        Assert.Equal(0, same.Structure[(int)StructureFeature.ReplyToElsewhere]);
+        Assert.EndsWith("sbj验 sbj证 sbj码", same.Words);
+    }
 }

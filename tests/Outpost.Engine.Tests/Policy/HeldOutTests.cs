@@ -28,11 +28,20 @@ public sealed class HeldOutTests(ITestOutputHelper output)
                 Assert.True(corpus.Count(m => m.Language == language && m.Label == label) >= 8, $"{language}/{label}");
     }
 
+    /// <summary>The shipped model's held-out figures, a little below what was measured (docs/POLICY.md): precision, recall of refusals, refused or held.</summary>
+    static readonly Dictionary<string, (double Precision, double Recall, double Caught)> Measured = new()
+    {
+        [ContentLabels.Prohibited] = (0.90, 0.70, 0.90),
+        [ContentLabels.VerificationCode] = (0.97, 0.92, 0.97),
+        [ContentLabels.Marketing] = (0.97, 0.78, 0.90),
+    };
+
     /// <summary>
     /// The product's goal is precision ≥ 0.98 and recall ≥ 0.90 per class and language (docs/POLICY.md);
-    /// the shipped model does not reach it yet (recall of refusals 0.64–0.83). Until it does, this holds
-    /// every class to the figures measured for the shipped model, so a retrained model that is worse on
-    /// mail it never saw fails here; the output says how far each class is from the goal.
+    /// the shipped model reaches it for verification codes overall but not for marketing and prohibited
+    /// mail. Until it does, this holds every class to the figures measured for the shipped model, so a
+    /// retrained model that is worse on mail it never saw fails here; the output says how far each class
+    /// is from the goal.
     /// </summary>
     [Fact]
     public void No_refusing_class_falls_below_the_measured_figures()
@@ -43,11 +52,12 @@ public sealed class HeldOutTests(ITestOutputHelper output)
         foreach (var c in report.Classes.Where(c => c.Language == "all"))
         {
             output.WriteLine($"{c.Label}: goal {(c.Precision.Value >= 0.98 && c.Recall.Value >= 0.90 ? "met" : "not met")} (precision {c.Precision}, recall {c.Recall})");
-            if (c.Precision.Value < 0.85)
+            var floor = Measured[c.Label];
+            if (c.Precision.Value < floor.Precision)
                 failures.Add($"{c.Label}: precision {c.Precision}");
-            if (c.Recall.Value < 0.60)
+            if (c.Recall.Value < floor.Recall)
                 failures.Add($"{c.Label}: recall of refusals {c.Recall}");
-            if (c.RecallWithReview.Value < 0.88)
+            if (c.RecallWithReview.Value < floor.Caught)
                 failures.Add($"{c.Label}: refused or held {c.RecallWithReview}");
         }
         Assert.True(failures.Count == 0, string.Join("\n", failures));

@@ -40,6 +40,10 @@ public sealed class ContentModel
         _model = model;
         Manifest = manifest;
         Source = source;
+        // A model made by an Outpost with another feature layout would fail on the first message; say so now.
+        if (inputSchema.GetColumnOrNull(nameof(ModelInput.Structure)) is not { Type: VectorDataViewType { Size: var size } } || size != ModelInput.StructureLength)
+            throw new InvalidDataException($"The content model {source} was trained with another set of structural features than this Outpost reads " +
+                $"({ModelInput.StructureLength}); retrain it with `outpost policy train`, or remove it to use the shipped model.");
         var output = model.GetOutputSchema(inputSchema);
         var names = default(VBuffer<ReadOnlyMemory<char>>);
         output["Score"].GetSlotNames(ref names);
@@ -177,8 +181,11 @@ public sealed class ContentModel
         return null;
     }
 
-    /// <summary>The normalised shapes in a person's words.</summary>
-    static string Humanise(string token) => token switch
+    /// <summary>The normalised shapes in a person's words; a subject's word is named so.</summary>
+    static string Humanise(string token) =>
+        token.StartsWith("sbj", StringComparison.Ordinal) && token.Length > 3 ? $"{Shape(token[3..])} (subject)" : Shape(token);
+
+    static string Shape(string token) => token switch
     {
         "urltok" => "<link>",
         "emailtok" => "<address>",

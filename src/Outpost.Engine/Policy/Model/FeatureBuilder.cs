@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using MimeKit;
 
 namespace Outpost.Engine.Policy.Model;
 
@@ -11,7 +12,8 @@ namespace Outpost.Engine.Policy.Model;
 /// Normalisation replaces what varies from mail to mail by its shape, so that the model learns the
 /// shape and not the instance: a link becomes <c>urltok</c>, a price <c>moneytok</c>, "30 %" <c>pcttok</c>,
 /// a six-digit number <c>dig6tok</c>, "482 193" <c>codegrouptok</c>, "K7XQ2M" <c>alnumtok</c>; Chinese
-/// characters stand apart in the word text, so its word n-grams are character uni- and bigrams.
+/// characters stand apart in the word text, so its word n-grams are character uni- and bigrams; the
+/// subject's words follow once more, marked <c>sbj</c>.
 /// Pure and thread-safe; the phrase lists are features here, never the decision.
 /// </summary>
 public sealed partial class FeatureBuilder(PhraseList prohibited, PhraseList promotional, PhraseList unsubscribe, PhraseList codeWording)
@@ -164,8 +166,30 @@ public sealed partial class FeatureBuilder(PhraseList prohibited, PhraseList pro
         var messenger = Messenger().Match(source);
         Set(StructureFeature.MessengerOrCrypto, messenger.Success ? 1 : 0, messenger.Success ? $"'{messenger.Value}' as the way to pay or talk" : null);
 
+        var replyTo = Domain(headers.GetValueOrDefault("Reply-To"));
+        var from = Domain(headers.GetValueOrDefault("From"));
+        Set(StructureFeature.ReplyToElsewhere, replyTo is not null && from is not null && !SameSite(replyTo, from) ? 1 : 0, $"replies go to {replyTo}, not to the sender's {from}");
+
+        // The subject's words again, marked "sbj" (the tokenizer drops punctuation, so the marker is letters):
+        // "code" in a subject says more than "code" in a footer.
+        var subjectEnd = normalised.IndexOf('\n');
+        foreach (var token in Tokens().Matches(subjectEnd < 0 ? normalised : normalised[..subjectEnd]).Cast<Match>())
+            words.Append(" sbj").Append(token.Value);
+
         return new MessageFeatures(words.ToString(), chars.ToString().Trim(), structure, evidence);
     }
+
+    /// <summary>The domain of the first address in a header value, lower-cased, or null.</summary>
+    static string? Domain(string? header)
+    {
+        if (header is null || !MailboxAddress.TryParse(header, out var mailbox) || mailbox.Domain.Length == 0)
+            return null;
+        return mailbox.Domain.ToLowerInvariant();
+    }
+
+    /// <summary>Two domains of one site: the same, or one a subdomain of the other.</summary>
+    static bool SameSite(string a, string b) =>
+        a == b || a.EndsWith("." + b, StringComparison.Ordinal) || b.EndsWith("." + a, StringComparison.Ordinal);
 
     static string? Quote(IReadOnlyList<string> found) =>
         found.Count == 0 ? null : string.Join(", ", found.Take(3).Select(f => $"'{f}'"));
@@ -211,6 +235,10 @@ public sealed partial class FeatureBuilder(PhraseList prohibited, PhraseList pro
     [GeneratedRegex(@"verification|verify|security code|login|log-in|sign-in|sign in|signin|one-time|one time|otp|passcode|2fa|authenticat|confirmation|confirm|\bcode\b|\bpin\b|\btan\b|bestätigung|bestaetigung|sicherheits|verifizierung|anmelde|einmal|freigabe|kennwort|验证码|校验码|动态码|确认码|安全码|动态密码|验证|驗證碼|認證碼|驗證|校驗碼|动态口令|授权码|提取码",
         RegexOptions.CultureInvariant)]
     private static partial Regex CodeWords();
+
+    /// <summary>A Latin word or number, or one Chinese character: the word text's tokens.</summary>
+    [GeneratedRegex(@"[\p{L}\p{Nd}-[\u2E80-\u9FFF]]+|[\u2E80-\u9FFF]")]
+    private static partial Regex Tokens();
 
     [GeneratedRegex(@"(?m)^\s*>|wrote:|schrieb:|写道：|寫道：|-----original message-----|ursprüngliche nachricht|原始邮件|from:.*\n.*sent:")]
     private static partial Regex QuotedReply();

@@ -6,7 +6,7 @@ namespace Outpost.Engine.Policy.Model;
 public sealed class ModelInput
 {
     /// <summary>The length of <see cref="Structure"/>; a test holds it equal to the number of <see cref="StructureFeature"/>s.</summary>
-    public const int StructureLength = 29;
+    public const int StructureLength = 30;
 
     public string Words { get; set; } = "";
     public string Chars { get; set; } = "";

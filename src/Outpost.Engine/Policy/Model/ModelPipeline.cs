@@ -7,7 +7,7 @@ namespace Outpost.Engine.Policy.Model;
 
 /// <summary>
 /// The ML.NET pipeline of the content model, in one place for training and cross-validation: word
-/// uni- and bigrams (TF-IDF) of the normalised words, character trigrams of the normalised text (they
+/// uni- and bigrams (term frequencies) of the normalised words, character trigrams of the normalised text (they
 /// carry German compounds and Chinese, which has no spaces), both L2-normalised and pruned of n-grams
 /// rarer than <see cref="TrainingOptions.MinimumCount"/>, beside the structural features; a multiclass
 /// logistic regression (maximum entropy, L-BFGS) on one thread so that a seed gives the same model.
@@ -18,13 +18,14 @@ public static class ModelPipeline
 
     public static IEstimator<ITransformer> Create(MLContext ml, TrainingOptions options)
     {
+        var weighting = options.TfIdf ? NgramExtractingEstimator.WeightingCriteria.TfIdf : NgramExtractingEstimator.WeightingCriteria.Tf;
         var words = new TextFeaturizingEstimator.Options
         {
             CaseMode = TextNormalizingEstimator.CaseMode.None,
             KeepDiacritics = true,
             KeepPunctuations = false,
             KeepNumbers = true,
-            WordFeatureExtractor = new WordBagEstimator.Options { NgramLength = 2, UseAllLengths = true, Weighting = NgramExtractingEstimator.WeightingCriteria.TfIdf },
+            WordFeatureExtractor = new WordBagEstimator.Options { NgramLength = 2, UseAllLengths = true, Weighting = weighting },
             CharFeatureExtractor = null,
             Norm = TextFeaturizingEstimator.NormFunction.L2,
         };
@@ -35,7 +36,7 @@ public static class ModelPipeline
             KeepPunctuations = false,
             KeepNumbers = true,
             WordFeatureExtractor = null,
-            CharFeatureExtractor = new WordBagEstimator.Options { NgramLength = 3, UseAllLengths = false, Weighting = NgramExtractingEstimator.WeightingCriteria.TfIdf },
+            CharFeatureExtractor = new WordBagEstimator.Options { NgramLength = options.CharNgramLength, UseAllLengths = options.AllCharLengths, Weighting = weighting },
             Norm = TextFeaturizingEstimator.NormFunction.L2,
         };
         return ml.Transforms.Conversion.MapValueToKey(LabelKey, nameof(ModelInput.Label), keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue)

@@ -125,9 +125,12 @@ public sealed class ModelTrainer(TrainingOptions options, int seed = 20261201)
     {
         var digest = Digest(corpus);
         var at = now ?? DateTimeOffset.UtcNow;
+        // The version names what made the model: the corpus, the settings, the seed and the features' layout.
+        var made = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+            $"{digest}|{JsonSerializer.Serialize(options)}|{seed}|{ModelInput.StructureLength}")));
         return new ModelManifest
         {
-            Version = $"{at:yyyyMMdd}-{digest[..10]}",
+            Version = $"{at:yyyyMMdd}-{made[..10]}",
             Labels = labels,
             Thresholds = thresholds,
             CorpusDigest = digest,

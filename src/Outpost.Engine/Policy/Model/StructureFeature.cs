@@ -36,4 +36,5 @@ public enum StructureFeature
     UnsubscribeWording,
     CodeWording,
     MessengerOrCrypto,
+    ReplyToElsewhere,
 }

@@ -12,8 +12,17 @@ public sealed record TrainingOptions
     public int MinimumCount { get; init; } = 2;
     public int Folds { get; init; } = 5;
     public int Iterations { get; init; } = 200;
-    /// <summary>The precision the refuse threshold must reach on the cross-validated predictions; set above the goal of 0.98 so the held-out set keeps a margin.</summary>
-    public double RefusePrecision { get; init; } = 0.99;
+    /// <summary>The longest character n-gram; with <see cref="AllCharLengths"/> the shorter ones too.</summary>
+    public int CharNgramLength { get; init; } = 3;
+    public bool AllCharLengths { get; init; }
+    /// <summary>TF-IDF weighting of n-grams instead of term frequency alone (cross-validated log-loss 0.239 with it, 0.223 without).</summary>
+    public bool TfIdf { get; init; }
+    /// <summary>
+    /// The precision the refuse threshold must reach on the cross-validated predictions: the goal's 0.98.
+    /// At 0.99 the thresholds sat at 0.97–0.99 and a blunt "FLASH SALE! 50% off" mail was held for review
+    /// instead of refused (marketing 0.91); at 0.98 the cross-validation refuses 5 of 658 business mails (0.8 %).
+    /// </summary>
+    public double RefusePrecision { get; init; } = 0.98;
     /// <summary>The precision the review band must keep: below it a message passes instead of waiting for a person.</summary>
     public double ReviewPrecision { get; init; } = 0.6;
     /// <summary>
