@@ -13,6 +13,9 @@ namespace Outpost.Benchmarks;
 public class ClassificationBenchmarks
 {
     ContentClassifier _classifier = null!;
+    ContentModel _model = null!;
+    FeatureBuilder _features = null!;
+    MessageFeatures _builtFeatures = null!;
     MimeMessage _message = null!;
     MessageContent _content = null!;
     readonly string[] _recipients = ["customer@remote.test"];
@@ -21,7 +24,7 @@ public class ClassificationBenchmarks
     public void Setup()
     {
         var options = new PolicyOptions();
-        _classifier = new ContentClassifier(options, new BulkTracker(options, TimeProvider.System, new NullBulkStore(), NullLogger<BulkTracker>.Instance), ContentModel.Load(null));
+        _classifier = new ContentClassifier(options, new BulkTracker(options, TimeProvider.System, new NullBulkStore(), NullLogger<BulkTracker>.Instance), _model = ContentModel.Load(null));
         var paragraph = "Thank you for your order 88231764 of November 20. The parcel left our warehouse today; the carrier expects to deliver it on Monday. " +
                         "The invoice for EUR 1,226.40 is attached, payable within 14 days. Grüße aus Köln. ";
         var text = new StringBuilder();
@@ -34,6 +37,8 @@ public class ClassificationBenchmarks
         _message.Subject = "Your order has shipped";
         _message.Body = body.ToMessageBody();
         _content = ContentExtractor.Extract(_message, 10_000);
+        _features = FeatureBuilder.Create(null);
+        _builtFeatures = _features.Build(_content);
     }
 
     [Benchmark(Description = "extract + classify a 10 KB message")]
@@ -41,6 +46,12 @@ public class ClassificationBenchmarks
 
     [Benchmark(Description = "classify extracted content")]
     public ContentVerdict Classify() => _classifier.Classify(_content, _recipients);
+
+    [Benchmark(Description = "model features of extracted content")]
+    public MessageFeatures Features() => _features.Build(_content);
+
+    [Benchmark(Description = "model prediction from features")]
+    public ContentModel.Prediction Predict() => _model.Predict(_builtFeatures);
 
     [Benchmark(Description = "SimHash of the text")]
     public ulong Fingerprint() => SimHash.Compute(_content.Text, out _);

@@ -44,11 +44,12 @@ public static class PolicyCommands
         var errors = new Option<string?>("--errors") { Description = "Write every message the cross-validation got wrong or held (id, label, outcome, probabilities) to this TSV file" };
         var predictions = new Option<string?>("--predictions") { Description = "Write every message's out-of-fold probabilities (id, label, language, probabilities) to this TSV file" };
         var iterations = new Option<int?>("--iterations") { Description = "The learner's iteration limit (default 200)" };
-        var charNgrams = new Option<int?>("--char-ngrams") { Description = "The longest character n-gram (default 3); with --all-char-lengths the shorter ones too" };
-        var allChars = new Option<bool>("--all-char-lengths") { Description = "Character n-grams of every length up to --char-ngrams" };
-        var tfIdf = new Option<bool>("--tf-idf") { Description = "Weight n-grams by TF-IDF instead of term frequency alone" };
+        var wordNgrams = new Option<int?>("--word-ngrams") { Description = "The longest word n-gram, 1-3 (default 2)" };
+        var charNgrams = new Option<string?>("--char-ngrams") { Description = "The character n-gram lengths, as 3 or 3-4 (default 3)" };
+        var l2 = new Option<float?>("--l2") { Description = "The L2 regularisation (default 0.005; --tune chooses it by cross-validation)" };
+        var logCounts = new Option<bool?>("--log-counts") { Description = "Damp repeated n-grams to 1 + ln(count) before normalising (true or false)" };
         var command = new Command("train", "Train the content model (cross-validation, thresholds, model); deterministic for a seed")
-            { corpus, noLocal, output, seed, tune, errors, predictions, iterations, charNgrams, allChars, tfIdf };
+            { corpus, noLocal, output, seed, tune, errors, predictions, iterations, wordNgrams, charNgrams, logCounts, l2 };
         command.SetAction((parse, ct) =>
         {
             var options = CliContext.LoadOptions(parse);
@@ -64,13 +65,24 @@ public static class PolicyCommands
             var messages = CorpusReader.Read(roots, features);
             AnsiConsole.MarkupLine($"{messages.Count} messages from {Markup.Escape(string.Join(", ", roots.Where(Directory.Exists)))}");
             var defaults = new TrainingOptions();
-            var trainingOptions = defaults with
+            var grams = defaults.Grams;
+            if (parse.GetValue(charNgrams) is { } lengths)
             {
-                Iterations = parse.GetValue(iterations) ?? defaults.Iterations,
-                CharNgramLength = parse.GetValue(charNgrams) ?? defaults.CharNgramLength,
-                AllCharLengths = parse.GetValue(allChars) || defaults.AllCharLengths,
-                TfIdf = parse.GetValue(tfIdf) || defaults.TfIdf,
-            };
+                var range = lengths.Split('-');
+                if (range.Length is < 1 or > 2 || !int.TryParse(range[0], out var from) || !int.TryParse(range[^1], out var to))
+                    return Task.FromResult(Output.Fail($"--char-ngrams takes a length or a range such as 3-4, not '{lengths}'."));
+                grams = grams with { CharsFrom = from, CharsTo = to };
+            }
+            grams = grams with { Words = parse.GetValue(wordNgrams) ?? grams.Words, LogCounts = parse.GetValue(logCounts) ?? grams.LogCounts };
+            try
+            {
+                grams.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                return Task.FromResult(Output.Fail(e.Message));
+            }
+            var trainingOptions = defaults with { Iterations = parse.GetValue(iterations) ?? defaults.Iterations, Grams = grams, L2 = parse.GetValue(l2) ?? defaults.L2 };
             if (parse.GetValue(tune))
                 trainingOptions = Tuning.Best(messages, trainingOptions, parse.GetValue(seed), step => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(step)}[/]"));
             ModelTrainer.Trained trained;

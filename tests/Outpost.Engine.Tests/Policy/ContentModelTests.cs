@@ -88,27 +88,63 @@ public sealed class ContentModelTests
     }
 
     [Fact]
+    public void The_scorer_computes_what_mlnet_predicts_from_the_same_weights()
+    {
+        var all = CorpusReader.Read([Path.Combine(TestModel.RepositoryRoot, "corpus", "seed")], FeatureBuilder.Create(null));
+        var ml = new Microsoft.ML.MLContext(3);
+        var (model, _, scorer) = ModelPipeline.Fit(ml, new TrainingOptions { Iterations = 40 }, all.Select(m => (m.Features, m.Label)).ToList());
+        var length = scorer.Vocabulary.Count + ModelInput.StructureLength;
+        var rows = all.Select(m => new TrainingRow { Features = FeatureVector.Build(m.Features, scorer.Vocabulary).ToVBuffer(), Label = m.Label }).ToList();
+        var scored = model.Transform(ModelPipeline.Data(ml, rows, length));
+        var expected = ml.Data.CreateEnumerable<ScoreRow>(scored, reuseRowObject: false).Select(r => r.Score).ToList();
+        for (var i = 0; i < all.Count; i++)
+        {
+            var ours = scorer.Probabilities(FeatureVector.Build(all[i].Features, scorer.Vocabulary));
+            var theirs = expected[i];
+            for (var c = 0; c < ours.Length; c++)
+                Assert.Equal(theirs[c], ours[c], 4);
+        }
+        // Not trivially equal: the model tells the classes apart.
+        Assert.Contains(expected, e => e.Max() > 0.5);
+    }
+
+    [Fact]
     public void A_model_with_another_feature_layout_is_refused_when_it_is_loaded()
     {
         using var dir = new TempDirectory();
-        var ml = new Microsoft.ML.MLContext(1);
-        // The shipped pipeline over rows whose structure vector is one shorter, as an older Outpost made them.
-        var rows = TestModel.Shipped.Manifest.Labels.Select(l => new OlderInput { Words = "w " + l, Chars = "c " + l, Label = l }).ToList();
-        var data = ml.Data.LoadFromEnumerable(rows);
-        var model = ModelPipeline.Create(ml, new TrainingOptions { Iterations = 5 }).Fit(data);
-        ml.Model.Save(model, data.Schema, Path.Combine(dir.Path, ContentModel.ModelFile));
-        File.WriteAllText(Path.Combine(dir.Path, ContentModel.ManifestFile), System.Text.Json.JsonSerializer.Serialize(TestModel.Shipped.Manifest, ModelManifest.Json));
+        var all = CorpusReader.Read([Path.Combine(TestModel.RepositoryRoot, "corpus", "seed")], FeatureBuilder.Create(null));
+        ModelTrainer.Save(new ModelTrainer(new TrainingOptions { Folds = 2, Iterations = 5 }).Train(all), dir.Path);
+        // The vocabulary says one structural feature fewer, as an older Outpost would have written it.
+        var zip = Path.Combine(dir.Path, ContentModel.ModelFile);
+        using (var archive = System.IO.Compression.ZipFile.Open(zip, System.IO.Compression.ZipArchiveMode.Update))
+        {
+            var entry = archive.GetEntry(ContentModel.VocabularyEntry)!;
+            string text;
+            using (var reader = new StreamReader(entry.Open()))
+                text = reader.ReadToEnd();
+            entry.Delete();
+            using var writer = new StreamWriter(archive.CreateEntry(ContentModel.VocabularyEntry).Open());
+            writer.Write(text.Replace($"{ModelInput.StructureLength} structural features", $"{ModelInput.StructureLength - 1} structural features"));
+        }
         var error = Assert.Throws<InvalidDataException>(() => ContentModel.Load(dir.Path));
         Assert.Contains("retrain it with `outpost policy train`", error.Message);
     }
 
-    sealed class OlderInput
+    [Fact]
+    public void A_model_file_of_an_older_outpost_is_refused_with_a_sentence()
     {
-        public string Words { get; set; } = "";
-        public string Chars { get; set; } = "";
-        [Microsoft.ML.Data.VectorType(ModelInput.StructureLength - 1)]
-        public float[] Structure { get; set; } = new float[ModelInput.StructureLength - 1];
-        public string Label { get; set; } = "";
+        using var dir = new TempDirectory();
+        // An ML.NET zip alone, as Outpost wrote it before the vocabulary was its own.
+        using (var archive = System.IO.Compression.ZipFile.Open(Path.Combine(dir.Path, ContentModel.ModelFile), System.IO.Compression.ZipArchiveMode.Create))
+            archive.CreateEntry("TransformerChain/Model.key");
+        File.WriteAllText(Path.Combine(dir.Path, ContentModel.ManifestFile), System.Text.Json.JsonSerializer.Serialize(TestModel.Shipped.Manifest, ModelManifest.Json));
+        var error = Assert.Throws<InvalidDataException>(() => ContentModel.Load(dir.Path));
+        Assert.Contains("made by an older Outpost", error.Message);
+    }
+
+    sealed class ScoreRow
+    {
+        public float[] Score { get; set; } = [];
     }
 
     sealed class NoBulkStore : IBulkStore

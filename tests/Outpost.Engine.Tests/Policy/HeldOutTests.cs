@@ -31,9 +31,9 @@ public sealed class HeldOutTests(ITestOutputHelper output)
     /// <summary>The shipped model's held-out figures, a little below what was measured (docs/POLICY.md): precision, recall of refusals, refused or held.</summary>
     static readonly Dictionary<string, (double Precision, double Recall, double Caught)> Measured = new()
     {
-        [ContentLabels.Prohibited] = (0.90, 0.70, 0.90),
-        [ContentLabels.VerificationCode] = (0.97, 0.92, 0.97),
-        [ContentLabels.Marketing] = (0.97, 0.78, 0.90),
+        [ContentLabels.Prohibited] = (0.98, 0.78, 0.88),
+        [ContentLabels.VerificationCode] = (0.98, 0.92, 0.96),
+        [ContentLabels.Marketing] = (0.98, 0.88, 0.92),
     };
 
     /// <summary>

@@ -1,8 +1,6 @@
-using System.Collections.Concurrent;
+using System.IO.Compression;
 using System.Text.Json;
 using Microsoft.ML;
-using Microsoft.ML.Data;
-using Microsoft.ML.Trainers;
 
 namespace Outpost.Engine.Policy.Model;
 
@@ -10,23 +8,21 @@ namespace Outpost.Engine.Policy.Model;
 /// The trained content model at run time (R1, F2): loaded once, it gives each message a probability per
 /// label, the decision its manifest's thresholds make of them, and the evidence that weighed most.
 /// Talks to nothing but its two files: the model shipped inside Outpost, or a retrained one in the data
-/// directory (<c>policy/content-model.zip</c> and <c>.json</c>), which then takes precedence.
-/// ML.NET's prediction engines are not thread-safe, so each call borrows one from a small pool.
-/// Security: the model is code-free data (ML.NET's own format); a file that fails to load stops
-/// start-up with a sentence instead of letting mail through unclassified.
+/// directory (<c>policy/content-model.zip</c> and <c>.json</c>), which then takes precedence. The zip
+/// holds ML.NET's classifier (<c>classifier.zip</c>) and its <see cref="TextVocabulary"/>
+/// (<c>vocabulary.txt</c>); at load the classifier's weights are read into a <see cref="LinearScorer"/>,
+/// which predicts without ML.NET's row machinery and is safe to share between threads.
+/// Security: the model is code-free data (ML.NET's own format and a text file); a file that fails to
+/// load stops start-up with a sentence instead of letting mail through unclassified.
 /// </summary>
 public sealed class ContentModel
 {
     public const string ModelFile = "content-model.zip";
     public const string ManifestFile = "content-model.json";
+    public const string ClassifierEntry = "classifier.zip";
+    public const string VocabularyEntry = "vocabulary.txt";
 
-    readonly MLContext _ml;
-    readonly ITransformer _model;
-    readonly ConcurrentBag<PredictionEngine<ModelInput, ModelOutput>> _engines = [];
-    readonly string[] _labels;
-    readonly VBuffer<float>[] _weights;
-    readonly string[] _slotNames;
-    readonly int _structureStart;
+    readonly LinearScorer _scorer;
     readonly int _business;
 
     public ModelManifest Manifest { get; }
@@ -34,41 +30,14 @@ public sealed class ContentModel
     /// <summary>Where this model came from: "shipped" or the path of a retrained one.</summary>
     public string Source { get; }
 
-    ContentModel(MLContext ml, ITransformer model, DataViewSchema inputSchema, ModelManifest manifest, string source)
+    ContentModel(LinearScorer scorer, ModelManifest manifest, string source)
     {
-        _ml = ml;
-        _model = model;
+        _scorer = scorer;
         Manifest = manifest;
         Source = source;
-        // A model made by an Outpost with another feature layout would fail on the first message; say so now.
-        if (inputSchema.GetColumnOrNull(nameof(ModelInput.Structure)) is not { Type: VectorDataViewType { Size: var size } } || size != ModelInput.StructureLength)
-            throw new InvalidDataException($"The content model {source} was trained with another set of structural features than this Outpost reads " +
-                $"({ModelInput.StructureLength}); retrain it with `outpost policy train`, or remove it to use the shipped model.");
-        var output = model.GetOutputSchema(inputSchema);
-        var names = default(VBuffer<ReadOnlyMemory<char>>);
-        output["Score"].GetSlotNames(ref names);
-        _labels = names.DenseValues().Select(n => n.ToString()).ToArray();
-        if (!_labels.SequenceEqual(manifest.Labels))
-            throw new InvalidDataException($"The content model's labels ({string.Join(", ", _labels)}) do not match its manifest's ({string.Join(", ", manifest.Labels)}).");
-        _business = Array.IndexOf(_labels, ContentLabels.Business);
-
-        var slots = default(VBuffer<ReadOnlyMemory<char>>);
-        var features = output["Features"];
-        if (features.HasSlotNames())
-            features.GetSlotNames(ref slots);
-        var length = ((VectorDataViewType)features.Type).Size;
-        _slotNames = new string[length];
-        var dense = slots.Length == length ? slots.DenseValues().Select(s => s.ToString()).ToArray() : [];
-        for (var i = 0; i < length; i++)
-            _slotNames[i] = i < dense.Length ? dense[i] : "";
-        _structureStart = length - ModelInput.StructureLength;
-
-        // A fitted chain is typed by its last transformer, a loaded one by ITransformer: both enumerate their parts.
-        var predictor = ((IEnumerable<ITransformer>)model).LastOrDefault() as MulticlassPredictionTransformer<MaximumEntropyModelParameters>
-            ?? throw new InvalidDataException("The content model does not end in a maximum-entropy classifier.");
-        VBuffer<float>[] weights = [];
-        predictor.Model.GetWeights(ref weights, out _);
-        _weights = weights;
+        if (!scorer.Labels.SequenceEqual(manifest.Labels))
+            throw new InvalidDataException($"The content model's labels ({string.Join(", ", scorer.Labels)}) do not match its manifest's ({string.Join(", ", manifest.Labels)}).");
+        _business = Array.IndexOf(manifest.Labels, ContentLabels.Business);
     }
 
     /// <summary>The model in <paramref name="directory"/> if one was retrained there, else the one shipped inside Outpost.</summary>
@@ -89,64 +58,76 @@ public sealed class ContentModel
 
     public static ContentModel Load(Stream model, Stream manifest, string source)
     {
-        var ml = new MLContext(seed: 1);
-        var transformer = ml.Model.Load(model, out var schema);
         var parsed = JsonSerializer.Deserialize<ModelManifest>(manifest, ModelManifest.Json)
             ?? throw new InvalidDataException("The content model's manifest is empty.");
-        return new ContentModel(ml, transformer, schema, parsed, source);
+        TextVocabulary vocabulary;
+        ITransformer transformer;
+        DataViewSchema schema;
+        try
+        {
+            using var archive = new ZipArchive(model, ZipArchiveMode.Read);
+            var vocabularyEntry = archive.GetEntry(VocabularyEntry);
+            var classifierEntry = archive.GetEntry(ClassifierEntry);
+            if (vocabularyEntry is null || classifierEntry is null)
+                throw new InvalidDataException($"The content model {source} holds no {VocabularyEntry} and {ClassifierEntry}: it was made by an older Outpost; retrain it with `outpost policy train`, or remove it to use the shipped model.");
+            using (var reader = new StreamReader(vocabularyEntry.Open()))
+                vocabulary = TextVocabulary.Read(reader);
+            var classifier = new MemoryStream();
+            using (var stream = classifierEntry.Open())
+                stream.CopyTo(classifier);
+            classifier.Position = 0;
+            transformer = new MLContext(seed: 1).Model.Load(classifier, out schema);
+        }
+        catch (InvalidDataException e) when (!e.Message.StartsWith("The content model", StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"The content model {source} cannot be read ({e.Message}); retrain it with `outpost policy train`, or remove it to use the shipped model.", e);
+        }
+        // A model made by an Outpost with another feature layout would misread every message; say so now.
+        if (vocabulary.StructureLength != ModelInput.StructureLength)
+            throw new InvalidDataException($"The content model {source} was trained with another set of structural features ({vocabulary.StructureLength}) than this Outpost reads " +
+                $"({ModelInput.StructureLength}); retrain it with `outpost policy train`, or remove it to use the shipped model.");
+        return new ContentModel(LinearScorer.From(transformer, schema, vocabulary, source), parsed, source);
     }
 
-    public static ContentModel FromTrained(MLContext ml, ITransformer model, DataViewSchema schema, ModelManifest manifest) =>
-        new(ml, model, schema, manifest, "trained");
+    public static ContentModel FromTrained(LinearScorer scorer, ModelManifest manifest) => new(scorer, manifest, "trained");
 
     /// <summary>The probability of every label, in the manifest's label order.</summary>
     public Prediction Predict(MessageFeatures features)
     {
-        if (!_engines.TryTake(out var engine))
-            engine = _ml.Model.CreatePredictionEngine<ModelInput, ModelOutput>(_model);
-        var output = new ModelOutput();
-        try
-        {
-            engine.Predict(ModelInput.From(features), ref output);
-        }
-        finally
-        {
-            _engines.Add(engine);
-        }
-        var probabilities = new Dictionary<string, double>(_labels.Length);
-        for (var i = 0; i < _labels.Length; i++)
-            probabilities[_labels[i]] = output.Score[i];
-        return new Prediction(probabilities, output.Features);
+        var vector = FeatureVector.Build(features, _scorer.Vocabulary);
+        var p = _scorer.Probabilities(vector);
+        var probabilities = new Dictionary<string, double>(p.Length);
+        for (var i = 0; i < p.Length; i++)
+            probabilities[_scorer.Labels[i]] = p[i];
+        return new Prediction(probabilities, vector);
     }
 
     /// <summary>The probabilities and the feature vector of one message (the vector is kept for <see cref="Explain"/>).</summary>
-    public sealed record Prediction(IReadOnlyDictionary<string, double> Probabilities, VBuffer<float> Features);
+    public sealed record Prediction(IReadOnlyDictionary<string, double> Probabilities, FeatureVector Vector);
 
     /// <summary>
     /// The evidence that weighed most towards <paramref name="label"/> against business mail: for each
     /// feature present, its value times the difference of the two classes' weights; the largest, in words
     /// (word n-grams quoted, Chinese character n-grams quoted, structural features in their sentences).
-    /// Character n-grams of Latin text are left out: "stä" says nothing to a person.
+    /// Character n-grams of Latin text are left out: "stä" says nothing to a person; so are filler words
+    /// (<see cref="FillerWords"/>).
     /// </summary>
     public IReadOnlyList<string> Explain(Prediction prediction, MessageFeatures features, string label, int count = 4)
     {
-        var target = Array.IndexOf(_labels, label);
+        var labels = Manifest.Labels;
+        var target = Array.IndexOf(labels, label);
         if (target < 0 || _business < 0)
             return [];
-        int[] against = label == ContentLabels.Business ? [.. Enumerable.Range(0, _labels.Length).Where(i => i != _business)] : [_business];
+        int[] against = label == ContentLabels.Business ? [.. Enumerable.Range(0, labels.Length).Where(i => i != _business)] : [_business];
         var contributions = new List<(double Weight, string Words)>();
-        var values = prediction.Features.GetValues();
-        var dense = prediction.Features.IsDense;
-        var indices = prediction.Features.GetIndices();
-        var w = _weights[target];
-        for (var k = 0; k < values.Length; k++)
+        var vector = prediction.Vector;
+        for (var k = 0; k < vector.Indices.Length; k++)
         {
-            var i = dense ? k : indices[k];
-            var x = values[k];
-            if (x == 0)
-                continue;
-            var other = against.Average(a => (double)Weight(_weights[a], i));
-            var weight = x * (Weight(w, i) - other);
+            var i = vector.Indices[k];
+            var other = 0.0;
+            foreach (var a in against)
+                other += _scorer.Weight(i, a);
+            var weight = vector.Values[k] * (_scorer.Weight(i, target) - other / against.Length);
             if (weight <= 0)
                 continue;
             var words = Describe(i, features);
@@ -156,28 +137,17 @@ public sealed class ContentModel
         return contributions.OrderByDescending(c => c.Weight).Select(c => c.Words).Distinct().Take(count).ToList();
     }
 
-    static float Weight(VBuffer<float> weights, int index)
+    string? Describe(int feature, MessageFeatures features)
     {
-        if (weights.IsDense)
-            return weights.GetValues()[index];
-        var i = weights.GetIndices().BinarySearch(index, Comparer<int>.Default);
-        return i >= 0 ? weights.GetValues()[i] : 0;
-    }
-
-    string? Describe(int slot, MessageFeatures features)
-    {
-        if (slot >= _structureStart)
-            return features.Evidence[slot - _structureStart];
-        var name = _slotNames[slot];
-        var dot = name.IndexOf('.');
-        if (dot < 0)
-            return null;
-        var column = name[..dot];
-        var gram = name[(dot + 1)..];
-        if (column == "WordFeatures")
-            return "'" + string.Join(" ", gram.Split('|').Select(Humanise)) + "'";
-        if (column == "CharFeatures" && gram.Any(c => c >= PhraseText.Cjk))
-            return "'" + string.Concat(gram.Split('|').Select(c => c.Length == 1 ? c : "")) + "'";
+        var vocabulary = _scorer.Vocabulary;
+        if (feature >= vocabulary.Count)
+            return features.Evidence[feature - vocabulary.Count];
+        var term = vocabulary.Terms[feature];
+        if (feature < vocabulary.WordCount)
+            return FillerWords.OnlyFiller(term) ? null : "'" + string.Join(" ", term.Split(' ').Select(Humanise)) + "'";
+        var chinese = string.Concat(term.Where(c => c >= PhraseText.Cjk));
+        if (chinese.Length > 0 && !FillerWords.OnlyFiller(string.Join(' ', chinese.AsEnumerable())))
+            return "'" + chinese + "'";
         return null;
     }
 

@@ -7,13 +7,13 @@ namespace Outpost.Engine.Policy.Model;
 
 /// <summary>
 /// Turns a message's decoded content into what the content model reads: its words and its characters
-/// as two normalised texts (the model cuts them into word n-grams and character trigrams), and the
-/// structural features of <see cref="StructureFeature"/>.
-/// Normalisation replaces what varies from mail to mail by its shape, so that the model learns the
-/// shape and not the instance: a link becomes <c>urltok</c>, a price <c>moneytok</c>, "30 %" <c>pcttok</c>,
-/// a six-digit number <c>dig6tok</c>, "482 193" <c>codegrouptok</c>, "K7XQ2M" <c>alnumtok</c>; Chinese
-/// characters stand apart in the word text, so its word n-grams are character uni- and bigrams; the
-/// subject's words follow once more, marked <c>sbj</c>.
+/// as two normalised texts (<see cref="TermKeys"/> cuts them into word n-grams and character trigrams),
+/// and the structural features of <see cref="StructureFeature"/>.
+/// Normalisation (<see cref="ShapeScanner"/>) replaces what varies from mail to mail by its shape, so
+/// that the model learns the shape and not the instance: a link becomes <c>urltok</c>, a price
+/// <c>moneytok</c>, a six-digit number <c>dig6tok</c>; Chinese characters stand apart in the word text,
+/// so its word n-grams are character uni- and bigrams; the subject's words follow once more, marked
+/// <c>sbj</c>; the character text has a space at each end.
 /// Pure and thread-safe; the phrase lists are features here, never the decision.
 /// </summary>
 public sealed partial class FeatureBuilder(PhraseList prohibited, PhraseList promotional, PhraseList unsubscribe, PhraseList codeWording)
@@ -41,69 +41,41 @@ public sealed partial class FeatureBuilder(PhraseList prohibited, PhraseList pro
     {
         var lower = content.Lower;
         var source = lower.Length > MaxModelText ? lower[..MaxModelText] : lower;
-        var codes = new List<(int Position, string Value, string Shape)>();
-        int money = 0, percent = 0;
-        var normalised = Shapes().Replace(source, m =>
-        {
-            if (m.Groups["url"].Success) return " urltok ";
-            if (m.Groups["email"].Success) return " emailtok ";
-            if (m.Groups["money"].Success) { money++; return " moneytok "; }
-            if (m.Groups["pct"].Success) { percent++; return " pcttok "; }
-            if (m.Groups["date"].Success) return " datetok ";
-            if (m.Groups["time"].Success) return " timetok ";
-            if (m.Groups["group"].Success)
-            {
-                var digits = m.Value.Count(char.IsAsciiDigit);
-                if (digits is >= 6 and <= 8 && m.Value.Length <= 11)
-                {
-                    codes.Add((m.Index, m.Value, $"a {digits}-digit code"));
-                    return " codegrouptok ";
-                }
-                return " numgrouptok ";
-            }
-            if (m.Groups["alnum"].Success)
-            {
-                codes.Add((m.Index, m.Value, "a code of letters and digits"));
-                return " alnumtok ";
-            }
-            var length = m.Value.Length;
-            if (length <= 3) return " numtok ";
-            if (length == 4 && m.Value[0] is '1' or '2' && int.Parse(m.Value, CultureInfo.InvariantCulture) is >= 1900 and <= 2100) return " yeartok ";
-            if (length <= 8)
-            {
-                codes.Add((m.Index, m.Value, $"a {length}-digit code"));
-                return length switch { 4 => " dig4tok ", 5 => " dig5tok ", 6 => " dig6tok ", 7 => " dig7tok ", _ => " dig8tok " };
-            }
-            return " longnumtok ";
-        });
+        var shapes = ShapeScanner.Normalise(source);
+        var normalised = shapes.Text;
+        var codes = shapes.Codes;
+        int money = shapes.Money, percent = shapes.Percent;
 
-        var words = new StringBuilder(normalised.Length + 64);
-        var chars = new StringBuilder(normalised.Length);
-        var space = true;
+        // Words: Latin words as they are, each Chinese character apart; characters: letters and digits,
+        // one space between words and at each end. Written into arrays: a StringBuilder's indexer walks
+        // its chunks, and this loop runs once per character of the mail.
+        var words = new char[normalised.Length * 2 + 2];
+        var chars = new char[normalised.Length + 2];
+        int w = 0, ch = 0;
+        chars[ch++] = ' ';
         foreach (var c in normalised)
         {
             if (char.IsLetterOrDigit(c))
             {
                 if (c >= PhraseText.Cjk)
                 {
-                    if (!space) words.Append(' ');
-                    words.Append(c).Append(' ');
-                    space = true;
+                    if (w > 0 && words[w - 1] != ' ') words[w++] = ' ';
+                    words[w++] = c;
+                    words[w++] = ' ';
                 }
                 else
-                {
-                    words.Append(c);
-                    space = false;
-                }
-                chars.Append(c);
+                    words[w++] = c;
+                chars[ch++] = c;
             }
-            else if (!space || chars.Length > 0 && chars[^1] != ' ')
+            else
             {
-                if (!space) words.Append(' ');
-                if (chars.Length > 0 && chars[^1] != ' ') chars.Append(' ');
-                space = true;
+                if (w > 0 && words[w - 1] != ' ') words[w++] = ' ';
+                if (chars[ch - 1] != ' ') chars[ch++] = ' ';
             }
         }
+        if (chars[ch - 1] != ' ')
+            chars[ch++] = ' ';
+        var wordText = new StringBuilder(w + 64).Append(words, 0, w);
 
         var structure = new float[StructureCount];
         var evidence = new string?[StructureCount];
@@ -133,7 +105,7 @@ public sealed partial class FeatureBuilder(PhraseList prohibited, PhraseList pro
         Set(StructureFeature.PercentOff, Math.Min(percent, 3) / 3f, percent == 1 ? "a percentage" : $"{percent} percentages");
         Set(StructureFeature.CodeTokens, Math.Min(codes.Count, 3) / 3f, codes.Count == 1 ? $"{codes[0].Shape} ({codes[0].Value.Trim()})" : $"{codes.Count} code-shaped numbers");
 
-        var near = NearestCode(content, source, codes);
+        var near = NearestCode(source, codes);
         Set(StructureFeature.CodeNearCodeWord, near.Score, near.Why);
         Set(StructureFeature.TextLength, (float)Math.Min(Math.Log(1 + content.Text.Length) / Math.Log(20_000), 1), null);
         Set(StructureFeature.ShortText, content.Text.AsSpan().Trim().Length < 400 ? 1 : 0, "a short text");
@@ -151,7 +123,7 @@ public sealed partial class FeatureBuilder(PhraseList prohibited, PhraseList pro
         Set(StructureFeature.DocumentAttachment, shape.Attachments.Contains("document") || shape.Attachments.Contains("calendar") ? 1 : 0, "a document attached");
         Set(StructureFeature.ImageAttachment, shape.Attachments.Contains("image") ? 1 : 0, "an image attached");
         Set(StructureFeature.ArchiveAttachment, shape.Attachments.Contains("archive") ? 1 : 0, "an archive or program attached");
-        var reply = headers.ContainsKey("In-Reply-To") || headers.ContainsKey("References") || QuotedReply().IsMatch(source);
+        var reply = headers.ContainsKey("In-Reply-To") || headers.ContainsKey("References") || QuotesEarlierMail(source);
         Set(StructureFeature.Reply, reply ? 1 : 0, "a reply quoting earlier mail");
 
         var phraseText = content.Words;
@@ -163,8 +135,8 @@ public sealed partial class FeatureBuilder(PhraseList prohibited, PhraseList pro
         Set(StructureFeature.UnsubscribeWording, unsubFound.Count > 0 ? 1 : 0, Quote(unsubFound));
         var codeFound = codeWording.Find(phraseText);
         Set(StructureFeature.CodeWording, codeFound.Count > 0 ? 1 : 0, Quote(codeFound));
-        var messenger = Messenger().Match(source);
-        Set(StructureFeature.MessengerOrCrypto, messenger.Success ? 1 : 0, messenger.Success ? $"'{messenger.Value}' as the way to pay or talk" : null);
+        var messenger = Messenger.First(source);
+        Set(StructureFeature.MessengerOrCrypto, messenger is not null ? 1 : 0, $"'{messenger}' as the way to pay or talk");
 
         var replyTo = Domain(headers.GetValueOrDefault("Reply-To"));
         var from = Domain(headers.GetValueOrDefault("From"));
@@ -174,9 +146,9 @@ public sealed partial class FeatureBuilder(PhraseList prohibited, PhraseList pro
         // "code" in a subject says more than "code" in a footer.
         var subjectEnd = normalised.IndexOf('\n');
         foreach (var token in Tokens().Matches(subjectEnd < 0 ? normalised : normalised[..subjectEnd]).Cast<Match>())
-            words.Append(" sbj").Append(token.Value);
+            wordText.Append(" sbj").Append(token.Value);
 
-        return new MessageFeatures(words.ToString(), chars.ToString().Trim(), structure, evidence);
+        return new MessageFeatures(wordText.ToString().Trim(), new string(chars, 0, ch), structure, evidence);
     }
 
     /// <summary>The domain of the first address in a header value, lower-cased, or null.</summary>
@@ -195,55 +167,63 @@ public sealed partial class FeatureBuilder(PhraseList prohibited, PhraseList pro
         found.Count == 0 ? null : string.Join(", ", found.Take(3).Select(f => $"'{f}'"));
 
     /// <summary>The code standing nearest to code wording: 1 when they touch, falling to 0 at <see cref="Nearness"/> characters.</summary>
-    (float Score, string? Why) NearestCode(MessageContent content, string source, List<(int Position, string Value, string Shape)> codes)
+    static (float Score, string? Why) NearestCode(string source, List<ShapeScanner.Code> codes)
     {
         if (codes.Count == 0)
             return (0, null);
         var best = (Score: 0f, Why: (string?)null);
-        foreach (Match word in CodeWords().Matches(source))
+        foreach (var (index, word) in CodeWords.Matches(source))
         {
             foreach (var code in codes)
             {
-                var distance = code.Position >= word.Index ? code.Position - (word.Index + word.Length) : word.Index - (code.Position + code.Value.Length);
+                var distance = code.Position >= index ? code.Position - (index + word.Length) : index - (code.Position + code.Value.Length);
                 if (distance < 0 || distance > Nearness)
                     continue;
                 var score = 1f - (float)distance / Nearness;
                 if (score > best.Score)
-                    best = (score, $"{code.Shape} ({code.Value.Trim()}) next to '{word.Value}'");
+                    best = (score, $"{code.Shape} ({code.Value.Trim()}) next to '{word}'");
             }
         }
         return best;
     }
 
-    /// <summary>
-    /// One pass over the lower-cased text for every shape that is normalised. Digits are told apart from
-    /// letters with ASCII classes, not \w: in "验证码是482913" the code follows a Chinese letter directly.
-    /// </summary>
-    [GeneratedRegex(@"(?<url>https?://[^\s<>""]+|www\.[a-z0-9-]+\.[^\s<>""]+)"
-        + @"|(?<email>[a-z0-9._%+-]+@[a-z0-9-]+(\.[a-z0-9-]+)+)"
-        + @"|(?<money>(?:[€$£¥￥]|(?<![a-z])(?:eur|usd|gbp|chf|rmb|cny|us\$|hk\$|nt\$)(?![a-z]))\s?\d[\d.,']*(?:\s?(?:k|m|mio|万|千)(?![a-z]))?|\d[\d.,']*\s?(?:[€$£¥￥]|(?:eur|usd|gbp|chf|euro|euros|dollars?|rmb)(?![a-z])|元|块|美元|欧元|港币|人民币))"
-        + @"|(?<pct>\d{1,3}(?:[.,]\d+)?\s?(?:%|％|prozent|percent|per cent)|(?<![a-z0-9])[一二三四五六七八九1-9](?:\.\d)?\s?折)"
-        + @"|(?<date>(?<![a-z0-9])\d{1,4}[./-]\d{1,2}[./-]\d{1,4}(?![a-z0-9])|\d{4}\s?年\s?\d{1,2}\s?月(?:\s?\d{1,2}\s?[日号])?)"
-        + @"|(?<time>(?<![a-z0-9])\d{1,2}:\d{2}(?::\d{2})?(?![a-z0-9]))"
-        + @"|(?<group>(?<![a-z0-9.,-])\d{2,4}(?:[ -]\d{2,4}){1,3}(?![a-z0-9]|[.,]\d))"
-        + @"|(?<alnum>(?<![a-z0-9-])(?=[a-z]{0,9}\d)(?=\d{0,9}[a-z])[a-z0-9]{5,10}(?![a-z0-9-]))"
-        + @"|(?<digits>(?<![a-z0-9.,])\d+(?![a-z0-9]|[.,]\d))",
-        RegexOptions.CultureInvariant)]
-    private static partial Regex Shapes();
-
     /// <summary>Words that present a code as a one-time code, in the three languages (a feature's anchor, not a rule).</summary>
-    [GeneratedRegex(@"verification|verify|security code|login|log-in|sign-in|sign in|signin|one-time|one time|otp|passcode|2fa|authenticat|confirmation|confirm|\bcode\b|\bpin\b|\btan\b|bestätigung|bestaetigung|sicherheits|verifizierung|anmelde|einmal|freigabe|kennwort|验证码|校验码|动态码|确认码|安全码|动态密码|验证|驗證碼|認證碼|驗證|校驗碼|动态口令|授权码|提取码",
-        RegexOptions.CultureInvariant)]
-    private static partial Regex CodeWords();
+    static readonly LiteralSearch CodeWords = new("verification", "verify", "security code", "login", "log-in", "sign-in", "sign in", "signin", "one-time", "one time",
+        "otp", "passcode", "2fa", "authenticat", "confirmation", "confirm", @"\bcode\b", @"\bpin\b", @"\btan\b", "bestätigung", "bestaetigung", "sicherheits",
+        "verifizierung", "anmelde", "einmal", "freigabe", "kennwort", "验证码", "校验码", "动态码", "确认码", "安全码", "动态密码", "验证", "驗證碼", "認證碼", "驗證",
+        "校驗碼", "动态口令", "授权码", "提取码");
+
+    static readonly LiteralSearch Messenger = new("telegram", "whatsapp", "wickr", "signal app", @"\bsession id\b", "bitcoin", @"\bbtc\b", "monero", @"\bxmr\b",
+        @"\busdt\b", "tether", "crypto wallet", "wallet address", "微信", "vx", "扣扣", "飞机号", "纸飞机", "电报", "比特币", "泰达币", "u币", "钱包地址");
+
+    static readonly LiteralSearch ReplyMarkers = new("wrote:", "schrieb:", "写道：", "寫道：", "-----original message-----", "ursprüngliche nachricht", "原始邮件");
+
+    /// <summary>A quoted reply: a line opening with "&gt;", a "wrote:" line in one of the languages, or Outlook's "From: … / Sent: …" block.</summary>
+    static bool QuotesEarlierMail(string source)
+    {
+        if (ReplyMarkers.First(source) is not null)
+            return true;
+        for (var i = source.IndexOf('>'); i >= 0; i = source.IndexOf('>', i + 1))
+        {
+            var j = i - 1;
+            while (j >= 0 && source[j] != '\n' && char.IsWhiteSpace(source[j]))
+                j--;
+            if (j < 0 || source[j] == '\n')
+                return true;
+        }
+        for (var i = source.IndexOf("from:", StringComparison.Ordinal); i >= 0; i = source.IndexOf("from:", i + 1, StringComparison.Ordinal))
+        {
+            var line = source.IndexOf('\n', i);
+            if (line < 0)
+                break;
+            var next = source.IndexOf('\n', line + 1);
+            if (source.AsSpan(line + 1, (next < 0 ? source.Length : next) - line - 1).Contains("sent:", StringComparison.Ordinal))
+                return true;
+        }
+        return false;
+    }
 
     /// <summary>A Latin word or number, or one Chinese character: the word text's tokens.</summary>
     [GeneratedRegex(@"[\p{L}\p{Nd}-[\u2E80-\u9FFF]]+|[\u2E80-\u9FFF]")]
     private static partial Regex Tokens();
-
-    [GeneratedRegex(@"(?m)^\s*>|wrote:|schrieb:|写道：|寫道：|-----original message-----|ursprüngliche nachricht|原始邮件|from:.*\n.*sent:")]
-    private static partial Regex QuotedReply();
-
-    [GeneratedRegex(@"telegram|whatsapp|wickr|signal app|\bsession id\b|bitcoin|\bbtc\b|monero|\bxmr\b|\busdt\b|tether|crypto wallet|wallet address|微信|vx|扣扣|飞机号|纸飞机|电报|比特币|泰达币|u币|钱包地址",
-        RegexOptions.CultureInvariant)]
-    private static partial Regex Messenger();
 }

@@ -1,9 +1,9 @@
+using System.IO.Compression;
 using System.IO.Hashing;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.ML;
-using Microsoft.ML.Data;
 
 namespace Outpost.Engine.Policy.Model;
 
@@ -16,17 +16,12 @@ namespace Outpost.Engine.Policy.Model;
 /// </summary>
 public sealed class ModelTrainer(TrainingOptions options, int seed = 20261201)
 {
-    sealed class ScoreRow
-    {
-        public float[] Score { get; set; } = [];
-    }
-
-    public sealed record Trained(MLContext Ml, ITransformer Model, DataViewSchema Schema, ModelManifest Manifest)
+    public sealed record Trained(MLContext Ml, ITransformer Model, DataViewSchema Schema, LinearScorer Scorer, ModelManifest Manifest)
     {
         /// <summary>Each corpus message's out-of-fold probabilities (the cross-validation's), in corpus order.</summary>
         public IReadOnlyList<IReadOnlyDictionary<string, double>> OutOfFold { get; init; } = [];
 
-        public ContentModel Runtime() => ContentModel.FromTrained(Ml, Model, Schema, Manifest);
+        public ContentModel Runtime() => ContentModel.FromTrained(Scorer, Manifest);
     }
 
     public Trained Train(IReadOnlyList<CorpusMessage> corpus, Action<string>? progress = null, DateTimeOffset? now = null)
@@ -41,12 +36,11 @@ public sealed class ModelTrainer(TrainingOptions options, int seed = 20261201)
         var provisional = Manifest(corpus, labels, thresholds, null, now);
         var cv = EvaluationReport.Compute(corpus.Select((m, i) => new EvaluationReport.Outcome(m.Label, m.Language, m.Hard, ModelDecision.Decide(outOfFold[i], provisional), outOfFold[i][m.Label])).ToList());
         progress?.Invoke("fitting the model on the whole corpus");
-        var data = ml.Data.LoadFromEnumerable(corpus.Select(m => ModelInput.From(m.Features, m.Label)));
-        var model = ModelPipeline.Create(ml, options).Fit(data);
-        return new Trained(ml, model, data.Schema, provisional with { CrossValidation = cv }) { OutOfFold = outOfFold };
+        var (model, schema, scorer) = ModelPipeline.Fit(ml, options, corpus.Select(m => (m.Features, m.Label)).ToList());
+        return new Trained(ml, model, schema, scorer, provisional with { CrossValidation = cv }) { OutOfFold = outOfFold };
     }
 
-    /// <summary>Each message's probabilities from the model of the folds it was not in.</summary>
+    /// <summary>Each message's probabilities from the model of the folds it was not in (vocabulary and weights both learned without it).</summary>
     public Dictionary<string, double>[] CrossValidate(MLContext ml, IReadOnlyList<CorpusMessage> corpus, Action<string>? progress = null)
     {
         var folds = Folds(corpus, options.Folds);
@@ -54,17 +48,15 @@ public sealed class ModelTrainer(TrainingOptions options, int seed = 20261201)
         for (var fold = 0; fold < options.Folds; fold++)
         {
             progress?.Invoke($"cross-validation: fold {fold + 1} of {options.Folds}");
-            var train = corpus.Where((_, i) => folds[i] != fold).Select(m => ModelInput.From(m.Features, m.Label)).ToList();
-            var testIndex = Enumerable.Range(0, corpus.Count).Where(i => folds[i] == fold).ToList();
-            var model = ModelPipeline.Create(ml, options).Fit(ml.Data.LoadFromEnumerable(train));
-            var test = ml.Data.LoadFromEnumerable(testIndex.Select(i => ModelInput.From(corpus[i].Features, corpus[i].Label)));
-            var scored = model.Transform(test);
-            var names = default(VBuffer<ReadOnlyMemory<char>>);
-            scored.Schema["Score"].GetSlotNames(ref names);
-            var labels = names.DenseValues().Select(n => n.ToString()).ToArray();
-            var rows = ml.Data.CreateEnumerable<ScoreRow>(scored, reuseRowObject: false).ToList();
-            for (var k = 0; k < testIndex.Count; k++)
-                result[testIndex[k]] = labels.Select((l, j) => (l, (double)rows[k].Score[j])).ToDictionary(x => x.l, x => x.Item2);
+            var train = corpus.Where((_, i) => folds[i] != fold).Select(m => (m.Features, m.Label)).ToList();
+            var (_, _, scorer) = ModelPipeline.Fit(ml, options, train);
+            for (var i = 0; i < corpus.Count; i++)
+            {
+                if (folds[i] != fold)
+                    continue;
+                var p = scorer.Probabilities(FeatureVector.Build(corpus[i].Features, scorer.Vocabulary));
+                result[i] = scorer.Labels.Select((l, j) => (l, p[j])).ToDictionary(x => x.l, x => x.Item2);
+            }
         }
         return result;
     }
@@ -89,15 +81,45 @@ public sealed class ModelTrainer(TrainingOptions options, int seed = 20261201)
     /// </summary>
     public Dictionary<string, ClassThresholds> ChooseThresholds(IReadOnlyList<CorpusMessage> corpus, IReadOnlyList<IReadOnlyDictionary<string, double>> probabilities)
     {
-        var thresholds = new Dictionary<string, ClassThresholds>();
+        var refuse = new Dictionary<string, double>();
+        var review = new Dictionary<string, double>();
         foreach (var label in ContentLabels.Refusing)
         {
             var ranked = corpus.Select((m, i) => (P: probabilities[i][label], Positive: m.Label == label)).OrderByDescending(x => x.P).ToList();
-            var refuse = Lowest(ranked, options.RefusePrecision, floor: 0.5);
-            var review = Math.Min(Lowest(ranked, options.ReviewPrecision, floor: options.ReviewFloor), refuse);
-            thresholds[label] = new ClassThresholds(Math.Round(refuse, 4), Math.Round(review, 4));
+            refuse[label] = Lowest(ranked, options.RefusePrecision, floor: 0.5);
+            review[label] = Lowest(ranked, options.ReviewPrecision, floor: options.ReviewFloor);
         }
-        return thresholds;
+        LimitBusinessRefusals(corpus, probabilities, refuse);
+        return ContentLabels.Refusing.ToDictionary(l => l, l => new ClassThresholds(Math.Round(refuse[l], 4), Math.Round(Math.Min(review[l], refuse[l]), 4)));
+    }
+
+    /// <summary>
+    /// The second half of the goal: at most <see cref="TrainingOptions.BusinessRefusedShare"/> of business mail
+    /// refused. While the out-of-fold refusals exceed it, one business refusal is undone at the least cost: of
+    /// the classes that refuse business mail, the one whose threshold can rise past its lowest-scoring business
+    /// mail losing the fewest of its own refusals (they wait for review instead).
+    /// </summary>
+    void LimitBusinessRefusals(IReadOnlyList<CorpusMessage> corpus, IReadOnlyList<IReadOnlyDictionary<string, double>> probabilities, Dictionary<string, double> refuse)
+    {
+        var business = Enumerable.Range(0, corpus.Count).Where(i => corpus[i].Label == ContentLabels.Business).ToList();
+        var allowed = (int)Math.Floor(business.Count * options.BusinessRefusedShare);
+        while (true)
+        {
+            // Which class refuses each business mail, as ModelDecision decides it.
+            var refusedBy = business.Select(i => (Index: i, Label: ContentLabels.Refusing.Where(l => probabilities[i][l] >= refuse[l]).MaxBy(l => probabilities[i][l])))
+                .Where(x => x.Label is not null).ToList();
+            if (refusedBy.Count <= allowed)
+                return;
+            var cheapest = refusedBy.GroupBy(x => x.Label!).Select(g =>
+            {
+                var raiseTo = Math.Min(1, g.Min(x => probabilities[x.Index][g.Key]) + 1e-9);
+                var lost = corpus.Where((m, i) => m.Label == g.Key && probabilities[i][g.Key] >= refuse[g.Key] && probabilities[i][g.Key] < raiseTo).Count();
+                return (Label: g.Key, RaiseTo: raiseTo, Lost: lost);
+            }).OrderBy(o => o.Lost).ThenBy(o => o.Label, StringComparer.Ordinal).First();
+            if (cheapest.RaiseTo >= 1)
+                return; // a business mail the model is certain of cannot be let through by thresholds
+            refuse[cheapest.Label] = cheapest.RaiseTo;
+        }
     }
 
     /// <summary>The lowest threshold whose precision is at least <paramref name="precision"/>, walking down the ranking.</summary>
@@ -154,12 +176,26 @@ public sealed class ModelTrainer(TrainingOptions options, int seed = 20261201)
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
-    /// <summary>Writes <c>content-model.zip</c> and <c>content-model.json</c> into <paramref name="directory"/>.</summary>
+    /// <summary>Writes <c>content-model.zip</c> (ML.NET's classifier and the vocabulary) and <c>content-model.json</c> into <paramref name="directory"/>.</summary>
     public static void Save(Trained trained, string directory)
     {
         Directory.CreateDirectory(directory);
         var zip = Path.Combine(directory, ContentModel.ModelFile);
-        trained.Ml.Model.Save(trained.Model, trained.Schema, zip + ".tmp");
+        using (var file = File.Create(zip + ".tmp"))
+        using (var archive = new ZipArchive(file, ZipArchiveMode.Create))
+        {
+            // Fixed entry times: the same training gives the same bytes.
+            var classifier = archive.CreateEntry(ContentModel.ClassifierEntry, CompressionLevel.NoCompression);
+            classifier.LastWriteTime = trained.Manifest.TrainedAt;
+            var bytes = new MemoryStream(); // ML.NET writes a zip of its own, which needs a stream it can seek
+            trained.Ml.Model.Save(trained.Model, trained.Schema, bytes);
+            using (var stream = classifier.Open())
+                stream.Write(bytes.GetBuffer(), 0, (int)bytes.Length);
+            var vocabulary = archive.CreateEntry(ContentModel.VocabularyEntry, CompressionLevel.SmallestSize);
+            vocabulary.LastWriteTime = trained.Manifest.TrainedAt;
+            using var writer = new StreamWriter(vocabulary.Open(), new UTF8Encoding(false));
+            trained.Scorer.Vocabulary.Write(writer);
+        }
         File.Move(zip + ".tmp", zip, overwrite: true);
         var json = Path.Combine(directory, ContentModel.ManifestFile);
         File.WriteAllText(json + ".tmp", JsonSerializer.Serialize(trained.Manifest, ModelManifest.Json) + "\n");
