@@ -20,8 +20,8 @@ static partial class Prepared
         return command;
     }
 
-    /// <summary>Sets the parameters in order (null is SQL NULL) and runs the command.</summary>
-    public static void Run(SqliteCommand command, params ReadOnlySpan<object?> values) => Bind(command, values).ExecuteNonQuery();
+    /// <summary>Sets the parameters in order (null is SQL NULL) and runs the command; returns the rows it changed.</summary>
+    public static int Run(SqliteCommand command, params ReadOnlySpan<object?> values) => Bind(command, values).ExecuteNonQuery();
 
     /// <summary>Sets the parameters in order and returns the first column of the first row.</summary>
     public static object? Scalar(SqliteCommand command, params ReadOnlySpan<object?> values) => Bind(command, values).ExecuteScalar();

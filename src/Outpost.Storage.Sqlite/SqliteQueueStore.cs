@@ -6,12 +6,14 @@ namespace Outpost.Storage.Sqlite;
 
 /// <summary>
 /// The queue in SQLite. The hot path (enqueue a batch) uses prepared commands inside one transaction;
-/// claims use UPDATE … RETURNING on the partial index of open recipients, so history never slows them.
+/// claims read the partial index of open recipients, so history never slows them. Every status change
+/// is decided by <see cref="RecipientTransitions"/> and applied by <see cref="TransitionWriter"/>, which
+/// writes its event in the same transaction; no statement here decides a status on its own.
 /// </summary>
 public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQueueStore
 {
-    const string Open = "('queued', 'deferred', 'delivering')";
-    internal const string Final = "('delivered', 'bounced', 'rejected')";
+    static readonly string Open = RecipientStatusNames.SqlList(RecipientStatusNames.Open);
+    internal static readonly string Final = RecipientStatusNames.SqlList(RecipientStatusNames.Final);
 
     public Task<IReadOnlyList<IReadOnlyList<QueuedRecipient>>> EnqueueAsync(IReadOnlyList<NewMessage> batch, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default) =>
         db.WriteAsync<IReadOnlyList<IReadOnlyList<QueuedRecipient>>>((c, t) =>
@@ -24,6 +26,7 @@ public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQu
                 "INSERT INTO recipients (message_id, address, domain, route, status, attempts, next_attempt_at, lease_until, updated_at) " +
                 "VALUES ($m, $address, $domain, $route, $status, 0, $now, $lease, $now) RETURNING id");
             SqliteCommand? review = null;
+            using var writer = new TransitionWriter(c, t);
 
             var results = new List<IReadOnlyList<QueuedRecipient>>(batch.Count);
             foreach (var item in batch)
@@ -37,10 +40,12 @@ public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQu
                 {
                     // Under review, external recipients wait held and unleased; hosted ones are delivered at once.
                     var held = item.Review is not null && r.Route == Route.Remote;
-                    var status = held ? RecipientStatus.Held : RecipientStatus.Queued;
+                    var status = RecipientTransitions.Initial(held);
                     var id = (long)Prepared.Scalar(recipient, m.Id, r.Address, r.Domain, r.Route.ToString().ToLowerInvariant(), status.ToName(), now.ToMs(),
                         held ? null : leaseUntil.ToMs())!;
-                    queued.Add(new QueuedRecipient(id, m.Id, r.Address, r.Domain, r.Route, status, 0, now, null));
+                    var row = new QueuedRecipient(id, m.Id, r.Address, r.Domain, r.Route, status, 0, now, null);
+                    writer.Created(row, RecipientTransitions.InitialEvent(held), now.ToMs());
+                    queued.Add(row);
                 }
                 if (item.Review is { } hold)
                 {
@@ -56,24 +61,33 @@ public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQu
 
     public async Task<IReadOnlyList<DeliveryWork>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken = default)
     {
-        var claimed = await db.WriteAsync((c, t) => c.Query<RecipientRow>(
-            $"UPDATE recipients SET status = 'delivering', lease_until = @lease, updated_at = @now WHERE id IN (" +
-            $"SELECT id FROM recipients WHERE status IN {Open} AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now) " +
-            $"ORDER BY next_attempt_at LIMIT @limit) " +
-            "RETURNING id, message_id, address, domain, route, status, attempts, next_attempt_at, last_reply",
-            new { now = now.ToMs(), lease = leaseUntil.ToMs(), limit }, t).ToList(), cancellationToken);
+        var claimed = await db.WriteAsync((c, t) =>
+        {
+            var due = c.Query<RecipientRow>(
+                $"SELECT {Columns.Recipient} FROM recipients r WHERE r.status IN {Open} AND r.next_attempt_at <= @now AND (r.lease_until IS NULL OR r.lease_until < @now) " +
+                "ORDER BY r.next_attempt_at LIMIT @limit", new { now = now.ToMs(), limit }, t).Select(r => r.ToRecipient()).ToList();
+            using var writer = new TransitionWriter(c, t);
+            var taken = new List<QueuedRecipient>(due.Count);
+            foreach (var r in due)
+            {
+                var claim = RecipientTransitions.Claim(r);
+                if (writer.Apply(claim, now.ToMs(), leaseUntil.ToMs()))
+                    taken.Add(r with { Status = claim.To });
+            }
+            return taken;
+        }, cancellationToken);
         if (claimed.Count == 0)
             return [];
 
         using var read = db.OpenRead();
-        var ids = claimed.Select(r => r.message_id).Distinct().ToList();
+        var ids = claimed.Select(r => r.MessageId).Distinct().ToList();
         var messages = new Dictionary<string, QueuedMessage>();
         foreach (var chunk in ids.Chunk(500))
             foreach (var row in await read.QueryAsync<MessageRow>($"SELECT {Columns.Message} FROM messages m WHERE m.id IN @chunk", new { chunk }))
                 messages[row.id] = row.ToMessage();
 
-        return claimed.GroupBy(r => r.message_id)
-            .SelectMany(g => WorkGrouping.Split(messages[g.Key], g.Select(r => r.ToRecipient())))
+        return claimed.GroupBy(r => r.MessageId)
+            .SelectMany(g => WorkGrouping.Split(messages[g.Key], g))
             .ToList();
     }
 
@@ -82,15 +96,9 @@ public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQu
         {
             // A batch holds many deliveries' outcomes: each statement is prepared once and run for all of them.
             var now = time.GetUtcNow().ToMs();
-            using var update = Prepared.Command(c, t,
-                "UPDATE recipients SET status = $status, attempts = attempts + 1, next_attempt_at = COALESCE($next, next_attempt_at), " +
-                "lease_until = NULL, last_reply = $reply, updated_at = $now WHERE id = $id");
-            using var attempt = AttemptCommand(c, t);
+            using var writer = new TransitionWriter(c, t);
             foreach (var o in outcomes)
-            {
-                Prepared.Run(update, o.NewStatus.ToName(), o.NextAttemptAt?.ToMs(), o.Attempt.Reply, now, o.Recipient.Id);
-                InsertAttempt(attempt, o.Recipient, o.Attempt, o.NewStatus);
-            }
+                writer.Apply(o, now);
             using var open = Prepared.Command(c, t, $"SELECT EXISTS (SELECT 1 FROM recipients WHERE message_id = $id AND status NOT IN {Final})");
             var completed = new List<string>();
             foreach (var id in outcomes.Select(o => o.Recipient.MessageId).Distinct())
@@ -102,24 +110,24 @@ public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQu
     public Task RecordTriesAsync(IReadOnlyList<(QueuedRecipient Recipient, DeliveryAttempt Attempt)> tries, CancellationToken cancellationToken = default) =>
         db.WriteAsync((c, t) =>
         {
-            using var attempt = AttemptCommand(c, t);
+            using var writer = new TransitionWriter(c, t);
             foreach (var (recipient, a) in tries)
-                InsertAttempt(attempt, recipient, a, RecipientStatus.Deferred);
+                writer.Attempt(recipient, a, RecipientStatus.Deferred);
             return tries.Count;
         }, cancellationToken);
 
-    internal static SqliteCommand AttemptCommand(SqliteConnection c, SqliteTransaction t) => Prepared.Command(c, t,
-        "INSERT INTO attempts (recipient_id, message_id, at, outcome, channel, mx_host, mx_address, code, reply, tls, duration_ms) " +
-        "VALUES ($rid, $mid, $at, $outcome, $channel, $mx, $ip, $code, $reply, $tls, $ms)");
-
-    internal static void InsertAttempt(SqliteCommand command, QueuedRecipient recipient, DeliveryAttempt a, RecipientStatus outcome) =>
-        Prepared.Run(command, recipient.Id, recipient.MessageId, a.At.ToMs(), outcome.ToName(), a.Channel, a.MxHost, a.MxAddress, a.Code, a.Reply, a.Tls,
-            (long)a.Duration.TotalMilliseconds);
-
     public Task<int> ReleaseAllLeasesAsync(CancellationToken cancellationToken = default) =>
-        db.WriteAsync((c, t) => c.Execute(
-            $"UPDATE recipients SET status = CASE WHEN attempts = 0 THEN 'queued' ELSE 'deferred' END, lease_until = NULL " +
-            $"WHERE status IN {Open} AND lease_until IS NOT NULL", transaction: t), cancellationToken);
+        Transition($"r.status IN {Open} AND r.lease_until IS NOT NULL", new { }, RecipientTransitions.LeaseLost, next: null, cancellationToken);
+
+    /// <summary>Reads the recipients <paramref name="where"/> selects and applies to each the change <paramref name="decide"/> makes of it, leases cleared.</summary>
+    Task<int> Transition(string where, object parameters, Func<QueuedRecipient, RecipientTransition> decide, DateTimeOffset? next, CancellationToken cancellationToken) =>
+        db.WriteAsync((c, t) =>
+        {
+            var now = time.GetUtcNow().ToMs();
+            var rows = c.Query<RecipientRow>($"SELECT {Columns.Recipient} FROM recipients r WHERE {where}", parameters, t).Select(r => r.ToRecipient()).ToList();
+            using var writer = new TransitionWriter(c, t);
+            return rows.Count(r => writer.Apply(decide(r), now, leaseUntil: null, next?.ToMs()));
+        }, cancellationToken);
 
     public async Task<QueuedMessage?> GetMessageAsync(string id, CancellationToken cancellationToken = default)
     {
@@ -133,15 +141,12 @@ public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQu
             new { now = now.ToMs(), messageId }, t), cancellationToken);
 
     public Task<int> HoldAsync(string messageId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        db.WriteAsync((c, t) => c.Execute(
-            "UPDATE recipients SET status = 'held', updated_at = @now WHERE message_id = @messageId AND status IN ('queued', 'deferred')",
-            new { now = now.ToMs(), messageId }, t), cancellationToken);
+        Transition("r.message_id = @messageId AND r.status IN ('queued', 'deferred')", new { messageId },
+            r => RecipientTransitions.Hold(r, "held by an operator"), next: null, cancellationToken);
 
     public Task<int> ReleaseAsync(string messageId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        db.WriteAsync((c, t) => c.Execute(
-            "UPDATE recipients SET status = CASE WHEN attempts = 0 THEN 'queued' ELSE 'deferred' END, next_attempt_at = @now, updated_at = @now " +
-            "WHERE message_id = @messageId AND status = 'held'",
-            new { now = now.ToMs(), messageId }, t), cancellationToken);
+        Transition("r.message_id = @messageId AND r.status = 'held'", new { messageId },
+            r => RecipientTransitions.Release(r, "released by an operator"), next: now, cancellationToken);
 
     public async Task<IReadOnlyList<QueuedRecipient>> ListOpenAsync(int limit, CancellationToken cancellationToken = default)
     {

@@ -4,7 +4,10 @@ using Outpost.Engine.Review;
 
 namespace Outpost.Storage.Sqlite;
 
-/// <summary>The review queue in SQLite: each decision and the recipients' change of status in one transaction.</summary>
+/// <summary>
+/// The review queue in SQLite: each decision and the recipients' change of status (decided by
+/// <see cref="RecipientTransitions"/>, with its events) in one transaction.
+/// </summary>
 public sealed class SqliteReviewStore(SqliteDatabase db) : IReviewStore
 {
     // Properties, not a positional record: on an empty result SQLite reports the held count (an expression
@@ -53,8 +56,8 @@ public sealed class SqliteReviewStore(SqliteDatabase db) : IReviewStore
         {
             if (!Decide(c, t, messageId, "released", by, reason, at))
                 return null;
-            return c.Execute("UPDATE recipients SET status = 'queued', next_attempt_at = @now, lease_until = NULL, updated_at = @now " +
-                "WHERE message_id = @messageId AND status = 'held'", new { messageId, now = at.ToMs() }, t);
+            using var writer = new TransitionWriter(c, t);
+            return Held(c, t, messageId).Count(r => writer.Apply(RecipientTransitions.Release(r, $"released after review by {by}"), at.ToMs(), leaseUntil: null, at.ToMs()));
         }, cancellationToken);
 
     public Task<(IReadOnlyList<QueuedRecipient> Recipients, bool Completed)?> RefuseAsync(string messageId, string by, string reason, DeliveryAttempt refusal,
@@ -63,17 +66,18 @@ public sealed class SqliteReviewStore(SqliteDatabase db) : IReviewStore
         {
             if (!Decide(c, t, messageId, "refused", by, reason, refusal.At))
                 return null;
-            var held = c.Query<RecipientRow>($"SELECT {Columns.Recipient} FROM recipients r WHERE r.message_id = @messageId AND r.status = 'held'", new { messageId }, t)
-                .Select(r => r.ToRecipient()).ToList();
-            c.Execute("UPDATE recipients SET status = 'bounced', last_reply = @reply, updated_at = @now WHERE message_id = @messageId AND status = 'held'",
-                new { messageId, reply = refusal.Reply, now = refusal.At.ToMs() }, t);
-            using var attempt = SqliteQueueStore.AttemptCommand(c, t);
+            var held = Held(c, t, messageId);
+            using var writer = new TransitionWriter(c, t);
             foreach (var r in held)
-                SqliteQueueStore.InsertAttempt(attempt, r, refusal, RecipientStatus.Bounced);
+                writer.Apply(RecipientTransitions.RefusedAfterReview(r, refusal), refusal.At.ToMs());
             var open = c.ExecuteScalar<long>($"SELECT EXISTS (SELECT 1 FROM recipients WHERE message_id = @messageId AND status NOT IN {SqliteQueueStore.Final})",
                 new { messageId }, t);
             return (held, open == 0);
         }, cancellationToken);
+
+    static List<QueuedRecipient> Held(Microsoft.Data.Sqlite.SqliteConnection c, Microsoft.Data.Sqlite.SqliteTransaction t, string messageId) =>
+        c.Query<RecipientRow>($"SELECT {Columns.Recipient} FROM recipients r WHERE r.message_id = @messageId AND r.status = 'held'", new { messageId }, t)
+            .Select(r => r.ToRecipient()).ToList();
 
     static bool Decide(Microsoft.Data.Sqlite.SqliteConnection c, Microsoft.Data.Sqlite.SqliteTransaction t, string messageId, string decision, string by, string? reason, DateTimeOffset at) =>
         c.Execute("UPDATE reviews SET decision = @decision, decided_by = @by, decided_at = @at, reason = @reason WHERE message_id = @messageId AND decision IS NULL",

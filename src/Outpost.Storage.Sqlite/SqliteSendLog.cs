@@ -11,6 +11,28 @@ public sealed class SqliteSendLog(SqliteDatabase db) : ISendLog
 
     sealed record AttemptRow(string address, string outcome, long at, string? channel, string? mx_host, string? mx_address, long? code, string reply, string? tls, long duration_ms);
 
+    sealed class EventRow
+    {
+        public long id { get; init; }
+        public string type { get; init; } = "";
+        public string message_id { get; init; } = "";
+        public long recipient_id { get; init; }
+        public string address { get; init; } = "";
+        public string? from_status { get; init; }
+        public string to_status { get; init; } = "";
+        public string? reason { get; init; }
+        public long? code { get; init; }
+        public string? enhanced { get; init; }
+        public string? reply { get; init; }
+        public long attempt { get; init; }
+        public string? channel { get; init; }
+        public long created_at { get; init; }
+
+        public LifecycleEvent ToEvent() => new(id, type, message_id, recipient_id, address,
+            from_status is null ? null : RecipientStatusNames.Parse(from_status), RecipientStatusNames.Parse(to_status), reason,
+            reply is null ? null : new RemoteReply((int?)code, enhanced, reply), (int)attempt, channel, Time.FromMs(created_at));
+    }
+
     sealed record RefusalRow(long at, string session_id, string client_ip, string? auth_user, string? sender, string? recipient, string stage, long code, string reply);
 
     public Task RecordRefusalAsync(Refusal r, CancellationToken cancellationToken = default) =>
@@ -62,5 +84,15 @@ public sealed class SqliteSendLog(SqliteDatabase db) : ISendLog
             "OR substr(auth_user, instr(auth_user, '@') + 1) = @scope OR substr(sender, instr(sender, '@') + 1) = @scope) ORDER BY id DESC LIMIT @limit",
             new { since = since?.ToMs(), limit, scope = scope?.ToLowerInvariant() });
         return rows.Select(r => new Refusal(Time.FromMs(r.at), r.session_id, r.client_ip, r.auth_user, r.sender, r.recipient, r.stage, (int)r.code, r.reply)).ToList();
+    }
+
+    public async Task<IReadOnlyList<LifecycleEvent>> EventsAsync(EventQuery query, CancellationToken cancellationToken = default)
+    {
+        using var c = db.OpenRead();
+        var rows = await c.QueryAsync<EventRow>(
+            "SELECT id, type, message_id, recipient_id, address, from_status, to_status, reason, code, enhanced, reply, attempt, channel, created_at FROM events " +
+            "WHERE id > @after AND (@message IS NULL OR message_id = @message) AND (@type IS NULL OR type = @type) ORDER BY id LIMIT @limit",
+            new { after = query.AfterId, message = query.MessageId, type = query.Type, limit = query.Limit });
+        return rows.Select(r => r.ToEvent()).ToList();
     }
 }

@@ -6,6 +6,7 @@ using Outpost.Engine.Policy;
 using Outpost.Engine.Queue;
 using Outpost.Engine.Review;
 using Outpost.Engine.SendLog;
+using Outpost.Engine.Suppression;
 
 namespace Outpost.Storage.Sqlite;
 
@@ -24,6 +25,7 @@ public static class SqliteServices
         services.AddSingleton<IApiKeyStore, SqliteApiKeyStore>();
         services.AddSingleton<IReviewStore, SqliteReviewStore>();
         services.AddSingleton<IBulkStore, SqliteBulkStore>();
+        services.AddSingleton<ISuppressionStore, SqliteSuppressionStore>();
         return services;
     }
 }

@@ -24,6 +24,7 @@ public static class WebServices
         var api = app.MapGroup("/api/v1");
         MessageEndpoints.Map(api);
         DomainEndpoints.Map(api);
+        SuppressionEndpoints.Map(api);
         return app;
     }
 }

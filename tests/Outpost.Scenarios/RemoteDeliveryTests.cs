@@ -15,11 +15,13 @@ public sealed class RemoteDeliveryTests(MailWorld world)
     {
         var token = Submit.Token();
         var recipient = $"friend-{token}@remote.test";
-        // 8-bit text, a line that starts with a dot, a long (but legal) line, and trailing spaces.
+        // 8-bit text, a line that starts with a dot, a long (but legal) line, and trailing spaces; the first
+        // line reads as business mail, so that the content model passes it (it held the bare greeting for review).
         var original = Encoding.UTF8.GetBytes(
             $"From: alice@example.com\r\nTo: {recipient}\r\nSubject: byte test {token}\r\nDate: Fri, 27 Nov 2026 10:00:00 +0000\r\n" +
             $"Message-ID: <{token}@example.com>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" +
-            "Grüße aus Köln, 你好.\r\n.a line that starts with a dot\r\n" + new string('x', 900) + "\r\ntrailing spaces   \r\n\r\nend");
+            "Hallo Jonas, anbei wie besprochen die Lieferscheine für den Auftrag 4711; Grüße aus Köln, 你好.\r\n" +
+            ".a line that starts with a dot\r\n" + new string('x', 900) + "\r\ntrailing spaces   \r\n\r\nend");
         var file = Path.Combine(world.Directory, $"{token}.eml");
         await File.WriteAllBytesAsync(file, original);
         // swaks ends the data with CRLF.CRLF after the file's last line, so that line gets its CRLF.

@@ -76,19 +76,8 @@ public static class DsnBuilder
     /// The first enhanced status code in the reply text (e.g. "550 5.1.1 …", or "… the last try said: 451 4.7.1 …"
     /// for an expired message), else one derived from the basic code.
     /// </summary>
-    public static string StatusCode(DeliveryAttempt attempt)
-    {
-        foreach (var token in attempt.Reply.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            if (IsEnhanced(token))
-                return token;
-        return attempt.Code is >= 400 and < 500 ? "4.0.0" : "5.0.0";
-    }
-
-    static bool IsEnhanced(string s)
-    {
-        var p = s.Split('.');
-        return p.Length == 3 && p[0] is "2" or "4" or "5" && p[1].All(char.IsAsciiDigit) && p[2].All(char.IsAsciiDigit) && p[1].Length > 0 && p[2].Length > 0;
-    }
+    public static string StatusCode(DeliveryAttempt attempt) =>
+        RemoteReply.EnhancedIn(attempt.Reply) ?? (attempt.Code is >= 400 and < 500 ? "4.0.0" : "5.0.0");
 
     static string OneLine(string s) => s.Replace('\r', ' ').Replace('\n', ' ');
 }

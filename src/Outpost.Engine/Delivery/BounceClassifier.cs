@@ -49,6 +49,21 @@ public sealed class BounceClassifier
         return new BounceClassifier(reader.ReadToEnd().Split('\n'));
     }
 
+    /// <summary>
+    /// Whether a permanent failure says the address itself is gone (user unknown, mailbox disabled), so that
+    /// no later mail should try it: a failure about the recipient, but not a full mailbox (5.2.2, 552, "quota"),
+    /// which recovers, nor a problem with the sender's address (5.1.7, 5.1.8).
+    /// </summary>
+    public bool MeansAddressGone(int? code, string reply)
+    {
+        if (code is not { } c || c < 500 || c == 552 || Classify(c, reply) != BounceClass.PermanentRecipient)
+            return false;
+        var enhanced = EnhancedCode(reply);
+        if (enhanced is "5.2.2" or "5.1.7" or "5.1.8")
+            return false;
+        return enhanced is not null || !Regex.IsMatch(reply, "full|quota|storage", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    }
+
     /// <summary>The class of a reply such as "550 5.7.1 Service unavailable; client host blocked using zen.spamhaus.org".</summary>
     public BounceClass Classify(int code, string reply)
     {

@@ -2,16 +2,19 @@ using Microsoft.Extensions.Logging;
 using Outpost.Engine.Bounces;
 using Outpost.Engine.Queue;
 using Outpost.Engine.Spool;
+using Outpost.Engine.Suppression;
 
 namespace Outpost.Engine.Delivery;
 
 /// <summary>
 /// Turns the results of a try into queue state, one place for local and remote delivery alike:
-/// temporary failures are deferred on the retry schedule (and bounce once the message expires),
-/// permanent ones bounce to the sender (never when the sender was &lt;&gt;), and a message with no open
-/// recipient left leaves the spool.
+/// <see cref="RecipientTransitions"/> decides each recipient's change (temporary failures deferred on
+/// the retry schedule, expired once the message is too old; permanent ones bounced), the store applies
+/// it with its event; bounces go to the sender (never when the sender was &lt;&gt;), and a message with no
+/// open recipient left leaves the spool.
 /// </summary>
-public sealed class DeliveryRecorder(IQueueStore store, OutcomeCommitter committer, RetrySchedule schedule, BounceService bounces, Metrics.OutpostMetrics metrics, TimeProvider time, ILogger<DeliveryRecorder> logger)
+public sealed class DeliveryRecorder(IQueueStore store, OutcomeCommitter committer, RetrySchedule schedule, BounceService bounces, SuppressionService suppressions,
+    Metrics.OutpostMetrics metrics, TimeProvider time, ILogger<DeliveryRecorder> logger)
 {
     /// <param name="tries">Earlier tries in the same delivery (through channels that failed over), recorded as attempts only.</param>
     public async Task RecordAsync(QueuedMessage message, IReadOnlyList<AttemptResult> results,
@@ -25,9 +28,10 @@ public sealed class DeliveryRecorder(IQueueStore store, OutcomeCommitter committ
         {
             var outcome = result.Kind switch
             {
-                AttemptKind.Delivered => new RecipientOutcome(result.Recipient, RecipientStatus.Delivered, result.Attempt, null),
-                AttemptKind.Permanent => new RecipientOutcome(result.Recipient, RecipientStatus.Bounced, result.Attempt, null),
-                _ => Defer(message, result),
+                AttemptKind.Delivered => RecipientTransitions.Delivered(result.Recipient, result.Attempt),
+                AttemptKind.Permanent => RecipientTransitions.Bounced(result.Recipient, result.Attempt),
+                _ => RecipientTransitions.Deferred(result.Recipient, result.Attempt,
+                    schedule.Next(result.Recipient.Attempts + 1, message.ReceivedAt), time.GetUtcNow() - message.ReceivedAt),
             };
             outcomes.Add(outcome);
             if (outcome.NewStatus == RecipientStatus.Bounced)
@@ -39,7 +43,12 @@ public sealed class DeliveryRecorder(IQueueStore store, OutcomeCommitter committ
         foreach (var outcome in outcomes)
             metrics.Delivery(outcome.NewStatus.ToName(), outcome.Attempt.Channel ?? "none", now - message.ReceivedAt);
         foreach (var outcome in outcomes)
-            logger.LogInformation("{Id} to {Recipient}: {Status} ({Reply})", message.Id, outcome.Recipient.Address, outcome.NewStatus.ToName(), outcome.Attempt.Reply);
+            logger.LogInformation("{Id} to {Recipient}: {Status} ({Reply})", message.Id, outcome.Recipient.Address, outcome.Event, outcome.Attempt.Reply);
+
+        // An address that is gone goes on the sender's domain's suppression list, so no later mail tries it.
+        foreach (var outcome in failed)
+            if (outcome.Event == LifecycleEvents.Bounced && BounceClassifier.Default.MeansAddressGone(outcome.Attempt.Code, outcome.Attempt.Reply))
+                await SuppressAsync(message, outcome, cancellationToken);
 
         if (failed.Count > 0)
         {
@@ -52,13 +61,16 @@ public sealed class DeliveryRecorder(IQueueStore store, OutcomeCommitter committ
             MessageSpool.Delete(message.SpoolPath);
     }
 
-    RecipientOutcome Defer(QueuedMessage message, AttemptResult result)
+    async Task SuppressAsync(QueuedMessage message, RecipientOutcome outcome, CancellationToken cancellationToken)
     {
-        var next = schedule.Next(result.Recipient.Attempts + 1, message.ReceivedAt);
-        if (next is { } due)
-            return new RecipientOutcome(result.Recipient, RecipientStatus.Deferred, result.Attempt, due);
-        var age = time.GetUtcNow() - message.ReceivedAt;
-        var expired = result.Attempt with { Reply = $"Gave up after {age.TotalDays:0.#} days; the last try said: {result.Attempt.Reply}" };
-        return new RecipientOutcome(result.Recipient, RecipientStatus.Bounced, expired, null);
+        try
+        {
+            await suppressions.RecordBounceAsync(message.Sender[(message.Sender.IndexOf('@') + 1)..], outcome.Recipient, outcome.Attempt, cancellationToken);
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or IOException)
+        {
+            // The bounce itself is recorded; the next bounce to this address suppresses it.
+            logger.LogWarning(ex, "{Id}: could not suppress {Recipient}", message.Id, outcome.Recipient.Address);
+        }
     }
 }

@@ -52,6 +52,8 @@ public static class EngineServices
         services.AddSingleton<RateLimiter>();
         services.AddSingleton<Preflight>();
         services.AddSingleton<Outpost.Engine.Review.ReviewService>();
+        services.AddSingleton(options.Suppression);
+        services.AddSingleton<Suppression.SuppressionService>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<ApiKeys>();
         services.AddSingleton(sp => new QueueCommitter(sp.GetRequiredService<IQueueStore>(), sp.GetRequiredService<MessageSpool>(),
@@ -77,7 +79,8 @@ public static class EngineServices
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Outpost.Submission")));
         services.AddSingleton<ISmtpBackend>(sp => new SubmissionBackend(sp.GetRequiredService<IAccountStore>(), sp.GetRequiredService<AccountService>(), sp.GetRequiredService<SendLog.ISendLog>(),
             sp.GetRequiredService<AuthThrottle>(), sp.GetRequiredService<TrustedNetworks>(), sp.GetRequiredService<SubmissionContext>(),
-            sp.GetRequiredService<SendingGate>(), sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<ILogger<SubmissionBackend>>()));
+            sp.GetRequiredService<SendingGate>(), sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<Suppression.SuppressionService>(),
+            sp.GetRequiredService<ILogger<SubmissionBackend>>()));
         return services;
     }
 

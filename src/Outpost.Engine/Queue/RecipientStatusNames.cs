@@ -10,7 +10,15 @@ public static class RecipientStatusNames
             ? status
             : throw new ArgumentException($"'{name}' is not a status; use one of {string.Join(", ", Enum.GetNames<RecipientStatus>().Select(n => n.ToLowerInvariant()))}.");
 
+    /// <summary>The statuses that never change again.</summary>
+    public static readonly IReadOnlyList<RecipientStatus> Final = [RecipientStatus.Delivered, RecipientStatus.Bounced, RecipientStatus.Rejected];
+
+    /// <summary>The statuses of recipients the delivery loop works on (held ones wait outside it).</summary>
+    public static readonly IReadOnlyList<RecipientStatus> Open = [RecipientStatus.Queued, RecipientStatus.Deferred, RecipientStatus.Delivering];
+
     /// <summary>A final status never changes again.</summary>
-    public static bool IsFinal(this RecipientStatus status) =>
-        status is RecipientStatus.Delivered or RecipientStatus.Bounced or RecipientStatus.Rejected;
+    public static bool IsFinal(this RecipientStatus status) => Final.Contains(status);
+
+    /// <summary>A set of statuses as an SQL list, "('queued', 'deferred')", for stores' WHERE clauses.</summary>
+    public static string SqlList(IEnumerable<RecipientStatus> statuses) => "(" + string.Join(", ", statuses.Select(s => $"'{s.ToName()}'")) + ")";
 }

@@ -57,7 +57,7 @@ public sealed class ReviewService(IReviewStore store, IQueueStore queue, BounceS
             return (false, await NotPendingAsync(id, cancellationToken));
         if (File.Exists(message.SpoolPath))
             Label(id, item.Label, message.SpoolPath);
-        var failed = refused.Value.Recipients.Select(r => new RecipientOutcome(r, RecipientStatus.Bounced, attempt, null)).ToList();
+        var failed = refused.Value.Recipients.Select(r => RecipientTransitions.RefusedAfterReview(r, attempt)).ToList();
         if (message.Sender.Length > 0 && failed.Count > 0)
             await bounces.SendAsync(message, failed, cancellationToken);
         var sender = message.Sender;

@@ -8,4 +8,6 @@ public interface ISendLog
     Task<MessageReport?> GetReportAsync(string messageId, CancellationToken cancellationToken = default);
     /// <summary>Refusals, newest first; <paramref name="scope"/> keeps those of one mailbox or domain.</summary>
     Task<IReadOnlyList<Refusal>> RefusalsAsync(DateTimeOffset? since, int limit, string? scope = null, CancellationToken cancellationToken = default);
+    /// <summary>The events outbox in id order: every recipient status change, each exactly once.</summary>
+    Task<IReadOnlyList<LifecycleEvent>> EventsAsync(EventQuery query, CancellationToken cancellationToken = default);
 }

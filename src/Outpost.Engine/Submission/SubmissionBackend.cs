@@ -3,6 +3,7 @@ using Outpost.Engine.Accounts;
 using Outpost.Engine.Domains;
 using Outpost.Engine.Policy;
 using Outpost.Engine.SendLog;
+using Outpost.Engine.Suppression;
 using Outpost.Smtp;
 
 namespace Outpost.Engine.Submission;
@@ -24,11 +25,13 @@ public sealed class SubmissionBackend : ISmtpBackend
     readonly SubmissionContext _context;
     readonly SendingGate _gate;
     readonly RateLimiter _rates;
+    readonly SuppressionService _suppressions;
     readonly ILogger _logger;
 
     internal SubmissionBackend(IAccountStore accounts, AccountService login, ISendLog log, AuthThrottle throttle, TrustedNetworks trusted, SubmissionContext context,
-        SendingGate gate, RateLimiter rates, ILogger<SubmissionBackend> logger)
+        SendingGate gate, RateLimiter rates, SuppressionService suppressions, ILogger<SubmissionBackend> logger)
     {
+        _suppressions = suppressions;
         _gate = gate;
         _rates = rates;
         _accounts = accounts;
@@ -106,10 +109,11 @@ public sealed class SubmissionBackend : ISmtpBackend
         }
 
         // External recipient: a restricted sender first; then the paid plan and the sending DNS records,
-        // in that order (F1); then the rate limits.
+        // in that order (F1); then an address the sender's domain must not send to again; then the rate limits.
         var senderDomain = sender.Address.Domain;
         var refusal = await _context.Restrictions.RefusalAsync(sender.Address.Normalized, senderDomain, cancellationToken)
             ?? await _gate.RefusalAsync(senderDomain, cancellationToken)
+            ?? await _suppressions.RefusalAsync(senderDomain, address.Normalized, cancellationToken)
             ?? await _rates.RefusalAsync(sender.Address.Normalized, senderDomain, session.AcceptedRecipients + 1, cancellationToken);
         if (refusal is { } refused)
         {

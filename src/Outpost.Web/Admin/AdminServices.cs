@@ -58,6 +58,7 @@ public static class AdminServices
             o.Conventions.AllowAnonymousToPage("/Login");
             o.Conventions.AuthorizePage("/Queue", OperatorPolicy);
             o.Conventions.AuthorizePage("/Review", OperatorPolicy);
+            o.Conventions.AuthorizePage("/Suppressions", ManagerPolicy);
             o.Conventions.AuthorizePage("/Channels", OperatorPolicy);
         }).AddApplicationPart(typeof(AdminServices).Assembly);
         return services;

@@ -68,6 +68,40 @@ public static class LogCommands
         return log;
     }
 
+    public static Command CreateEvents()
+    {
+        var message = new Option<string?>("--message") { Description = "The events of one message (its queue id)" };
+        var type = new Option<string?>("--type") { Description = string.Join(", ", LifecycleEvents.All) };
+        var after = new Option<long>("--after") { Description = "Only events after this id (a reader's place)" };
+        var limit = new Option<int>("--limit") { Description = "At most this many", DefaultValueFactory = _ => 100 };
+        var json = new Option<bool>("--json") { Description = "Print JSON" };
+        var command = new Command("events", "Every recipient status change, in order, from the events outbox") { message, type, after, limit, json };
+        command.SetAction(async (parse, ct) =>
+        {
+            if (parse.GetValue(type) is { } t && !LifecycleEvents.All.Contains(t))
+                return Output.Fail($"'{t}' is not an event; use one of {string.Join(", ", LifecycleEvents.All)}.");
+            await using var cli = CliContext.Create(parse);
+            var events = await cli.Get<ISendLog>().EventsAsync(
+                new EventQuery(parse.GetValue(after), parse.GetValue(message)?.Trim().ToUpperInvariant(), parse.GetValue(type), parse.GetValue(limit)), ct);
+            if (parse.GetValue(json))
+            {
+                Output.WriteJson(events.Select(e => new
+                {
+                    e.Id, e.Type, e.MessageId, e.Recipient, From = e.From?.ToName(), To = e.To.ToName(), e.Reason,
+                    Reply = e.Reply is null ? null : new { e.Reply.Code, e.Reply.Enhanced, e.Reply.Text }, e.Attempt, e.Channel, e.At,
+                }));
+                return 0;
+            }
+            var table = new Table().AddColumns("Id", "Time", "Event", "Message", "Recipient", "Change", "Why");
+            foreach (var e in events)
+                table.AddRow(e.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), Output.Time(e.At), e.Type, e.MessageId, Markup.Escape(e.Recipient),
+                    $"{e.From?.ToName() ?? "–"} → {e.To.ToName()}", Markup.Escape(e.Reply?.Text ?? e.Reason ?? ""));
+            AnsiConsole.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
     public static Command CreateStatus()
     {
         var id = new Argument<string>("id") { Description = "The queue id from the 250 reply (\"queued as …\")" };

@@ -57,9 +57,10 @@ public sealed class SqliteQueueStoreTests : IDisposable
         Assert.Empty(completed);
         Assert.Equal(later, await _queue.NextDueAsync());
         Assert.Empty(await _queue.ClaimDueAsync(now, now, 10));
-        Assert.Single(await _queue.ClaimDueAsync(later, later, 10));
+        var claimed = Assert.Single(await _queue.ClaimDueAsync(later, later, 10)).Recipients.Single();
 
-        completed = await _queue.RecordOutcomesAsync([new RecipientOutcome(queued[1], RecipientStatus.Bounced, Attempt("550 no"), null)]);
+        // The outcome of the claimed recipient (delivering), as the delivery that claimed it reports it.
+        completed = await _queue.RecordOutcomesAsync([new RecipientOutcome(claimed, RecipientStatus.Bounced, Attempt("550 no"), null)]);
         Assert.Equal(["0000000000BBBBBB"], completed);
         Assert.Empty(await _queue.ListOpenAsync(10));
     }
@@ -74,6 +75,51 @@ public sealed class SqliteQueueStoreTests : IDisposable
         Assert.Equal(1, await _queue.RetryNowAsync("0000000000CCCCCC", now));
         Assert.Single(await _queue.ClaimDueAsync(now, now, 10));
         Assert.Equal(0, await _queue.RetryNowAsync("0000000000DDDDDD", now));
+    }
+
+    [Fact]
+    public async Task Every_status_change_writes_exactly_one_event_in_order()
+    {
+        var log = new SqliteSendLog(_db);
+        var now = _time.GetUtcNow();
+        var queued = (await _queue.EnqueueAsync([Message("0000000000EEEEEE", "a@x.test", "b@x.test")], now + TimeSpan.FromMinutes(15)))[0];
+        await _queue.RecordOutcomesAsync(
+        [
+            new RecipientOutcome(queued[0], RecipientStatus.Delivered, Attempt("250 2.0.0 ok"), null),
+            new RecipientOutcome(queued[1], RecipientStatus.Deferred, Attempt("451 4.7.1 greylisted"), now),
+        ]);
+        var deferred = await _queue.ClaimDueAsync(now, now + TimeSpan.FromMinutes(15), 10);
+        await _queue.ReleaseAllLeasesAsync();                      // delivering -> deferred (it had an attempt)
+        Assert.Equal(1, await _queue.HoldAsync("0000000000EEEEEE", now));
+        Assert.Equal(1, await _queue.ReleaseAsync("0000000000EEEEEE", now));
+        Assert.Equal(0, await _queue.ReleaseAsync("0000000000EEEEEE", now)); // nothing held: no change, no event
+
+        var events = await log.EventsAsync(new SendLog.EventQuery(MessageId: "0000000000EEEEEE"));
+        Assert.Equal(
+            ["queued a@x.test", "queued b@x.test", "delivered a@x.test", "deferred b@x.test", "delivering b@x.test", "requeued b@x.test", "held b@x.test", "released b@x.test"],
+            events.Select(e => $"{e.Type} {e.Recipient}"));
+        Assert.Equal(events.Select(e => e.Id).Order(), events.Select(e => e.Id));
+        var delivered = events[2];
+        Assert.Equal((RecipientStatus.Queued, RecipientStatus.Delivered, 1, "direct"), (delivered.From!.Value, delivered.To, delivered.Attempt, delivered.Channel));
+        Assert.Equal(new RemoteReply(250, "2.0.0", "250 2.0.0 ok"), delivered.Reply);
+        Assert.Equal((RecipientStatus.Deferred, RecipientStatus.Held), (events[6].From!.Value, events[6].To));
+        Assert.Single(deferred);
+    }
+
+    [Fact]
+    public async Task An_outcome_for_a_recipient_that_moved_on_changes_nothing_and_emits_no_event()
+    {
+        var log = new SqliteSendLog(_db);
+        var now = _time.GetUtcNow();
+        var queued = (await _queue.EnqueueAsync([Message("0000000000FFFFFF", "a@x.test")], now))[0];
+        await _queue.RecordOutcomesAsync([new RecipientOutcome(queued[0], RecipientStatus.Bounced, Attempt("550 5.1.1 unknown"), null)]);
+        // The same outcome again, from a recipient value that still says "queued": the store refuses the change.
+        await _queue.RecordOutcomesAsync([new RecipientOutcome(queued[0], RecipientStatus.Delivered, Attempt("250 ok"), null)]);
+        var events = await log.EventsAsync(new SendLog.EventQuery(MessageId: "0000000000FFFFFF"));
+        Assert.Equal(["queued", "bounced"], events.Select(e => e.Type));
+        var report = await log.GetReportAsync("0000000000FFFFFF");
+        Assert.Equal(RecipientStatus.Bounced, report!.Recipients.Single().Status);
+        Assert.Equal(2, report.Attempts.Count); // both tries happened and are in the log
     }
 
     [Fact]

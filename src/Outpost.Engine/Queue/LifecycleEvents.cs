@@ -1,0 +1,22 @@
+namespace Outpost.Engine.Queue;
+
+/// <summary>
+/// The names of the lifecycle events, one per status change, as the events outbox stores them and its
+/// readers (the send log, webhooks) show them. Most are the new status's name; three say more than the
+/// status does: a held message <see cref="Released"/>, a lease that ran out <see cref="Requeued"/>, and
+/// a message that ran out of time <see cref="Expired"/> (its status is bounced).
+/// </summary>
+public static class LifecycleEvents
+{
+    public const string Queued = "queued";
+    public const string Held = "held";
+    public const string Released = "released";
+    public const string Requeued = "requeued";
+    public const string Delivering = "delivering";
+    public const string Deferred = "deferred";
+    public const string Delivered = "delivered";
+    public const string Bounced = "bounced";
+    public const string Expired = "expired";
+
+    public static readonly IReadOnlyList<string> All = [Queued, Held, Released, Requeued, Delivering, Deferred, Delivered, Bounced, Expired];
+}

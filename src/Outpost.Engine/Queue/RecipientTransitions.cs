@@ -1,0 +1,102 @@
+namespace Outpost.Engine.Queue;
+
+/// <summary>
+/// The one owner of recipient state: every status change of a recipient is decided here, as a value
+/// (<see cref="RecipientOutcome"/> after an attempt, <see cref="RecipientTransition"/> otherwise), and
+/// the store only applies it — "set this status where the status is still that one" — and writes its
+/// event in the same transaction. The table of allowed changes is <see cref="IsAllowed"/>; a change it
+/// does not allow is a bug and throws here rather than reaching the database.
+/// The rule that a recipient going back to the queue is "queued" before its first attempt and
+/// "deferred" after lives here too (it was a CASE in three SQL statements).
+/// Tries that failed over to another channel within one delivery are attempts, not status changes.
+/// </summary>
+public static class RecipientTransitions
+{
+    static readonly HashSet<(RecipientStatus From, RecipientStatus To)> Allowed =
+    [
+        // claimed for delivery; a delivering recipient whose lease ran out is claimed again
+        (RecipientStatus.Queued, RecipientStatus.Delivering),
+        (RecipientStatus.Deferred, RecipientStatus.Delivering),
+        (RecipientStatus.Delivering, RecipientStatus.Delivering),
+        // the outcome of an attempt (a fresh recipient is delivered while still queued, under its lease)
+        (RecipientStatus.Queued, RecipientStatus.Delivered),
+        (RecipientStatus.Queued, RecipientStatus.Deferred),
+        (RecipientStatus.Queued, RecipientStatus.Bounced),
+        (RecipientStatus.Delivering, RecipientStatus.Delivered),
+        (RecipientStatus.Delivering, RecipientStatus.Deferred),
+        (RecipientStatus.Delivering, RecipientStatus.Bounced),
+        // an operator holds and releases; a review refuses
+        (RecipientStatus.Queued, RecipientStatus.Held),
+        (RecipientStatus.Deferred, RecipientStatus.Held),
+        (RecipientStatus.Held, RecipientStatus.Queued),
+        (RecipientStatus.Held, RecipientStatus.Deferred),
+        (RecipientStatus.Held, RecipientStatus.Bounced),
+        // a lease released at start-up
+        (RecipientStatus.Delivering, RecipientStatus.Queued),
+        (RecipientStatus.Delivering, RecipientStatus.Deferred),
+        (RecipientStatus.Queued, RecipientStatus.Queued),
+        (RecipientStatus.Deferred, RecipientStatus.Deferred),
+    ];
+
+    public static bool IsAllowed(RecipientStatus from, RecipientStatus to) => Allowed.Contains((from, to));
+
+    /// <summary>The status a new recipient starts in: held when its message waits for review, else queued.</summary>
+    public static RecipientStatus Initial(bool held) => held ? RecipientStatus.Held : RecipientStatus.Queued;
+
+    /// <summary>The event of a new recipient.</summary>
+    public static string InitialEvent(bool held) => held ? LifecycleEvents.Held : LifecycleEvents.Queued;
+
+    public static RecipientOutcome Delivered(QueuedRecipient recipient, DeliveryAttempt attempt) =>
+        Outcome(new RecipientOutcome(recipient, RecipientStatus.Delivered, attempt, null));
+
+    public static RecipientOutcome Bounced(QueuedRecipient recipient, DeliveryAttempt attempt) =>
+        Outcome(new RecipientOutcome(recipient, RecipientStatus.Bounced, attempt, null));
+
+    /// <summary>
+    /// A temporary failure: deferred to <paramref name="retryAt"/>, or, when the retry schedule has no
+    /// later try (the message is too old), bounced as expired with the last reply in its words.
+    /// </summary>
+    public static RecipientOutcome Deferred(QueuedRecipient recipient, DeliveryAttempt attempt, DateTimeOffset? retryAt, TimeSpan age) =>
+        retryAt is { } due
+            ? Outcome(new RecipientOutcome(recipient, RecipientStatus.Deferred, attempt, due))
+            : Outcome(new RecipientOutcome(recipient, RecipientStatus.Bounced,
+                attempt with { Reply = $"Gave up after {age.TotalDays:0.#} days; the last try said: {attempt.Reply}" }, null) { Event = LifecycleEvents.Expired });
+
+    /// <summary>A held recipient refused by an operator's review: it bounces with the review's sentence.</summary>
+    public static RecipientOutcome RefusedAfterReview(QueuedRecipient recipient, DeliveryAttempt attempt) =>
+        Outcome(new RecipientOutcome(recipient, RecipientStatus.Bounced, attempt, null));
+
+    public static RecipientTransition Claim(QueuedRecipient recipient) =>
+        Transition(recipient, RecipientStatus.Delivering, LifecycleEvents.Delivering, "claimed for delivery");
+
+    public static RecipientTransition Hold(QueuedRecipient recipient, string reason) =>
+        Transition(recipient, RecipientStatus.Held, LifecycleEvents.Held, reason);
+
+    public static RecipientTransition Release(QueuedRecipient recipient, string reason) =>
+        Transition(recipient, BackInQueue(recipient), LifecycleEvents.Released, reason);
+
+    /// <summary>A lease released at start-up: the recipient waits again as it did before its try began.</summary>
+    public static RecipientTransition LeaseLost(QueuedRecipient recipient) =>
+        Transition(recipient, BackInQueue(recipient), LifecycleEvents.Requeued, "the node that was delivering it stopped");
+
+    /// <summary>Queued before its first attempt, deferred after one.</summary>
+    static RecipientStatus BackInQueue(QueuedRecipient recipient) => recipient.Attempts == 0 ? RecipientStatus.Queued : RecipientStatus.Deferred;
+
+    static RecipientOutcome Outcome(RecipientOutcome outcome)
+    {
+        Check(outcome.Recipient, outcome.NewStatus);
+        return outcome;
+    }
+
+    static RecipientTransition Transition(QueuedRecipient recipient, RecipientStatus to, string name, string reason)
+    {
+        Check(recipient, to);
+        return new RecipientTransition(recipient, to, name, reason);
+    }
+
+    static void Check(QueuedRecipient recipient, RecipientStatus to)
+    {
+        if (!IsAllowed(recipient.Status, to))
+            throw new InvalidOperationException($"Recipient {recipient.Id} of {recipient.MessageId} cannot go from {recipient.Status.ToName()} to {to.ToName()}.");
+    }
+}

@@ -1,0 +1,74 @@
+using Microsoft.Data.Sqlite;
+using Outpost.Engine.Queue;
+
+namespace Outpost.Storage.Sqlite;
+
+/// <summary>
+/// Applies the status changes that <see cref="RecipientTransitions"/> decided, inside the caller's
+/// transaction: "set the new status where the status is still the old one", and for every change that
+/// took, its row in the events outbox. A change whose recipient moved on meanwhile (another node, an
+/// operator) does not take and emits nothing; the caller learns it from the result.
+/// Commands are prepared once per transaction and reused for every row of a batch.
+/// </summary>
+sealed class TransitionWriter(SqliteConnection connection, SqliteTransaction transaction) : IDisposable
+{
+    SqliteCommand? _outcome, _transition, _event, _attempt;
+
+    /// <summary>An attempt's outcome: the attempt is recorded whether or not the status change takes.</summary>
+    public bool Apply(RecipientOutcome o, long now)
+    {
+        _outcome ??= Prepared.Command(connection, transaction,
+            "UPDATE recipients SET status = $to, attempts = attempts + 1, next_attempt_at = COALESCE($next, next_attempt_at), " +
+            "lease_until = NULL, last_reply = $reply, updated_at = $now WHERE id = $id AND status = $from");
+        var changed = Prepared.Run(_outcome, o.NewStatus.ToName(), o.NextAttemptAt?.ToMs(), o.Attempt.Reply, now, o.Recipient.Id, o.Recipient.Status.ToName()) == 1;
+        Attempt(o.Recipient, o.Attempt, o.NewStatus);
+        if (changed)
+        {
+            var reply = RemoteReply.Of(o.Attempt);
+            Event(o.Event, o.Recipient, o.Recipient.Status, o.NewStatus, null, reply, o.Recipient.Attempts + 1, o.Attempt.Channel, now);
+        }
+        return changed;
+    }
+
+    /// <summary>A change without an attempt: a claim (with its lease), a hold, a release, a lease let go.</summary>
+    public bool Apply(RecipientTransition t, long now, long? leaseUntil, long? nextAttemptAt = null)
+    {
+        _transition ??= Prepared.Command(connection, transaction,
+            "UPDATE recipients SET status = $to, lease_until = $lease, next_attempt_at = COALESCE($next, next_attempt_at), updated_at = $now " +
+            "WHERE id = $id AND status = $from");
+        var changed = Prepared.Run(_transition, t.To.ToName(), leaseUntil, nextAttemptAt, now, t.Recipient.Id, t.From.ToName()) == 1;
+        if (changed && t.ChangesStatus)
+            Event(t.Event, t.Recipient, t.From, t.To, t.Reason, null, t.Recipient.Attempts, null, now);
+        return changed;
+    }
+
+    /// <summary>The event of a recipient that was just queued (or held for review).</summary>
+    public void Created(QueuedRecipient recipient, string name, long now) =>
+        Event(name, recipient, null, recipient.Status, null, null, 0, null, now);
+
+    /// <summary>A try that failed over to another channel: an attempt in the log, no status change.</summary>
+    public void Attempt(QueuedRecipient recipient, DeliveryAttempt a, RecipientStatus outcome)
+    {
+        _attempt ??= Prepared.Command(connection, transaction,
+            "INSERT INTO attempts (recipient_id, message_id, at, outcome, channel, mx_host, mx_address, code, enhanced, reply, tls, duration_ms) " +
+            "VALUES ($rid, $mid, $at, $outcome, $channel, $mx, $ip, $code, $enhanced, $reply, $tls, $ms)");
+        Prepared.Run(_attempt, recipient.Id, recipient.MessageId, a.At.ToMs(), outcome.ToName(), a.Channel, a.MxHost, a.MxAddress, a.Code,
+            RemoteReply.EnhancedIn(a.Reply), a.Reply, a.Tls, (long)a.Duration.TotalMilliseconds);
+    }
+
+    void Event(string type, QueuedRecipient r, RecipientStatus? from, RecipientStatus to, string? reason, RemoteReply? reply, int attempt, string? channel, long now)
+    {
+        _event ??= Prepared.Command(connection, transaction,
+            "INSERT INTO events (type, message_id, recipient_id, address, from_status, to_status, reason, code, enhanced, reply, attempt, channel, created_at) " +
+            "VALUES ($type, $mid, $rid, $address, $from, $to, $reason, $code, $enhanced, $reply, $attempt, $channel, $now)");
+        Prepared.Run(_event, type, r.MessageId, r.Id, r.Address, from?.ToName(), to.ToName(), reason, reply?.Code, reply?.Enhanced, reply?.Text, attempt, channel, now);
+    }
+
+    public void Dispose()
+    {
+        _outcome?.Dispose();
+        _transition?.Dispose();
+        _event?.Dispose();
+        _attempt?.Dispose();
+    }
+}
