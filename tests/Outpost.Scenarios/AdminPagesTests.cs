@@ -159,6 +159,35 @@ public sealed class AdminPagesTests(MailWorld world)
     }
 
     [Fact]
+    public async Task A_domain_admin_suppresses_and_removes_an_address_on_the_suppressions_page()
+    {
+        var server = await ServerAsync();
+        var page = await LoggedInAsync(server, $"admin@{Domain}");
+        var address = $"gone-{Submit.Token()}@remote.test";
+        await page.GotoAsync("/suppressions");
+        await page.FillAsync("form.decide input[name=address]", address);
+        await page.FillAsync("form.decide input[name=reason]", "the customer left the company");
+        await page.ClickAsync("form.decide button[type=submit]");
+        await page.WaitForURLAsync("**/suppressions");
+        Assert.Contains($"{address} is suppressed for {Domain}", await page.Locator(".flash").InnerTextAsync());
+        var row = page.Locator("tr.suppression", new() { HasText = address });
+        Assert.Contains($"550 5.1.1 <{address}> is suppressed since {DateTime.UtcNow:yyyy-MM-dd}: the customer left the company", await row.InnerTextAsync());
+        await Chromium.ScreenshotAsync(page, "suppressions");
+
+        // What the page did, the server does: the next message to the address is refused with that sentence.
+        var refused = await Submit.AsAsync(server, $"admin@{Domain}", $"admin@{Domain}", address, "after the page");
+        Assert.Contains($"<{address}> is suppressed since", refused.All);
+
+        await row.Locator("button[type=submit]").ClickAsync();
+        await page.WaitForURLAsync("**/suppressions");
+        Assert.Contains("is no longer suppressed", await page.Locator(".flash").InnerTextAsync());
+        Assert.Equal(0, await page.Locator("tr.suppression", new() { HasText = address }).CountAsync());
+
+        var alice = await LoggedInAsync(server, $"alice@{Domain}");
+        Assert.Equal(403, (await alice.GotoAsync("/suppressions"))!.Status);
+    }
+
+    [Fact]
     public async Task Each_role_sees_only_its_own_scope()
     {
         var server = await ServerAsync();

@@ -16,8 +16,9 @@ CREATE TABLE events (
     channel      TEXT,
     created_at   INTEGER NOT NULL
 );
+-- AUTOINCREMENT: an id is never reused, even after a purge has emptied the table, so a reader's
+-- "after this id" stays right. Purges go in id order (ids rise with time), so created_at needs no index.
 CREATE INDEX events_message ON events(message_id);
-CREATE INDEX events_created ON events(created_at);
 
 -- Attempts keep the enhanced status code as its own column.
 ALTER TABLE attempts ADD COLUMN enhanced TEXT;
