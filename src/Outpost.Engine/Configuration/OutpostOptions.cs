@@ -23,4 +23,5 @@ public sealed class OutpostOptions
     public PolicyOptions Policy { get; set; } = new();
     public RoutingOptions Routing { get; set; } = new();
     public HttpOptions Http { get; set; } = new();
+    public RetentionOptions Retention { get; set; } = new();
 }
