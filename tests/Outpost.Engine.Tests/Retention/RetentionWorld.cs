@@ -1,7 +1,9 @@
 using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Outpost.Engine.Configuration;
 using Outpost.Engine.Queue;
+using Outpost.Engine.Retention;
 using Outpost.Engine.Spool;
 using Outpost.Storage.Sqlite;
 
@@ -39,6 +41,9 @@ internal sealed class RetentionWorld : IDisposable
     }
 
     public DateTimeOffset Now => Time.GetUtcNow();
+
+    public RetentionService Service() =>
+        new(Store, new SpoolSweeper(Spool, Store, NullLogger<SpoolSweeper>.Instance), Options, PolicyOptions, Time);
 
     /// <summary>Queues a message now to external recipients (held for review with <paramref name="review"/>), with a spool file.</summary>
     public async Task<IReadOnlyList<QueuedRecipient>> QueueAsync(string[] recipients, bool review = false)
