@@ -22,4 +22,5 @@ root.Subcommands.Add(RestrictionCommands.Create());
 root.Subcommands.Add(ChannelCommands.Create());
 root.Subcommands.Add(ChannelCommands.CreateRoute());
 root.Subcommands.Add(ApiKeyCommands.Create());
+root.Subcommands.Add(PurgeCommand.Create());
 return await root.Parse(args).InvokeAsync();
