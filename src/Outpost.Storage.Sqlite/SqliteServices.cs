@@ -4,6 +4,7 @@ using Outpost.Engine.Delivery.Channels;
 using Outpost.Engine.Domains;
 using Outpost.Engine.Policy;
 using Outpost.Engine.Queue;
+using Outpost.Engine.Retention;
 using Outpost.Engine.Review;
 using Outpost.Engine.SendLog;
 using Outpost.Engine.Suppression;
@@ -26,6 +27,7 @@ public static class SqliteServices
         services.AddSingleton<IReviewStore, SqliteReviewStore>();
         services.AddSingleton<IBulkStore, SqliteBulkStore>();
         services.AddSingleton<ISuppressionStore, SqliteSuppressionStore>();
+        services.AddSingleton<IRetentionStore, SqliteRetentionStore>();
         return services;
     }
 }

@@ -24,4 +24,5 @@ root.Subcommands.Add(SuppressionCommands.Create());
 root.Subcommands.Add(ChannelCommands.Create());
 root.Subcommands.Add(ChannelCommands.CreateRoute());
 root.Subcommands.Add(ApiKeyCommands.Create());
+root.Subcommands.Add(PurgeCommand.Create());
 return await root.Parse(args).InvokeAsync();

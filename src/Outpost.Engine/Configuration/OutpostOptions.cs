@@ -24,4 +24,5 @@ public sealed class OutpostOptions
     public RoutingOptions Routing { get; set; } = new();
     public HttpOptions Http { get; set; } = new();
     public SuppressionOptions Suppression { get; set; } = new();
+    public RetentionOptions Retention { get; set; } = new();
 }

@@ -9,6 +9,7 @@ using Outpost.Engine.Domains;
 using Outpost.Engine.Policy;
 using Outpost.Engine.Policy.Model;
 using Outpost.Engine.Queue;
+using Outpost.Engine.Retention;
 using Outpost.Engine.Routing;
 using Outpost.Engine.Signing;
 using Outpost.Engine.Spool;
@@ -77,6 +78,9 @@ public static class EngineServices
             sp.GetRequiredService<Router>(), sp.GetRequiredService<IDeliveryDispatcher>(), sp.GetRequiredService<ContentClassifier>(),
             sp.GetRequiredService<RestrictionService>(), sp.GetRequiredService<Metrics.OutpostMetrics>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Outpost.Submission")));
+        services.AddSingleton(options.Retention);
+        services.AddSingleton<SpoolSweeper>();
+        services.AddSingleton<RetentionService>();
         services.AddSingleton<ISmtpBackend>(sp => new SubmissionBackend(sp.GetRequiredService<IAccountStore>(), sp.GetRequiredService<AccountService>(), sp.GetRequiredService<SendLog.ISendLog>(),
             sp.GetRequiredService<AuthThrottle>(), sp.GetRequiredService<TrustedNetworks>(), sp.GetRequiredService<SubmissionContext>(),
             sp.GetRequiredService<SendingGate>(), sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<Suppression.SuppressionService>(),
@@ -84,11 +88,12 @@ public static class EngineServices
         return services;
     }
 
-    /// <summary>The long-running parts of <c>outpost serve</c>: the queue scheduler and the SMTP listeners.</summary>
+    /// <summary>The long-running parts of <c>outpost serve</c>: the queue scheduler, the DNS re-check, retention and the SMTP listeners.</summary>
     public static IServiceCollection AddOutpostServer(this IServiceCollection services)
     {
         services.AddHostedService<DeliveryScheduler>();
         services.AddHostedService<DnsRecheckService>();
+        services.AddHostedService<RetentionScheduler>();
         services.AddHostedService<SmtpHostedService>();
         return services;
     }

@@ -41,6 +41,9 @@ public sealed class MessageSpool
 
     public void SyncDirectory() => FileSync.Directory(Root);
 
+    /// <summary>The message files in the spool, each named by its queue id; anything else in the directory is not Outpost's and is left alone.</summary>
+    public IEnumerable<FileInfo> Files() => new DirectoryInfo(Root).EnumerateFiles().Where(f => QueueId.IsValid(f.Name));
+
     public static void Delete(string path)
     {
         try

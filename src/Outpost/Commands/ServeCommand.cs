@@ -21,6 +21,9 @@ public static class ServeCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var (configuration, options) = OutpostConfiguration.Load(parse.GetValue(CliContext.ConfigOption), parse.GetValue(CliContext.DataOption));
+            // A typo in a retention period must not go live: it decides what is deleted.
+            if (options.Retention.Problem() is { } problem)
+                return Output.Fail(problem);
             Directory.CreateDirectory(options.DataDirectory);
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
             builder.Configuration.Sources.Clear();

@@ -1,0 +1,20 @@
+namespace Outpost.Engine.Retention;
+
+/// <summary>
+/// Rows that go by their age alone, each a table and a time column in the store. A new kind is one more
+/// member here and one more rule in each store.
+/// </summary>
+public enum AgedRows
+{
+    /// <summary>Refusals at SMTP time.</summary>
+    Refusals,
+
+    /// <summary>Messages refused for their content, counted towards restrictions.</summary>
+    Violations,
+
+    /// <summary>Channel health per channel and destination; a row cooling down is never old.</summary>
+    ChannelHealth,
+
+    /// <summary>The events outbox: every recipient status change.</summary>
+    Events,
+}
