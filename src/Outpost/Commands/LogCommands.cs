@@ -106,13 +106,15 @@ public static class LogCommands
     {
         var id = new Argument<string>("id") { Description = "The queue id from the 250 reply (\"queued as …\")" };
         var json = new Option<bool>("--json") { Description = "Print JSON" };
-        var command = new Command("status", "One message: each recipient's status and every attempt") { id, json };
+        var command = new Command("status", "One message: each recipient's status, every attempt and every status change") { id, json };
         command.SetAction(async (parse, ct) =>
         {
             await using var cli = CliContext.Create(parse);
-            var report = await cli.Get<ISendLog>().GetReportAsync(parse.GetValue(id)!.Trim().ToUpperInvariant(), ct);
+            var sendLog = cli.Get<ISendLog>();
+            var report = await sendLog.GetReportAsync(parse.GetValue(id)!.Trim().ToUpperInvariant(), ct);
             if (report is null)
                 return Output.Fail($"No message with the id {parse.GetValue(id)} is in the send log.");
+            var events = await sendLog.EventsAsync(new EventQuery(MessageId: report.Message.Id, Limit: 1000), ct);
             if (parse.GetValue(json))
             {
                 Output.WriteJson(new
@@ -125,6 +127,7 @@ public static class LogCommands
                         a.Recipient, Outcome = a.Outcome.ToName(), a.Attempt.At, a.Attempt.Channel, a.Attempt.MxHost, a.Attempt.MxAddress,
                         a.Attempt.Code, a.Attempt.Reply, a.Attempt.Tls, DurationMs = (long)a.Attempt.Duration.TotalMilliseconds,
                     }),
+                    Events = events.Select(e => new { e.Id, e.Type, e.Recipient, From = e.From?.ToName(), To = e.To.ToName(), e.Reason, e.At }),
                 });
                 return 0;
             }
@@ -146,6 +149,10 @@ public static class LogCommands
                     Markup.Escape($"{a.Attempt.MxHost} {(a.Attempt.MxAddress is null ? "" : $"[{a.Attempt.MxAddress}]")}".Trim()), a.Attempt.Tls ?? "",
                     ((long)a.Attempt.Duration.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(a.Attempt.Reply));
             AnsiConsole.Write(attempts);
+            var history = new Table().AddColumns("Time", "Event", "Recipient", "Change", "Why");
+            foreach (var e in events)
+                history.AddRow(Output.Time(e.At), e.Type, Markup.Escape(e.Recipient), $"{e.From?.ToName() ?? "–"} → {e.To.ToName()}", Markup.Escape(e.Reply?.Text ?? e.Reason ?? ""));
+            AnsiConsole.Write(history);
             return 0;
         });
         return command;

@@ -31,8 +31,8 @@ public sealed class HeldOutTests(ITestOutputHelper output)
     /// <summary>The shipped model's held-out figures, a little below what was measured (docs/POLICY.md): precision, recall of refusals, refused or held.</summary>
     static readonly Dictionary<string, (double Precision, double Recall, double Caught)> Measured = new()
     {
-        [ContentLabels.Prohibited] = (0.98, 0.78, 0.88),
-        [ContentLabels.VerificationCode] = (0.98, 0.92, 0.96),
+        [ContentLabels.Prohibited] = (0.98, 0.82, 0.88),
+        [ContentLabels.VerificationCode] = (0.98, 0.95, 0.97),
         [ContentLabels.Marketing] = (0.98, 0.88, 0.92),
     };
 
