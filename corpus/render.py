@@ -133,7 +133,9 @@ def attachment(name: str):
     elif ext in ("docx", "xlsx", "pptx", "zip"):
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w") as z:
-            z.writestr("[Content_Types].xml" if ext != "zip" else "readme.txt", "<Types/>" if ext != "zip" else "files")
+            # A fixed time in the entry: writestr with a name stamps the current time, so each run differed.
+            entry = zipfile.ZipInfo("[Content_Types].xml" if ext != "zip" else "readme.txt", date_time=(2025, 1, 1, 0, 0, 0))
+            z.writestr(entry, "<Types/>" if ext != "zip" else "files")
         sub = {"docx": "vnd.openxmlformats-officedocument.wordprocessingml.document",
                "xlsx": "vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                "pptx": "vnd.openxmlformats-officedocument.presentationml.presentation", "zip": "zip"}[ext]
@@ -195,6 +197,10 @@ def encode_addresses(value: str, charset: str) -> str:
     return ", ".join(out) if out else value
 
 
+def boundary(key, kind):
+    return f"=_{kind}_{hashlib.sha1((key + kind).encode()).hexdigest()[:24]}"
+
+
 def render(mail):
     key, lang = mail["id"], mail["id"].split("-", 1)[0]
     if lang not in ENCODINGS:
@@ -209,7 +215,8 @@ def render(mail):
         html_part, charset = text_part(body, "html", lang, key)
         if structure == "alternative":
             plain, _ = text_part(html_to_text(body), "plain", lang, key)
-            root = MIMEMultipart("alternative")
+            # Boundaries from the id too: the library's random ones changed every file on every run.
+            root = MIMEMultipart("alternative", boundary=boundary(key, "alternative"))
             root.attach(plain)
             root.attach(html_part)
         else:
@@ -217,7 +224,7 @@ def render(mail):
     else:
         root, charset = text_part(body, "plain", lang, key)
     if attachments:
-        mixed = MIMEMultipart("mixed")
+        mixed = MIMEMultipart("mixed", boundary=boundary(key, "mixed"))
         mixed.attach(root)
         for name in attachments:
             mixed.attach(attachment(name))
