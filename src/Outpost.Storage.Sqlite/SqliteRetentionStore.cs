@@ -12,8 +12,8 @@ namespace Outpost.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteRetentionStore(SqliteDatabase db) : IRetentionStore
 {
-    // Built from the engine's own rule of what is final; held is not final, so a held message is never settled.
-    static readonly string Final = "(" + string.Join(", ", Enum.GetValues<RecipientStatus>().Where(s => s.IsFinal()).Select(s => $"'{s.ToName()}'")) + ")";
+    // The engine's own list of what is final (held is not, so a held message is never settled).
+    static readonly string Final = RecipientStatusNames.SqlList(RecipientStatusNames.Final);
 
     /// <summary>A message m with a recipient still open, or one that changed at or after @before.</summary>
     static readonly string Unsettled =

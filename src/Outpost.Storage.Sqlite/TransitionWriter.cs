@@ -21,12 +21,11 @@ sealed class TransitionWriter(SqliteConnection connection, SqliteTransaction tra
             "UPDATE recipients SET status = $to, attempts = attempts + 1, next_attempt_at = COALESCE($next, next_attempt_at), " +
             "lease_until = NULL, last_reply = $reply, updated_at = $now WHERE id = $id AND status = $from");
         var changed = Prepared.Run(_outcome, o.NewStatus.ToName(), o.NextAttemptAt?.ToMs(), o.Attempt.Reply, now, o.Recipient.Id, o.Recipient.Status.ToName()) == 1;
-        Attempt(o.Recipient, o.Attempt, o.NewStatus);
+        // The reply's parts once, for the attempt row and the event alike.
+        var reply = RemoteReply.Of(o.Attempt);
+        Attempt(o.Recipient, o.Attempt, o.NewStatus, reply.Enhanced);
         if (changed)
-        {
-            var reply = RemoteReply.Of(o.Attempt);
             Event(o.Event, o.Recipient, o.Recipient.Status, o.NewStatus, null, reply, o.Recipient.Attempts + 1, o.Attempt.Channel, now);
-        }
         return changed;
     }
 
@@ -47,13 +46,16 @@ sealed class TransitionWriter(SqliteConnection connection, SqliteTransaction tra
         Event(name, recipient, null, recipient.Status, null, null, 0, null, now);
 
     /// <summary>A try that failed over to another channel: an attempt in the log, no status change.</summary>
-    public void Attempt(QueuedRecipient recipient, DeliveryAttempt a, RecipientStatus outcome)
+    public void Attempt(QueuedRecipient recipient, DeliveryAttempt a, RecipientStatus outcome) =>
+        Attempt(recipient, a, outcome, RemoteReply.EnhancedIn(a.Reply));
+
+    void Attempt(QueuedRecipient recipient, DeliveryAttempt a, RecipientStatus outcome, string? enhanced)
     {
         _attempt ??= Prepared.Command(connection, transaction,
             "INSERT INTO attempts (recipient_id, message_id, at, outcome, channel, mx_host, mx_address, code, enhanced, reply, tls, duration_ms) " +
             "VALUES ($rid, $mid, $at, $outcome, $channel, $mx, $ip, $code, $enhanced, $reply, $tls, $ms)");
         Prepared.Run(_attempt, recipient.Id, recipient.MessageId, a.At.ToMs(), outcome.ToName(), a.Channel, a.MxHost, a.MxAddress, a.Code,
-            RemoteReply.EnhancedIn(a.Reply), a.Reply, a.Tls, (long)a.Duration.TotalMilliseconds);
+            enhanced, a.Reply, a.Tls, (long)a.Duration.TotalMilliseconds);
     }
 
     void Event(string type, QueuedRecipient r, RecipientStatus? from, RecipientStatus to, string? reason, RemoteReply? reply, int attempt, string? channel, long now)

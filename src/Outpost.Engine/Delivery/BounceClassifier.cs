@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
+using Outpost.Engine.Queue;
 
 namespace Outpost.Engine.Delivery;
 
@@ -58,7 +59,7 @@ public sealed class BounceClassifier
     {
         if (code is not { } c || c < 500 || c == 552 || Classify(c, reply) != BounceClass.PermanentRecipient)
             return false;
-        var enhanced = EnhancedCode(reply);
+        var enhanced = RemoteReply.EnhancedIn(reply);
         if (enhanced is "5.2.2" or "5.1.7" or "5.1.8")
             return false;
         return enhanced is not null || !Regex.IsMatch(reply, "full|quota|storage", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
@@ -70,7 +71,7 @@ public sealed class BounceClassifier
         if (code is >= 200 and < 300)
             return BounceClass.Delivered;
         var codeText = code.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var enhanced = EnhancedCode(reply) ?? "";
+        var enhanced = RemoteReply.EnhancedIn(reply) ?? "";
         foreach (var rule in _rules)
         {
             if (!Matches(rule.Code, codeText))
@@ -86,7 +87,4 @@ public sealed class BounceClassifier
 
     static bool Matches(string pattern, string code) =>
         pattern == "*" || pattern.Length == 3 && Enumerable.Range(0, 3).All(i => pattern[i] == 'x' || pattern[i] == code[i]);
-
-    static string? EnhancedCode(string reply) =>
-        reply.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(t => Regex.IsMatch(t, @"^[245]\.\d{1,3}\.\d{1,3}$"));
 }
