@@ -1,0 +1,31 @@
+using Outpost.Engine.Queue;
+using Outpost.Engine.SendLog;
+using Outpost.Engine.Suppression;
+using Outpost.Storage.Sqlite;
+
+namespace Outpost.Engine.Tests.Contracts;
+
+/// <summary>The SQLite back end over a database file in a temp directory.</summary>
+public sealed class SqliteStoreSet : StoreSet
+{
+    readonly TempDirectory _dir = new();
+    readonly SqliteDatabase _db;
+
+    public SqliteStoreSet(TimeProvider time)
+    {
+        _db = new SqliteDatabase(Path.Combine(_dir.Path, "outpost.db"));
+        Queue = new SqliteQueueStore(_db, time);
+        Log = new SqliteSendLog(_db);
+        Suppressions = new SqliteSuppressionStore(_db);
+    }
+
+    public override IQueueStore Queue { get; }
+    public override ISendLog Log { get; }
+    public override ISuppressionStore Suppressions { get; }
+
+    public override void Dispose()
+    {
+        _db.Dispose();
+        _dir.Dispose();
+    }
+}
