@@ -32,7 +32,10 @@ internal static class IdempotentSubmission
         if (!IdempotencyRules.IsValidKey(key))
             return ApiResults.BadRequest(IdempotencySentences.InvalidKey);
 
-        var begin = await keys.BeginAsync(caller.CallerId, key, await fingerprint(http.RequestAborted), http.RequestAborted);
+        // The whole request has arrived (a raw body is read to the end here): from now on the client going away
+        // changes nothing, so a request cut off after it was sent still queues its message once, and its retry
+        // gets the answer. Waiting for a busy key is bounded by the service.
+        var begin = await keys.BeginAsync(caller.CallerId, key, await fingerprint(CancellationToken.None), CancellationToken.None);
         switch (begin.Decision)
         {
             case IdempotencyDecision.Replay:
@@ -50,7 +53,6 @@ internal static class IdempotentSubmission
         SendOutcome outcome;
         try
         {
-            // Not the request's token: the client going away must not cut the work in half (its retry waits for this answer).
             outcome = await send(result =>
             {
                 written = MessageEndpoints.Render(result);
