@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 using Outpost.Engine.Idempotency;
 using Outpost.Engine.Submission;
 
@@ -17,6 +19,22 @@ internal static class IdempotentSubmission
 {
     public const string KeyHeader = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
+
+    /// <summary>The header in the OpenAPI document of a send endpoint (it is read from the request, not bound).</summary>
+    public static Task Describe(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        operation.Parameters ??= [];
+        operation.Parameters.Add(new OpenApiParameter
+        {
+            Name = KeyHeader,
+            In = ParameterLocation.Header,
+            Required = false,
+            Description = "1–255 printable ASCII characters. The same key from the same caller within Api:IdempotencyWindow (24 h) gets the first answer " +
+                $"again, with {ReplayedHeader}: true, and queues nothing; 422 when the key was used for a different request, 409 while the first is still being processed.",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = IdempotencyRules.MaxKeyLength },
+        });
+        return Task.CompletedTask;
+    }
 
     /// <param name="fingerprint">Hashes the request (reading the body where it has not been read yet); only called when a key is given.</param>
     /// <param name="send">Sends: with the completion to hand to the submission (null without a key) and the token to stop on.</param>

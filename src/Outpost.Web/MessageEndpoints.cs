@@ -19,8 +19,8 @@ public static class MessageEndpoints
 {
     public static void Map(IEndpointRouteBuilder api)
     {
-        api.MapPost("/messages", SendAsync);
-        api.MapPost("/messages/raw", SendRawAsync);
+        api.MapPost("/messages", SendAsync).AddOpenApiOperationTransformer(IdempotentSubmission.Describe);
+        api.MapPost("/messages/raw", SendRawAsync).AddOpenApiOperationTransformer(IdempotentSubmission.Describe);
         api.MapGet("/messages/{id}", GetAsync);
         api.MapGet("/messages", ListAsync);
     }

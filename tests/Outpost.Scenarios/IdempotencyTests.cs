@@ -240,6 +240,20 @@ public sealed class IdempotencyTests(MailWorld world)
         Assert.Equal(1, await DeliveredToAsync(to));
     }
 
+    [Fact]
+    public async Task The_openapi_document_names_the_header_on_both_send_endpoints()
+    {
+        using var http = new HttpClient();
+        var paths = JsonDocument.Parse(await http.GetStringAsync($"http://127.0.0.1:{Outpost.HttpPort}/openapi/v1.json")).RootElement.GetProperty("paths");
+        foreach (var path in new[] { "/api/v1/messages", "/api/v1/messages/raw" })
+        {
+            var header = paths.GetProperty(path).GetProperty("post").GetProperty("parameters").EnumerateArray()
+                .Single(p => p.GetProperty("name").GetString() == "Idempotency-Key");
+            Assert.Equal("header", header.GetProperty("in").GetString());
+            Assert.Equal(255, header.GetProperty("schema").GetProperty("maxLength").GetInt32());
+        }
+    }
+
     /// <summary>A request body that says when its last byte has been handed to the connection.</summary>
     sealed class SignallingContent : HttpContent
     {
