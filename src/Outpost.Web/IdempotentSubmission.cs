@@ -36,7 +36,7 @@ internal static class IdempotentSubmission
         return Task.CompletedTask;
     }
 
-    /// <param name="fingerprint">Hashes the request (reading the body where it has not been read yet); only called when a key is given.</param>
+    /// <param name="fingerprint">Hashes the request (reading the body where it has not been read yet; <see cref="BadHttpRequestException"/> refuses it); only called when a key is given.</param>
     /// <param name="send">Sends: with the completion to hand to the submission (null without a key) and the token to stop on.</param>
     public static async Task<IResult> RunAsync(HttpContext http, ApiCaller caller, IdempotencyService keys, Func<CancellationToken, Task<string>> fingerprint,
         Func<Func<ApiSubmissionResult, IdempotencyCompletion>?, CancellationToken, Task<SendOutcome>> send)
@@ -53,7 +53,17 @@ internal static class IdempotentSubmission
         // The whole request has arrived (a raw body is read to the end here): from now on the client going away
         // changes nothing, so a request cut off after it was sent still queues its message once, and its retry
         // gets the answer. Waiting for a busy key is bounded by the service.
-        var begin = await keys.BeginAsync(caller.CallerId, key, await fingerprint(CancellationToken.None), CancellationToken.None);
+        string hash;
+        try
+        {
+            hash = await fingerprint(CancellationToken.None);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // A body too large (or cut short) is refused before any key is claimed: nothing is stored for it.
+            return ApiResults.Stored(ApiResults.Refusal(ex.StatusCode, ex.Message));
+        }
+        var begin = await keys.BeginAsync(caller.CallerId, key, hash, CancellationToken.None);
         switch (begin.Decision)
         {
             case IdempotencyDecision.Replay:

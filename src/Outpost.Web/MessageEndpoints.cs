@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Outpost.Engine.Configuration;
 using Outpost.Engine.Idempotency;
 using Outpost.Engine.Queue;
 using Outpost.Engine.SendLog;
@@ -50,13 +51,14 @@ public static class MessageEndpoints
             });
     }
 
-    static async Task<IResult> SendRawAsync(HttpContext http, [FromQuery] string from, [FromQuery] string[] to, ApiAuthentication auth, ApiSubmission submission, IdempotencyService keys)
+    static async Task<IResult> SendRawAsync(HttpContext http, [FromQuery] string from, [FromQuery] string[] to, ApiAuthentication auth, ApiSubmission submission,
+        IdempotencyService keys, OutpostOptions options)
     {
         if (await auth.AuthenticateAsync(http) is not { } caller)
             return ApiResults.Unauthorized();
-        return await IdempotentSubmission.RunAsync(http, caller, keys, ct => RequestFingerprint.OfBodyAsync(http.Request, ct),
+        return await IdempotentSubmission.RunAsync(http, caller, keys, ct => RequestFingerprint.OfBodyAsync(http.Request, options.Smtp.MaxMessageSize, ct),
             async (completion, ct) => to.Length == 0
-                ? new SendOutcome(ApiResults.Refusal(StatusCodes.Status400BadRequest, "Name at least one recipient with ?to="), Queued: false)
+                ? new SendOutcome(ApiResults.Refusal(StatusCodes.Status400BadRequest, "Name at least one recipient with ?to=."), Queued: false)
                 : Outcome(await submission.SubmitAsync(caller, Client(http), from, to, http.Request.Body, ct, completion)));
     }
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Outpost.Smtp;
 
 namespace Outpost.Web;
 
@@ -20,14 +21,27 @@ internal static class RequestFingerprint
         return Finish(hash);
     }
 
-    /// <summary>Reads the whole body to hash it and rewinds it for the submission; bodies beyond 64 KB are buffered on disk.</summary>
-    public static async Task<string> OfBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the whole body to hash it, and leaves a copy in memory as the request's body for the submission
+    /// (in memory, not in a temporary file that other users of the machine might read). A body over
+    /// <paramref name="limit"/> bytes cannot be a message that is sent: it is refused with the size sentence.
+    /// </summary>
+    public static async Task<string> OfBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
-        request.EnableBuffering(bufferThreshold: 64 * 1024);
         using var hash = Start(request);
-        await using (var sink = new HashingStream(hash))
-            await request.Body.CopyToAsync(sink, cancellationToken);
-        request.Body.Position = 0;
+        var copy = new MemoryStream(request.ContentLength is { } length && length <= limit ? (int)length : 0);
+        request.HttpContext.Response.RegisterForDispose(copy);
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            if (copy.Length + read > limit)
+                throw new BadHttpRequestException(SmtpReplies.MessageTooBig(limit).Text, StatusCodes.Status413PayloadTooLarge);
+            hash.AppendData(buffer, 0, read);
+            copy.Write(buffer, 0, read);
+        }
+        copy.Position = 0;
+        request.Body = copy;
         return Finish(hash);
     }
 

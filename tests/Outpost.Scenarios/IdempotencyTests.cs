@@ -241,6 +241,40 @@ public sealed class IdempotencyTests(MailWorld world)
     }
 
     [Fact]
+    public async Task A_raw_body_over_the_size_limit_is_refused_before_its_key_is_claimed()
+    {
+        using var http = Basic(Outpost);
+        var token = Submit.Token();
+        var to = $"big-{token}@remote.test";
+        var key = $"big-{token}";
+        var head = Encoding.UTF8.GetBytes($"From: alice@example.com\r\nTo: {to}\r\nSubject: Report {token}\r\n\r\n");
+        HttpRequestMessage Raw(byte[] body) => new(HttpMethod.Post, $"messages/raw?from=alice@example.com&to={Uri.EscapeDataString(to)}")
+        {
+            Content = new ByteArrayContent(body),
+            Headers = { { "Idempotency-Key", key } },
+        };
+
+        // One byte over 25 MB, in lines of 1,000.
+        var big = new byte[25 * 1024 * 1024 + 1];
+        Array.Fill(big, (byte)'a');
+        for (var i = 998; i < big.Length; i += 1000)
+        {
+            big[i] = (byte)'\r';
+            big[i + 1] = (byte)'\n';
+        }
+        head.CopyTo(big, 0);
+        var refused = await http.SendAsync(Raw(big));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+        Assert.Equal("Message exceeds the 25 MB limit; share large files through a link instead",
+            JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString());
+
+        // Nothing was kept under the key: the request as it should have been goes through with it.
+        var sent = await Read(await http.SendAsync(Raw([.. head, .. Encoding.UTF8.GetBytes($"Dear Bob, the summary of report {token} is attached. Kind regards, Alice\r\n")])));
+        Assert.Equal(HttpStatusCode.Accepted, sent.Status);
+        Assert.False(sent.Replayed);
+    }
+
+    [Fact]
     public async Task The_openapi_document_names_the_header_on_both_send_endpoints()
     {
         using var http = new HttpClient();

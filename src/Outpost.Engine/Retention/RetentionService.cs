@@ -5,8 +5,8 @@ namespace Outpost.Engine.Retention;
 /// <summary>
 /// Retention: removes history older than its configured period — settled messages with their recipients,
 /// attempts and reviews; refusals; content violations; stale channel health; idempotency keys past their
-/// window — and sweeps orphaned spool files. It deletes in batches of <see cref="RetentionOptions.BatchSize"/> rows, each batch its own short
-/// write transaction with a pause after it, so the queue's writers (in this process or in
+/// window — and sweeps orphaned spool files. It deletes in batches of <see cref="RetentionOptions.BatchSize"/>
+/// rows, each batch its own short write transaction with a pause after it, so the queue's writers (in this process or in
 /// <c>outpost serve</c> beside <c>outpost purge</c>) never wait long. A dry run counts and removes nothing.
 /// Talks to: the retention store and the spool sweeper; run by <see cref="RetentionScheduler"/> and <c>outpost purge</c>.
 /// Security: never removes a message that still has an open recipient (queued, deferred, delivering,
