@@ -275,6 +275,21 @@ public sealed class IdempotencyTests(MailWorld world)
     }
 
     [Fact]
+    public async Task Purge_names_the_keys_with_their_window_and_a_window_out_of_bounds_is_refused_with_a_sentence()
+    {
+        var purge = await Outpost.CliJsonAsync("purge", "--dry-run");
+        var keys = purge.GetProperty("kinds").EnumerateArray().Single(k => k.GetProperty("kind").GetString() == "idempotency-keys");
+        Assert.Equal("1.00:00:00", keys.GetProperty("olderThan").GetString());
+
+        var config = Path.Combine(Outpost.DataDirectory, $"short-window-{Submit.Token()}.json");
+        await File.WriteAllTextAsync(config, """{ "Api": { "IdempotencyWindow": "00:10:00" } }""");
+        var refused = await Outpost.CliAsync("purge", "--dry-run", "--config", config);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("Api:IdempotencyWindow is 00:10:00; it must be between 01:00:00 and 30.00:00:00, e.g. 1.00:00:00 for a day.", refused.All);
+        File.Delete(config);
+    }
+
+    [Fact]
     public async Task The_openapi_document_names_the_header_on_both_send_endpoints()
     {
         using var http = new HttpClient();
