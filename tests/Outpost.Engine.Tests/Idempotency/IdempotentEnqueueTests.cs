@@ -2,6 +2,7 @@ using System.Net;
 using Dapper;
 using Outpost.Engine.Configuration;
 using Outpost.Engine.Idempotency;
+using Outpost.Engine.Queue;
 using Outpost.Engine.Submission;
 using Outpost.Storage.Sqlite;
 
@@ -134,9 +135,9 @@ public sealed class IdempotentEnqueueTests : IAsyncLifetime
         Assert.Equal(1, Messages());
     }
 
-    Outpost.Engine.Queue.NewMessage Message(string id) => new(
-        new Outpost.Engine.Queue.QueuedMessage(id, "alice@example.com", "s", 10, "alice@example.com", "127.0.0.1", "api", "submission", _engine.Time.GetUtcNow(), _engine.Spool.PathFor(id)),
-        [new Outpost.Engine.Queue.NewRecipient("alice@example.com", "example.com", Outpost.Engine.Queue.Route.Local)]);
+    NewMessage Message(string id) => new(
+        new QueuedMessage(id, "alice@example.com", "s", 10, "alice@example.com", "127.0.0.1", "api", "submission", _engine.Time.GetUtcNow(), _engine.Spool.PathFor(id)),
+        [new NewRecipient("alice@example.com", "example.com", Route.Local)]);
 
     [Fact]
     public async Task Twenty_requests_racing_with_one_key_queue_exactly_one_message()
