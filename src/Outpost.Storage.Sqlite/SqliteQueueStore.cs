@@ -1,5 +1,6 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Outpost.Engine.Idempotency;
 using Outpost.Engine.Queue;
 
 namespace Outpost.Storage.Sqlite;
@@ -8,7 +9,8 @@ namespace Outpost.Storage.Sqlite;
 /// The queue in SQLite. The hot path (enqueue a batch) uses prepared commands inside one transaction;
 /// claims read the partial index of open recipients, so history never slows them. Every status change
 /// is decided by <see cref="RecipientTransitions"/> and applied by <see cref="TransitionWriter"/>, which
-/// writes its event in the same transaction; no statement here decides a status on its own.
+/// writes its event in the same transaction; no statement here decides a status on its own. A message
+/// submitted with an idempotency key finishes its key in its enqueue transaction.
 /// </summary>
 public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQueueStore
 {
@@ -32,6 +34,10 @@ public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQu
             foreach (var item in batch)
             {
                 var m = item.Message;
+                // The key first: a message whose idempotency claim was taken over is not queued, and the
+                // whole transaction (the batch) rolls back; the committer then queues the others alone.
+                if (item.Idempotency is { } key && !SqliteIdempotencyStore.Complete(c, t, key, m.Id, now))
+                    throw new IdempotencyClaimLostException(key.Ticket.KeyId);
                 Prepared.Run(message, m.Id, m.Sender, m.Subject, m.Size, m.AuthUser, m.ClientIp, m.Helo, m.Source, m.ReceivedAt.ToMs(), m.SpoolPath,
                     m.Sender[(m.Sender.IndexOf('@') + 1)..], item.Recipients.Count(r => r.Route == Route.Remote), m.ContentVerdict);
 

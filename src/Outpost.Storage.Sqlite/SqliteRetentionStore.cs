@@ -91,6 +91,8 @@ public sealed class SqliteRetentionStore(SqliteDatabase db) : IRetentionStore
         AgedRows.ChannelHealth => ("channel_health", "updated_at < @before AND COALESCE(skip_until, 0) < @before"),
         // Events are written in id order as time goes, so the old ones stand first in the table's own order.
         AgedRows.Events => ("events", "created_at < @before"),
+        // A key's window runs from its (last) claim; created_at has its own index.
+        AgedRows.IdempotencyKeys => ("idempotency_keys", "created_at < @before"),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Outpost.Engine.Accounts;
 using Outpost.Engine.Delivery.Channels;
 using Outpost.Engine.Domains;
+using Outpost.Engine.Idempotency;
 using Outpost.Engine.Policy;
 using Outpost.Engine.Queue;
 using Outpost.Engine.Retention;
@@ -28,6 +29,7 @@ public static class SqliteServices
         services.AddSingleton<IBulkStore, SqliteBulkStore>();
         services.AddSingleton<ISuppressionStore, SqliteSuppressionStore>();
         services.AddSingleton<IRetentionStore, SqliteRetentionStore>();
+        services.AddSingleton<IIdempotencyStore, SqliteIdempotencyStore>();
         return services;
     }
 }

@@ -24,8 +24,8 @@ public sealed class ApiAuthentication(AccountService accounts, ApiKeys keys, Aut
             if (key is null)
                 return Failed(client);
             return key.Scope == "domain"
-                ? new ApiCaller(null, key.Subject, DomainWide: true)
-                : new ApiCaller(key.Subject, key.Subject[(key.Subject.IndexOf('@') + 1)..], DomainWide: false);
+                ? new ApiCaller(null, key.Subject, DomainWide: true, KeyId: key.Id)
+                : new ApiCaller(key.Subject, key.Subject[(key.Subject.IndexOf('@') + 1)..], DomainWide: false, KeyId: key.Id);
         }
         if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
         {

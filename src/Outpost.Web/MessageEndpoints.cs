@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Outpost.Engine.Configuration;
+using Outpost.Engine.Idempotency;
 using Outpost.Engine.Queue;
 using Outpost.Engine.SendLog;
 using Outpost.Engine.Submission;
@@ -11,55 +13,65 @@ namespace Outpost.Web;
 
 /// <summary>
 /// /api/v1/messages: send (fields or raw RFC 5322) through the same path as SMTP, and read the send log.
-/// A caller sees only its own mail: a mailbox its own, a domain key or domain admin its domain's.
+/// A caller sees only its own mail: a mailbox its own, a domain key or domain admin its domain's. Both
+/// send endpoints take an <c>Idempotency-Key</c> header (<see cref="IdempotentSubmission"/>).
 /// </summary>
 public static class MessageEndpoints
 {
     public static void Map(IEndpointRouteBuilder api)
     {
-        api.MapPost("/messages", SendAsync);
-        api.MapPost("/messages/raw", SendRawAsync);
+        api.MapPost("/messages", SendAsync).AddOpenApiOperationTransformer(IdempotentSubmission.Describe);
+        api.MapPost("/messages/raw", SendRawAsync).AddOpenApiOperationTransformer(IdempotentSubmission.Describe);
         api.MapGet("/messages/{id}", GetAsync);
         api.MapGet("/messages", ListAsync);
     }
 
-    static async Task<IResult> SendAsync(HttpContext http, SendRequest request, ApiAuthentication auth, ApiSubmission submission)
+    static async Task<IResult> SendAsync(HttpContext http, SendRequest request, ApiAuthentication auth, ApiSubmission submission, IdempotencyService keys)
     {
         if (await auth.AuthenticateAsync(http) is not { } caller)
             return ApiResults.Unauthorized();
-        var to = request.To ?? [];
-        var cc = request.Cc ?? [];
-        var bcc = request.Bcc ?? [];
-        MimeKit.MimeMessage message;
-        try
-        {
-            var attachments = (request.Attachments ?? []).Select(a => (a.Name, a.ContentType ?? "application/octet-stream", Convert.FromBase64String(a.Content))).ToList();
-            message = ApiSubmission.Build(request.From ?? "", to, cc, request.Subject, request.Text, request.Html, attachments,
-                request.Headers ?? new Dictionary<string, string>());
-        }
-        catch (Exception ex) when (ex is FormatException or MimeKit.ParseException or ArgumentException)
-        {
-            return ApiResults.BadRequest(ex.Message);
-        }
-        return Answer(await submission.SubmitAsync(caller, Client(http), request.From!, [.. to, .. cc, .. bcc], message, http.RequestAborted));
+        return await IdempotentSubmission.RunAsync(http, caller, keys, ct => RequestFingerprint.OfJsonAsync(http.Request, request, ct),
+            async (completion, ct) =>
+            {
+                var to = request.To ?? [];
+                var cc = request.Cc ?? [];
+                var bcc = request.Bcc ?? [];
+                MimeKit.MimeMessage message;
+                try
+                {
+                    var attachments = (request.Attachments ?? []).Select(a => (a.Name, a.ContentType ?? "application/octet-stream", Convert.FromBase64String(a.Content))).ToList();
+                    message = ApiSubmission.Build(request.From ?? "", to, cc, request.Subject, request.Text, request.Html, attachments,
+                        request.Headers ?? new Dictionary<string, string>());
+                }
+                catch (Exception ex) when (ex is FormatException or MimeKit.ParseException or ArgumentException)
+                {
+                    return new SendOutcome(ApiResults.Refusal(StatusCodes.Status400BadRequest, ex.Message), Queued: false);
+                }
+                return Outcome(await submission.SubmitAsync(caller, Client(http), request.From!, [.. to, .. cc, .. bcc], message, ct, completion));
+            });
     }
 
-    static async Task<IResult> SendRawAsync(HttpContext http, [FromQuery] string from, [FromQuery] string[] to, ApiAuthentication auth, ApiSubmission submission)
+    static async Task<IResult> SendRawAsync(HttpContext http, [FromQuery] string from, [FromQuery] string[] to, ApiAuthentication auth, ApiSubmission submission,
+        IdempotencyService keys, OutpostOptions options)
     {
         if (await auth.AuthenticateAsync(http) is not { } caller)
             return ApiResults.Unauthorized();
-        if (to.Length == 0)
-            return ApiResults.BadRequest("Name at least one recipient with ?to=.");
-        return Answer(await submission.SubmitAsync(caller, Client(http), from, to, http.Request.Body, http.RequestAborted));
+        return await IdempotentSubmission.RunAsync(http, caller, keys, ct => RequestFingerprint.OfBodyAsync(http.Request, options.Smtp.MaxMessageSize, ct),
+            async (completion, ct) => to.Length == 0
+                ? new SendOutcome(ApiResults.Refusal(StatusCodes.Status400BadRequest, "Name at least one recipient with ?to=."), Queued: false)
+                : Outcome(await submission.SubmitAsync(caller, Client(http), from, to, http.Request.Body, ct, completion)));
     }
 
-    static IResult Answer(ApiSubmissionResult result)
+    static SendOutcome Outcome(ApiSubmissionResult result) => new(Render(result), Queued: result.MessageId is not null);
+
+    /// <summary>The answer to a submission: 202 with the queue id, or the refusal's status with the SMTP sentence; rendered once, so it can be stored as sent.</summary>
+    internal static StoredAnswer Render(ApiSubmissionResult result)
     {
         var recipients = result.Recipients.Select(r => new { address = r.Address, accepted = r.Reply.IsPositive, reply = r.Reply.ToString() });
         if (!result.Reply.IsPositive)
-            return Results.Json(new { error = result.Reply.Text, smtp = result.Reply.ToString(), recipients }, statusCode: ApiResults.StatusFor(result.Reply));
-        return Results.Json(new { id = result.MessageId, status = "queued", note = result.Reply.Text.Contains("note:") ? result.Reply.Text : null, recipients },
-            statusCode: StatusCodes.Status202Accepted);
+            return ApiResults.Render(ApiResults.StatusFor(result.Reply), new { error = result.Reply.Text, smtp = result.Reply.ToString(), recipients });
+        return ApiResults.Render(StatusCodes.Status202Accepted,
+            new { id = result.MessageId, status = "queued", note = result.Reply.Text.Contains("note:") ? result.Reply.Text : null, recipients });
     }
 
     static async Task<IResult> GetAsync(HttpContext http, string id, ApiAuthentication auth, ISendLog log)

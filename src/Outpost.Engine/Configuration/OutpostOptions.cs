@@ -23,6 +23,7 @@ public sealed class OutpostOptions
     public PolicyOptions Policy { get; set; } = new();
     public RoutingOptions Routing { get; set; } = new();
     public HttpOptions Http { get; set; } = new();
+    public ApiOptions Api { get; set; } = new();
     public SuppressionOptions Suppression { get; set; } = new();
     public RetentionOptions Retention { get; set; } = new();
 }

@@ -6,6 +6,7 @@ using Outpost.Engine.Configuration;
 using Outpost.Engine.Delivery;
 using Outpost.Engine.Delivery.Channels;
 using Outpost.Engine.Domains;
+using Outpost.Engine.Idempotency;
 using Outpost.Engine.Policy;
 using Outpost.Engine.Policy.Model;
 using Outpost.Engine.Queue;
@@ -62,6 +63,8 @@ public static class EngineServices
         services.AddSingleton(sp => new Lazy<IDeliveryDispatcher>(sp.GetRequiredService<IDeliveryDispatcher>));
         services.AddSingleton<MessageInjector>();
         services.AddSingleton<ApiSubmission>();
+        services.AddSingleton(options.Api);
+        services.AddSingleton<IdempotencyService>();
         services.AddSingleton<BounceService>();
         services.AddSingleton<OutcomeCommitter>();
         services.AddSingleton<DeliveryRecorder>();
@@ -81,10 +84,12 @@ public static class EngineServices
         services.AddSingleton(options.Retention);
         services.AddSingleton<SpoolSweeper>();
         services.AddSingleton<RetentionService>();
-        services.AddSingleton<ISmtpBackend>(sp => new SubmissionBackend(sp.GetRequiredService<IAccountStore>(), sp.GetRequiredService<AccountService>(), sp.GetRequiredService<SendLog.ISendLog>(),
+        services.AddSingleton(sp => new SubmissionBackend(sp.GetRequiredService<IAccountStore>(), sp.GetRequiredService<AccountService>(), sp.GetRequiredService<SendLog.ISendLog>(),
             sp.GetRequiredService<AuthThrottle>(), sp.GetRequiredService<TrustedNetworks>(), sp.GetRequiredService<SubmissionContext>(),
             sp.GetRequiredService<SendingGate>(), sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<Suppression.SuppressionService>(),
             sp.GetRequiredService<ILogger<SubmissionBackend>>()));
+        // SMTP sees the back end through the protocol's interface; the API's submission uses it directly (idempotency keys).
+        services.AddSingleton<ISmtpBackend>(sp => sp.GetRequiredService<SubmissionBackend>());
         return services;
     }
 

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Outpost.Engine.Idempotency;
 using Outpost.Engine.Spool;
 
 namespace Outpost.Engine.Queue;
@@ -8,7 +9,8 @@ namespace Outpost.Engine.Queue;
 /// Group commit: sessions whose spool files are already synced hand their message here; one loop syncs
 /// the spool directory once and writes every waiting message in one transaction, then releases them
 /// all. Under load this turns N directory syncs and N commits into one of each, with the same promise:
-/// no 250 before both the file and its rows are durable.
+/// no 250 before both the file and its rows are durable. A batch the store refuses is retried one message
+/// at a time, so one refused message fails only its own submission.
 /// </summary>
 public sealed class QueueCommitter : IAsyncDisposable
 {
@@ -57,13 +59,40 @@ public sealed class QueueCommitter : IAsyncDisposable
                 for (var i = 0; i < batch.Count; i++)
                     batch[i].Done.TrySetResult(results[i]);
             }
+            catch (Exception ex) when (batch.Count == 1)
+            {
+                Failed(batch[0], ex);
+            }
             catch (Exception ex)
             {
-                _logger.LogError(ex, "Cannot write {Count} message(s) to the queue", batch.Count);
+                // One message the store refuses (an idempotency claim taken over meanwhile) must not fail the
+                // others: each tries again in a transaction of its own, as OutcomeCommitter does.
+                _logger.LogWarning(ex, "Queueing {Count} messages together failed; queueing them one by one", batch.Count);
                 foreach (var pending in batch)
-                    pending.Done.TrySetException(ex);
+                    await CommitAloneAsync(pending);
             }
         }
+    }
+
+    async Task CommitAloneAsync(Pending pending)
+    {
+        try
+        {
+            var results = await _store.EnqueueAsync([pending.Message], _time.GetUtcNow() + _lease);
+            pending.Done.TrySetResult(results[0]);
+        }
+        catch (Exception ex)
+        {
+            Failed(pending, ex);
+        }
+    }
+
+    void Failed(Pending pending, Exception ex)
+    {
+        // A lost claim is an answer (the request that took the key over queues the message), not a fault.
+        if (ex is not IdempotencyClaimLostException)
+            _logger.LogError(ex, "Cannot write message {Id} to the queue", pending.Message.Message.Id);
+        pending.Done.TrySetException(ex);
     }
 
     public async ValueTask DisposeAsync()

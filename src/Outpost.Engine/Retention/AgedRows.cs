@@ -17,4 +17,7 @@ public enum AgedRows
 
     /// <summary>The events outbox: every recipient status change.</summary>
     Events,
+
+    /// <summary>Idempotency keys of API submissions whose window has passed.</summary>
+    IdempotencyKeys,
 }

@@ -11,5 +11,6 @@ public static class PurgeKinds
     public const string Violations = "violations";
     public const string ChannelHealth = "channel-health";
     public const string Events = "events";
+    public const string IdempotencyKeys = "idempotency-keys";
     public const string SpoolFiles = "spool-files";
 }

@@ -4,15 +4,15 @@ namespace Outpost.Engine.Retention;
 
 /// <summary>
 /// Retention: removes history older than its configured period — settled messages with their recipients,
-/// attempts and reviews; refusals; content violations; stale channel health — and sweeps orphaned spool
-/// files. It deletes in batches of <see cref="RetentionOptions.BatchSize"/> rows, each batch its own short
-/// write transaction with a pause after it, so the queue's writers (in this process or in
+/// attempts and reviews; refusals; content violations; stale channel health; idempotency keys past their
+/// window — and sweeps orphaned spool files. It deletes in batches of <see cref="RetentionOptions.BatchSize"/>
+/// rows, each batch its own short write transaction with a pause after it, so the queue's writers (in this process or in
 /// <c>outpost serve</c> beside <c>outpost purge</c>) never wait long. A dry run counts and removes nothing.
 /// Talks to: the retention store and the spool sweeper; run by <see cref="RetentionScheduler"/> and <c>outpost purge</c>.
 /// Security: never removes a message that still has an open recipient (queued, deferred, delivering,
 /// held), nor a refusal or violation young enough to count towards a rate limit or a restriction.
 /// </summary>
-public sealed class RetentionService(IRetentionStore store, SpoolSweeper sweeper, RetentionOptions options, PolicyOptions policy, TimeProvider time)
+public sealed class RetentionService(IRetentionStore store, SpoolSweeper sweeper, RetentionOptions options, PolicyOptions policy, ApiOptions api, TimeProvider time)
 {
     // Real time, not the TimeProvider: this pause is for another process's writer, which waits for the
     // database lock in SQLite's busy handler (sleeping and retrying); in-process writers queue on the write
@@ -35,6 +35,9 @@ public sealed class RetentionService(IRetentionStore store, SpoolSweeper sweeper
         kinds.Add(await AgedAsync(AgedRows.Violations, PurgeKinds.Violations, ViolationPeriod(), now, dryRun, cancellationToken));
         kinds.Add(await AgedAsync(AgedRows.ChannelHealth, PurgeKinds.ChannelHealth, Period(options.Health), now, dryRun, cancellationToken));
         kinds.Add(await AgedAsync(AgedRows.Events, PurgeKinds.Events, Period(options.Events), now, dryRun, cancellationToken));
+        // Not a retention period: a key older than its window is already forgotten (the service treats it as
+        // absent), so its row is only clutter; it goes in the same batches.
+        kinds.Add(await AgedAsync(AgedRows.IdempotencyKeys, PurgeKinds.IdempotencyKeys, api.IdempotencyWindow, now, dryRun, cancellationToken));
 
         var swept = await sweeper.SweepAsync(now - options.SpoolGrace, dryRun, cancellationToken);
         kinds.Add(new PurgeCount(PurgeKinds.SpoolFiles, swept.Files, options.SpoolGrace, swept.Bytes));

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using MimeKit;
 using Outpost.Engine.Configuration;
+using Outpost.Engine.Idempotency;
 using Outpost.Smtp;
 
 namespace Outpost.Engine.Submission;
@@ -11,10 +12,15 @@ namespace Outpost.Engine.Submission;
 /// recipient checks, sending gate, limits, content checks, spool and queue — so the API answers with the
 /// same sentences. It plays an authenticated SMTP session against the engine's back end.
 /// </summary>
-public sealed partial class ApiSubmission(ISmtpBackend backend, OutpostOptions options)
+public sealed partial class ApiSubmission(SubmissionBackend backend, OutpostOptions options)
 {
+    /// <param name="completion">
+    /// For a request with an idempotency key: called once, just before the message is queued, with the result
+    /// the request is about to get; the completion it returns (the key's claim and its answer) is written in
+    /// the enqueue transaction, so the message and the key's answer are durable together or not at all.
+    /// </param>
     public async Task<ApiSubmissionResult> SubmitAsync(ApiCaller caller, IPAddress client, string from, IReadOnlyList<string> recipients,
-        Stream rfc5322, CancellationToken cancellationToken)
+        Stream rfc5322, CancellationToken cancellationToken, Func<ApiSubmissionResult, IdempotencyCompletion>? completion = null)
     {
         var session = new SmtpSessionInfo
         {
@@ -57,7 +63,8 @@ public sealed partial class ApiSubmission(ISmtpBackend backend, OutpostOptions o
         if (accepted.Count == 0)
             return new ApiSubmissionResult(replies.Select(r => r.Item2).FirstOrDefault(r => !r.IsPositive, SmtpReplies.NoRecipients), null, replies);
 
-        await using var sink = backend.OpenMessage(session, senderPath, accepted);
+        Func<SmtpReply, IdempotencyCompletion>? complete = completion is null ? null : reply => completion(new ApiSubmissionResult(reply, IdOf(reply), replies));
+        await using var sink = backend.OpenMessage(session, senderPath, accepted, complete);
         using var reader = new StreamReader(rfc5322, System.Text.Encoding.UTF8);
         long size = 0;
         while (await reader.ReadLineAsync(cancellationToken) is { } line)
@@ -68,18 +75,19 @@ public sealed partial class ApiSubmission(ISmtpBackend backend, OutpostOptions o
             sink.WriteLine(System.Text.Encoding.UTF8.GetBytes(line));
         }
         var final = await sink.CommitAsync(cancellationToken);
-        var id = final.IsPositive ? QueuedAs().Match(final.Text) is { Success: true } m ? m.Groups[1].Value : null : null;
-        return new ApiSubmissionResult(final, id, replies);
+        return new ApiSubmissionResult(final, IdOf(final), replies);
     }
+
+    static string? IdOf(SmtpReply reply) => reply.IsPositive && QueuedAs().Match(reply.Text) is { Success: true } m ? m.Groups[1].Value : null;
 
     /// <summary>Submits a message built in memory (from the API's fields or the compose page) as its RFC 5322 bytes.</summary>
     public async Task<ApiSubmissionResult> SubmitAsync(ApiCaller caller, IPAddress client, string from, IReadOnlyList<string> recipients,
-        MimeMessage message, CancellationToken cancellationToken)
+        MimeMessage message, CancellationToken cancellationToken, Func<ApiSubmissionResult, IdempotencyCompletion>? completion = null)
     {
         using var body = new MemoryStream();
         await message.WriteToAsync(FormatOptions.Default, body, cancellationToken);
         body.Position = 0;
-        return await SubmitAsync(caller, client, from, recipients, body, cancellationToken);
+        return await SubmitAsync(caller, client, from, recipients, body, cancellationToken, completion);
     }
 
     /// <summary>A message built from the API's JSON fields, refusing any header value with a line break or NUL.</summary>

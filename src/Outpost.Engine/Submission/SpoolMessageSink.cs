@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using MimeKit;
 using MimeKit.Utils;
 using Outpost.Engine.Delivery;
+using Outpost.Engine.Idempotency;
 using Outpost.Engine.Policy;
 using Outpost.Engine.Queue;
 using Outpost.Engine.Spool;
@@ -27,6 +28,7 @@ internal sealed class SpoolMessageSink : IMessageSink
     readonly MailPath _sender;
     readonly IReadOnlyList<MailPath> _recipients;
     readonly Func<SmtpReply, Task> _onRefused;
+    readonly Func<SmtpReply, IdempotencyCompletion>? _completion;
     readonly string _id;
     readonly string _path;
     readonly DateTimeOffset _receivedAt;
@@ -38,9 +40,12 @@ internal sealed class SpoolMessageSink : IMessageSink
     long _size;
     bool _committed;
 
-    public SpoolMessageSink(SubmissionContext context, SmtpSessionInfo session, MailPath sender, IReadOnlyList<MailPath> recipients, Func<SmtpReply, Task> onRefused)
+    /// <param name="completion">For an API submission with an idempotency key: the key's completion for the reply this message is about to get, written with the message.</param>
+    public SpoolMessageSink(SubmissionContext context, SmtpSessionInfo session, MailPath sender, IReadOnlyList<MailPath> recipients, Func<SmtpReply, Task> onRefused,
+        Func<SmtpReply, IdempotencyCompletion>? completion = null)
     {
         _onRefused = onRefused;
+        _completion = completion;
         _context = context;
         _session = session;
         _sender = sender;
@@ -142,7 +147,13 @@ internal sealed class SpoolMessageSink : IMessageSink
                     review = new ReviewHold(held.Class.Code(), held.Score, string.Join("; ", held.Signals), verdict.Model);
             }
 
-            var queued = await _context.Committer.CommitAsync(new NewMessage(message, recipients, review));
+            // The reply is settled before the commit, so an idempotency key's answer can be written with the message.
+            var accepted = verdict?.Review is { } reviewed
+                ? ContentReplies.Held(_id, reviewed)
+                : verdict is { LooksLikeTestMail: true }
+                    ? new SmtpReply(250, "2.0.0", $"Ok: queued as {_id}; note: {ContentClass.TestMail.Sentence()}")
+                    : new SmtpReply(250, "2.0.0", $"Ok: queued as {_id}");
+            var queued = await _context.Committer.CommitAsync(new NewMessage(message, recipients, review) { Idempotency = _completion?.Invoke(accepted) });
             _committed = true;
             _context.Metrics.Accepted();
             if (verdict is not null)
@@ -150,11 +161,13 @@ internal sealed class SpoolMessageSink : IMessageSink
             // Held recipients wait for the review; the rest (hosted mailboxes) go now.
             foreach (var work in WorkGrouping.Split(message, queued.Where(r => r.Status != RecipientStatus.Held)))
                 _context.Dispatcher.Dispatch(work);
-            if (verdict?.Review is { } reviewed)
-                return ContentReplies.Held(_id, reviewed);
-            return verdict is { LooksLikeTestMail: true }
-                ? new SmtpReply(250, "2.0.0", $"Ok: queued as {_id}; note: {ContentClass.TestMail.Sentence()}")
-                : new SmtpReply(250, "2.0.0", $"Ok: queued as {_id}");
+            return accepted;
+        }
+        catch (IdempotencyClaimLostException)
+        {
+            // Another request with the same key took it over while this one was slow; that one answers for the key.
+            _context.Logger.LogWarning("Message {Id} was not queued: its idempotency key was taken over by a retry", _id);
+            return new SmtpReply(451, "4.3.0", IdempotencySentences.InProgress);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or System.Data.Common.DbException or FormatException)
         {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Outpost.Engine.Accounts;
 using Outpost.Engine.Domains;
+using Outpost.Engine.Idempotency;
 using Outpost.Engine.Policy;
 using Outpost.Engine.SendLog;
 using Outpost.Engine.Suppression;
@@ -124,8 +125,11 @@ public sealed class SubmissionBackend : ISmtpBackend
         return new SmtpReply(250, "2.1.5", note is null ? "Recipient ok" : $"Recipient ok; note: {note}");
     }
 
-    public IMessageSink OpenMessage(SmtpSessionInfo session, MailPath sender, IReadOnlyList<MailPath> recipients) =>
-        new SpoolMessageSink(_context, session, sender, recipients, reply => RefuseAsync(session, "data", reply, sender.Address.Normalized, null));
+    public IMessageSink OpenMessage(SmtpSessionInfo session, MailPath sender, IReadOnlyList<MailPath> recipients) => OpenMessage(session, sender, recipients, null);
+
+    /// <summary>As SMTP's DATA, for an API submission: <paramref name="completion"/> gives the idempotency key's completion to write with the message.</summary>
+    public IMessageSink OpenMessage(SmtpSessionInfo session, MailPath sender, IReadOnlyList<MailPath> recipients, Func<SmtpReply, IdempotencyCompletion>? completion) =>
+        new SpoolMessageSink(_context, session, sender, recipients, reply => RefuseAsync(session, "data", reply, sender.Address.Normalized, null), completion);
 
     public void OnProtocolRefusal(SmtpSessionInfo session, string stage, SmtpReply reply, MailPath? sender) =>
         _ = RefuseAsync(session, stage, reply, sender?.Address.Normalized, null);

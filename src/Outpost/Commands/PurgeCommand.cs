@@ -21,7 +21,8 @@ public static class PurgeCommand
         var command = new Command("purge", "Remove history older than its retention period, and orphaned spool files") { dryRun, json };
         command.SetAction(async (parse, ct) =>
         {
-            if (CliContext.LoadOptions(parse).Retention.Problem() is { } problem)
+            var options = CliContext.LoadOptions(parse);
+            if ((options.Retention.Problem() ?? options.Api.Problem()) is { } problem)
                 return Output.Fail(problem);
             await using var cli = CliContext.Create(parse);
             var report = await cli.Get<RetentionService>().RunAsync(parse.GetValue(dryRun), ct);

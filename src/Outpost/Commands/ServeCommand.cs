@@ -21,8 +21,8 @@ public static class ServeCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var (configuration, options) = OutpostConfiguration.Load(parse.GetValue(CliContext.ConfigOption), parse.GetValue(CliContext.DataOption));
-            // A typo in a retention period must not go live: it decides what is deleted.
-            if (options.Retention.Problem() is { } problem)
+            // A typo in a retention period or the idempotency window must not go live: they decide what is deleted and what is sent twice.
+            if ((options.Retention.Problem() ?? options.Api.Problem()) is { } problem)
                 return Output.Fail(problem);
             Directory.CreateDirectory(options.DataDirectory);
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });

@@ -82,7 +82,8 @@ public sealed class RetentionServiceTests : IDisposable
         _w.Time.Advance(TimeSpan.FromDays(3650));
 
         var report = await _w.Service().RunAsync(dryRun: false);
-        Assert.All(report.Kinds.Where(k => k.Kind != PurgeKinds.SpoolFiles), k => Assert.Null(k.OlderThan));
+        // Spool files have their grace and idempotency keys their window, whatever the periods say.
+        Assert.All(report.Kinds.Where(k => k.Kind is not (PurgeKinds.SpoolFiles or PurgeKinds.IdempotencyKeys)), k => Assert.Null(k.OlderThan));
         Assert.Equal(report.Count(PurgeKinds.SpoolFiles), report.Total);
         Assert.Equal(2, _w.Rows("messages"));
         Assert.Equal(1, _w.Rows("refusals"));
@@ -104,6 +105,24 @@ public sealed class RetentionServiceTests : IDisposable
         Assert.Equal(1, report.Count(PurgeKinds.Violations));
         Assert.Equal(TimeSpan.FromDays(7), report.Kinds.Single(k => k.Kind == PurgeKinds.Violations).OlderThan);
         Assert.Equal(1, await _w.Policy.CountViolationsAsync("alice@example.com", null, DateTimeOffset.MinValue));
+    }
+
+    [Fact]
+    public async Task Idempotency_keys_go_once_their_window_has_passed()
+    {
+        _w.ApiOptions.IdempotencyWindow = TimeSpan.FromHours(6);
+        var keys = new Outpost.Storage.Sqlite.SqliteIdempotencyStore(_w.Db);
+        await keys.TryInsertAsync("key:a", "old", "h", "t1", _w.Now - TimeSpan.FromHours(7));
+        await keys.TryInsertAsync("key:a", "young", "h", "t2", _w.Now - TimeSpan.FromHours(5));
+
+        var dry = await _w.Service().RunAsync(dryRun: true);
+        Assert.Equal(1, dry.Count(PurgeKinds.IdempotencyKeys));
+        Assert.Equal(2, _w.Rows("idempotency_keys"));
+        var report = await _w.Service().RunAsync(dryRun: false);
+        Assert.Equal(1, report.Count(PurgeKinds.IdempotencyKeys));
+        Assert.Equal(TimeSpan.FromHours(6), report.Kinds.Single(k => k.Kind == PurgeKinds.IdempotencyKeys).OlderThan);
+        Assert.NotNull(await keys.FindAsync("key:a", "young"));
+        Assert.Null(await keys.FindAsync("key:a", "old"));
     }
 
     public void Dispose() => _w.Dispose();

@@ -27,6 +27,7 @@ internal sealed class RetentionWorld : IDisposable
     public MessageSpool Spool { get; }
     public RetentionOptions Options { get; } = new();
     public PolicyOptions PolicyOptions { get; } = new();
+    public ApiOptions ApiOptions { get; } = new();
 
     public RetentionWorld()
     {
@@ -43,7 +44,7 @@ internal sealed class RetentionWorld : IDisposable
     public DateTimeOffset Now => Time.GetUtcNow();
 
     public RetentionService Service() =>
-        new(Store, new SpoolSweeper(Spool, Store, NullLogger<SpoolSweeper>.Instance), Options, PolicyOptions, Time);
+        new(Store, new SpoolSweeper(Spool, Store, NullLogger<SpoolSweeper>.Instance), Options, PolicyOptions, ApiOptions, Time);
 
     /// <summary>Queues a message now to external recipients (held for review with <paramref name="review"/>), with a spool file.</summary>
     public async Task<IReadOnlyList<QueuedRecipient>> QueueAsync(string[] recipients, bool review = false)

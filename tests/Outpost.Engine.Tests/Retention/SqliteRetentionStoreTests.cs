@@ -182,6 +182,22 @@ public sealed class SqliteRetentionStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Idempotency_keys_older_than_the_cutoff_go_in_batches_and_young_ones_stay()
+    {
+        var keys = new Outpost.Storage.Sqlite.SqliteIdempotencyStore(_w.Db);
+        await keys.TryInsertAsync("key:a", "k1", "h", "t1", _w.Now - TimeSpan.FromDays(3));
+        await keys.TryInsertAsync("key:a", "k2", "h", "t2", _w.Now - TimeSpan.FromHours(25));
+        await keys.TryInsertAsync("key:a", "k3", "h", "t3", _w.Now - TimeSpan.FromHours(23));
+        var before = _w.Now - TimeSpan.FromHours(24);
+        Assert.Equal(2, await _w.Store.CountAsync(AgedRows.IdempotencyKeys, before));
+        Assert.Equal(1, await _w.Store.PurgeAsync(AgedRows.IdempotencyKeys, before, 1));
+        Assert.Equal(1, await _w.Store.PurgeAsync(AgedRows.IdempotencyKeys, before, 1));
+        Assert.Equal(0, await _w.Store.PurgeAsync(AgedRows.IdempotencyKeys, before, 1));
+        Assert.NotNull(await keys.FindAsync("key:a", "k3"));
+        Assert.Equal(1, _w.Rows("idempotency_keys"));
+    }
+
+    [Fact]
     public async Task Channel_health_goes_when_stale_but_never_while_cooling_down()
     {
         var now = _w.Now;
