@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using MimeKit;
 using Outpost.Engine.Configuration;
 using Outpost.Engine.Delivery.Channels;
+using Outpost.Engine.Dns;
 using Outpost.Engine.Queue;
 using Outpost.Engine.Signing;
 using Outpost.Smtp.Client;
@@ -204,7 +205,7 @@ public sealed class RemoteDeliverer(OutpostOptions options, IMxResolver resolver
         var targets = new List<(string Host, IPAddress Address, int Port)>();
         if (channel.Kind == ChannelKind.Relay)
         {
-            var addresses = IPAddress.TryParse(channel.RelayHost, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(channel.RelayHost!, cancellationToken);
+            var addresses = IPAddress.TryParse(channel.RelayHost, out var literal) ? [literal] : await System.Net.Dns.GetHostAddressesAsync(channel.RelayHost!, cancellationToken);
             targets.AddRange(addresses.Select(a => (channel.RelayHost!, a, channel.RelayPort)));
         }
         else if (resolution is { Status: MxResolutionStatus.Ok })

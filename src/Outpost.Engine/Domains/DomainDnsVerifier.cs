@@ -1,5 +1,6 @@
 using System.Net;
 using Outpost.Engine.Configuration;
+using Outpost.Engine.Dns;
 using Outpost.Engine.Domains.Spf;
 
 namespace Outpost.Engine.Domains;

@@ -5,6 +5,7 @@ using Outpost.Engine.Bounces;
 using Outpost.Engine.Configuration;
 using Outpost.Engine.Delivery;
 using Outpost.Engine.Delivery.Channels;
+using Outpost.Engine.Dns;
 using Outpost.Engine.Domains;
 using Outpost.Engine.Policy;
 using Outpost.Engine.Policy.Model;

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Outpost.Engine.Domains;
+namespace Outpost.Engine.Dns;
 
 /// <summary>
 /// The DNS lookups the sending-records checks need, behind an interface so the SPF evaluator can be

@@ -1,4 +1,4 @@
-namespace Outpost.Engine.Delivery;
+namespace Outpost.Engine.Dns;
 
 /// <summary>The hosts to try, in order, or why there are none.</summary>
 public sealed record MxResolution(MxResolutionStatus Status, IReadOnlyList<MxHost> Hosts, string Reason)

@@ -1,7 +1,7 @@
 using DnsClient;
 using Outpost.Engine.Configuration;
 
-namespace Outpost.Engine.Delivery;
+namespace Outpost.Engine.Dns;
 
 /// <summary>The one place that turns <c>Dns:Servers</c> and <c>Dns:Timeout</c> into a DnsClient.NET lookup client.</summary>
 public static class DnsLookupClients

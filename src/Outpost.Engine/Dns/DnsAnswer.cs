@@ -1,4 +1,4 @@
-namespace Outpost.Engine.Domains;
+namespace Outpost.Engine.Dns;
 
 /// <summary>What a DNS lookup found: records, "no such name or no records", or a temporary failure.</summary>
 public sealed record DnsAnswer<T>(IReadOnlyList<T> Records, bool NameExists, string? Error)

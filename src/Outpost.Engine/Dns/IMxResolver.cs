@@ -1,4 +1,4 @@
-namespace Outpost.Engine.Delivery;
+namespace Outpost.Engine.Dns;
 
 /// <summary>Finds where a domain's mail goes; behind an interface so unit tests need no DNS server.</summary>
 public interface IMxResolver

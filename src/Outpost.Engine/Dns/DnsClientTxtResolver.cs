@@ -2,9 +2,8 @@ using System.Net;
 using DnsClient;
 using DnsClient.Protocol;
 using Outpost.Engine.Configuration;
-using Outpost.Engine.Delivery;
 
-namespace Outpost.Engine.Domains;
+namespace Outpost.Engine.Dns;
 
 /// <summary>TXT, address and MX lookups through DnsClient.NET against the configured resolvers, without caching (checks must see changes).</summary>
 public sealed class DnsClientTxtResolver : ITxtResolver

@@ -1,4 +1,4 @@
-namespace Outpost.Engine.Delivery;
+namespace Outpost.Engine.Dns;
 
 /// <summary>What DNS says about where a domain's mail goes.</summary>
 public enum MxResolutionStatus

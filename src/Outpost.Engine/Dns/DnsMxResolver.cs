@@ -3,7 +3,7 @@ using DnsClient;
 using DnsClient.Protocol;
 using Outpost.Engine.Configuration;
 
-namespace Outpost.Engine.Delivery;
+namespace Outpost.Engine.Dns;
 
 /// <summary>
 /// MX lookup by RFC 5321 §5.1 through DnsClient.NET against the configured name servers: MX records by
