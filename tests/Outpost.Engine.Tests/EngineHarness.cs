@@ -1,3 +1,4 @@
+using Outpost.Engine.Signing;
 using Outpost.Engine.Suppression;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -2,6 +2,7 @@ using System.Net;
 using Outpost.Engine.Configuration;
 using Outpost.Engine.Dns;
 using Outpost.Engine.Domains.Spf;
+using Outpost.Engine.Signing;
 
 namespace Outpost.Engine.Domains;
 

@@ -1,3 +1,5 @@
+using Outpost.Engine.Signing;
+
 namespace Outpost.Engine.Domains;
 
 /// <summary>DKIM keys and the last check of every sending record, per domain.</summary>

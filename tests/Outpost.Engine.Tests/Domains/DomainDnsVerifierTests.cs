@@ -1,5 +1,6 @@
 using Outpost.Engine.Accounts;
 using Outpost.Engine.Domains;
+using Outpost.Engine.Signing;
 
 namespace Outpost.Engine.Tests.Domains;
 

@@ -5,9 +5,9 @@ using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.OpenSsl;
 using Org.BouncyCastle.Security;
 using Outpost.Engine.Configuration;
-using Outpost.Engine.Signing;
+using Outpost.Engine.Domains;
 
-namespace Outpost.Engine.Domains;
+namespace Outpost.Engine.Signing;
 
 /// <summary>
 /// Makes, rotates and retires DKIM keys, and hands out signers for the active ones.

@@ -1,4 +1,4 @@
-namespace Outpost.Engine.Domains;
+namespace Outpost.Engine.Signing;
 
 /// <summary>One DKIM key of a domain. Only the public half is here; the private key is a file readable by Outpost alone.</summary>
 public sealed record DkimKey(

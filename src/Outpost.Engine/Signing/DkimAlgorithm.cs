@@ -1,4 +1,4 @@
-namespace Outpost.Engine.Domains;
+namespace Outpost.Engine.Signing;
 
 /// <summary>DKIM key types: RSA-2048 always, Ed25519 (RFC 8463) as a second signature when enabled.</summary>
 public enum DkimAlgorithm

@@ -1,6 +1,6 @@
 using Outpost.Engine.Spool;
 
-namespace Outpost.Engine.Domains;
+namespace Outpost.Engine.Signing;
 
 /// <summary>
 /// Private DKIM keys as PKCS#8 PEM files under <c>&lt;data&gt;/dkim/&lt;domain&gt;/&lt;selector&gt;.pem</c>,

@@ -4,7 +4,7 @@ using Org.BouncyCastle.Crypto;
 using Outpost.Engine.Domains;
 using Outpost.Engine.Signing;
 
-namespace Outpost.Engine.Tests.Domains;
+namespace Outpost.Engine.Tests.Signing;
 
 public sealed class MessageSignerTests : IAsyncLifetime
 {

@@ -1,4 +1,4 @@
-namespace Outpost.Engine.Domains;
+namespace Outpost.Engine.Signing;
 
 /// <summary>
 /// A key's life: <c>Pending</c> (made by a rotation, waiting for its record to be published and seen),
