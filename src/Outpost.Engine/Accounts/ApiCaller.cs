@@ -1,6 +1,6 @@
 using Outpost.Engine.Queue;
 
-namespace Outpost.Engine.Submission;
+namespace Outpost.Engine.Accounts;
 
 /// <summary>
 /// Who calls the HTTP API or uses the admin pages: a mailbox (its password, or a mailbox key) or a domain
