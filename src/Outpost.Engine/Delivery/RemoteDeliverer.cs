@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using MimeKit;
+using Outpost.Engine.Bounces;
 using Outpost.Engine.Configuration;
 using Outpost.Engine.Delivery.Channels;
 using Outpost.Engine.Dns;

@@ -2,10 +2,10 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using Outpost.Engine.Queue;
 
-namespace Outpost.Engine.Delivery;
+namespace Outpost.Engine.Bounces;
 
 /// <summary>
-/// Classifies remote replies by a rule table kept as data (<c>Delivery/Data/bounce-rules.txt</c>): the
+/// Classifies remote replies by a rule table kept as data (<c>Bounces/Data/bounce-rules.txt</c>): the
 /// reply code, the enhanced status code and the text decide whether a failure is temporary, about the
 /// recipient, about the sending path (fail over to another channel), or about the content.
 /// </summary>
@@ -45,7 +45,7 @@ public sealed class BounceClassifier
     static BounceClassifier Load()
     {
         var assembly = Assembly.GetExecutingAssembly();
-        var name = assembly.GetManifestResourceNames().Single(n => n.EndsWith(".Delivery.Data.bounce-rules.txt", StringComparison.Ordinal));
+        var name = assembly.GetManifestResourceNames().Single(n => n.EndsWith(".Bounces.Data.bounce-rules.txt", StringComparison.Ordinal));
         using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
         return new BounceClassifier(reader.ReadToEnd().Split('\n'));
     }

@@ -1,6 +1,6 @@
-using Outpost.Engine.Delivery;
+using Outpost.Engine.Bounces;
 
-namespace Outpost.Engine.Tests.Delivery;
+namespace Outpost.Engine.Tests.Bounces;
 
 /// <summary>Replies in the style large mailbox providers send (written for these tests), and the class each must get.</summary>
 public sealed class BounceClassifierTests

@@ -1,4 +1,4 @@
-namespace Outpost.Engine.Delivery;
+namespace Outpost.Engine.Bounces;
 
 /// <summary>What a remote reply means for the message, decided once, at the boundary.</summary>
 public enum BounceClass
