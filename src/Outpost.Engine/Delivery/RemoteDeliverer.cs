@@ -6,9 +6,9 @@ using Microsoft.Extensions.Logging;
 using MimeKit;
 using Outpost.Engine.Bounces;
 using Outpost.Engine.Configuration;
-using Outpost.Engine.Delivery.Channels;
 using Outpost.Engine.Dns;
 using Outpost.Engine.Queue;
+using Outpost.Engine.Routing.Channels;
 using Outpost.Engine.Signing;
 using Outpost.Smtp.Client;
 

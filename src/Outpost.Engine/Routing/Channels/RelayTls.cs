@@ -1,4 +1,4 @@
-namespace Outpost.Engine.Delivery.Channels;
+namespace Outpost.Engine.Routing.Channels;
 
 /// <summary>How a relay channel secures its connection: TLS from the first byte, or STARTTLS required.</summary>
 public enum RelayTls

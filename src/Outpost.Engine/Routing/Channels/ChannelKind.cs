@@ -1,4 +1,4 @@
-namespace Outpost.Engine.Delivery.Channels;
+namespace Outpost.Engine.Routing.Channels;
 
 /// <summary>A direct egress to the recipients' MX hosts, or a relay (smart host).</summary>
 public enum ChannelKind

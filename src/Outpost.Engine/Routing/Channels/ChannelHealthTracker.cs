@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Outpost.Engine.Configuration;
 
-namespace Outpost.Engine.Delivery.Channels;
+namespace Outpost.Engine.Routing.Channels;
 
 /// <summary>
 /// Circuit breakers for channels: a channel that keeps failing — towards one destination, or everywhere

@@ -1,4 +1,4 @@
-namespace Outpost.Engine.Delivery.Channels;
+namespace Outpost.Engine.Routing.Channels;
 
 /// <summary>
 /// A channel's health, everywhere (<see cref="Destination"/> "*") or towards one destination domain:

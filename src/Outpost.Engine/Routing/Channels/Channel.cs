@@ -1,4 +1,4 @@
-namespace Outpost.Engine.Delivery.Channels;
+namespace Outpost.Engine.Routing.Channels;
 
 /// <summary>
 /// An outbound path (M2, M3). Direct: connects to the recipients' MX hosts from <see cref="BindAddress"/>

@@ -1,4 +1,4 @@
-namespace Outpost.Engine.Delivery.Channels;
+namespace Outpost.Engine.Routing.Channels;
 
 /// <summary>Configured channels and their health.</summary>
 public interface IChannelStore

@@ -1,6 +1,6 @@
 using Outpost.Engine.Configuration;
 
-namespace Outpost.Engine.Delivery.Channels;
+namespace Outpost.Engine.Routing.Channels;
 
 /// <summary>
 /// The order in which delivery tries the channels for a destination (M2, M3):

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Time.Testing;
 using Outpost.Engine.Configuration;
-using Outpost.Engine.Delivery.Channels;
+using Outpost.Engine.Routing.Channels;
 using Outpost.Storage.Sqlite;
 
-namespace Outpost.Engine.Tests.Delivery;
+namespace Outpost.Engine.Tests.Routing;
 
 public sealed class ChannelHealthTests : IDisposable
 {
