@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Outpost.Engine.Configuration;
-using Outpost.Engine.Delivery;
 using Outpost.Engine.Metrics;
 using Outpost.Engine.Policy;
 using Outpost.Engine.Queue;

@@ -1,10 +1,9 @@
 using MimeKit;
-using Outpost.Engine.Delivery;
 using Outpost.Engine.Queue;
 using Outpost.Engine.Routing;
 using Outpost.Engine.Spool;
 
-namespace Outpost.Engine.Submission;
+namespace Outpost.Engine.Bounces;
 
 /// <summary>
 /// Queues a message Outpost makes itself (bounces now; later API submissions): spooled with fsync,

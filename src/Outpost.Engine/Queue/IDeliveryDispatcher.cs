@@ -1,6 +1,5 @@
-using Outpost.Engine.Queue;
 
-namespace Outpost.Engine.Delivery;
+namespace Outpost.Engine.Queue;
 
 /// <summary>Takes claimed work and sees it delivered: local work to mailboxes, remote work to its destination.</summary>
 public interface IDeliveryDispatcher
