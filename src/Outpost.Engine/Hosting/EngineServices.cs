@@ -41,6 +41,8 @@ public static class EngineServices
         services.AddSingleton(options.Dkim);
         services.AddSingleton(new DkimKeyFiles(options.DataDirectory));
         services.AddSingleton<ITxtResolver>(new DnsClientTxtResolver(options.Dns));
+        // The sending-records store keeps the DKIM keys as well; the key manager (Signing) sees only that part.
+        services.AddSingleton<IDkimKeyStore>(sp => sp.GetRequiredService<IDomainDnsStore>());
         services.AddSingleton<DkimKeyManager>();
         services.AddSingleton<DomainDnsVerifier>();
         services.AddSingleton<SendingGate>();

@@ -5,7 +5,6 @@ using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.OpenSsl;
 using Org.BouncyCastle.Security;
 using Outpost.Engine.Configuration;
-using Outpost.Engine.Domains;
 
 namespace Outpost.Engine.Signing;
 
@@ -15,7 +14,7 @@ namespace Outpost.Engine.Signing;
 /// under new selectors; once their records are seen in DNS they become active and the old ones start
 /// retiring; past <see cref="DkimOptions.RetireAfter"/> the old private keys are deleted.
 /// </summary>
-public sealed class DkimKeyManager(IDomainDnsStore store, DkimKeyFiles files, DkimOptions options, TimeProvider time)
+public sealed class DkimKeyManager(IDkimKeyStore store, DkimKeyFiles files, DkimOptions options, TimeProvider time)
 {
     /// <summary>
     /// Which keys sign is read again at most this often: it changes only when a rotation completes, and a
@@ -65,13 +64,14 @@ public sealed class DkimKeyManager(IDomainDnsStore store, DkimKeyFiles files, Dk
     }
 
     /// <summary>After a check: pending keys whose record is ok become active, the keys they replace start retiring, old ones retire.</summary>
-    public async Task AdvanceAsync(string domain, IReadOnlyList<DnsCheck> checks, CancellationToken cancellationToken = default)
+    /// <param name="verified">The names of the domain's records the check found as they should be (a key's is its <see cref="DkimKey.CheckName"/>).</param>
+    public async Task AdvanceAsync(string domain, IReadOnlySet<string> verified, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
         var keys = await store.KeysAsync(domain, cancellationToken);
         foreach (var pending in keys.Where(k => k.State == DkimKeyState.Pending))
         {
-            if (checks.FirstOrDefault(c => c.Record == pending.CheckName)?.Status != DnsRecordStatus.Ok)
+            if (!verified.Contains(pending.CheckName))
                 continue;
             foreach (var old in keys.Where(k => k.State == DkimKeyState.Active && k.Algorithm == pending.Algorithm))
                 await store.UpdateKeyAsync(old with { State = DkimKeyState.Retiring, RetireAfter = now + options.RetireAfter }, cancellationToken);
