@@ -6,10 +6,10 @@ using Outpost.Engine.Spool;
 namespace Outpost.Engine.Bounces;
 
 /// <summary>
-/// Queues a message Outpost makes itself (bounces now; later API submissions): spooled with fsync,
-/// committed, routed and dispatched exactly like one that came in over SMTP.
+/// Queues a message Outpost makes itself (bounces): spooled with fsync, routed, then committed and
+/// handed to delivery by the same <see cref="MessageEnqueuer"/> as one that came in over SMTP.
 /// </summary>
-public sealed class MessageInjector(MessageSpool spool, QueueCommitter committer, Router router, Lazy<IDeliveryDispatcher> dispatcher, TimeProvider time)
+public sealed class MessageInjector(MessageSpool spool, MessageEnqueuer enqueuer, Router router, TimeProvider time)
 {
     public async Task<string> InjectAsync(MimeMessage message, string sender, string recipient, string source, CancellationToken cancellationToken = default)
     {
@@ -28,9 +28,7 @@ public sealed class MessageInjector(MessageSpool spool, QueueCommitter committer
             var domain = recipient[(recipient.IndexOf('@') + 1)..];
             var queued = new QueuedMessage(id, sender, message.Subject, size, null, null, null, source, now, path);
             var route = await router.RouteAsync(domain, cancellationToken);
-            var recipients = await committer.CommitAsync(new NewMessage(queued, [new NewRecipient(recipient, domain, route)]));
-            foreach (var work in WorkGrouping.Split(queued, recipients))
-                dispatcher.Value.Dispatch(work);
+            await enqueuer.EnqueueAsync(new NewMessage(queued, [new NewRecipient(recipient, domain, route)]));
             return id;
         }
         catch

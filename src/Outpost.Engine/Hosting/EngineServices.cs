@@ -62,7 +62,7 @@ public static class EngineServices
         services.AddSingleton<ApiKeys>();
         services.AddSingleton(sp => new QueueCommitter(sp.GetRequiredService<IQueueStore>(), sp.GetRequiredService<MessageSpool>(),
             sp.GetRequiredService<TimeProvider>(), DeliveryScheduler.Lease, sp.GetRequiredService<ILogger<QueueCommitter>>()));
-        services.AddSingleton(sp => new Lazy<IDeliveryDispatcher>(sp.GetRequiredService<IDeliveryDispatcher>));
+        services.AddSingleton<MessageEnqueuer>();
         services.AddSingleton<MessageInjector>();
         services.AddSingleton<ApiSubmission>();
         services.AddSingleton<BounceService>();
@@ -77,8 +77,8 @@ public static class EngineServices
         services.AddSingleton<RemoteDeliverer>();
         services.AddSingleton<RemoteDispatcher>();
         services.AddSingleton<IDeliveryDispatcher, DeliveryDispatcher>();
-        services.AddSingleton(sp => new SubmissionContext(options, sp.GetRequiredService<MessageSpool>(), sp.GetRequiredService<QueueCommitter>(),
-            sp.GetRequiredService<Router>(), sp.GetRequiredService<IDeliveryDispatcher>(), sp.GetRequiredService<ContentClassifier>(),
+        services.AddSingleton(sp => new SubmissionContext(options, sp.GetRequiredService<MessageSpool>(), sp.GetRequiredService<MessageEnqueuer>(),
+            sp.GetRequiredService<Router>(), sp.GetRequiredService<ContentClassifier>(),
             sp.GetRequiredService<RestrictionService>(), sp.GetRequiredService<Metrics.OutpostMetrics>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Outpost.Submission")));
         services.AddSingleton(options.Retention);
@@ -88,6 +88,17 @@ public static class EngineServices
             sp.GetRequiredService<AuthThrottle>(), sp.GetRequiredService<TrustedNetworks>(), sp.GetRequiredService<SubmissionContext>(),
             sp.GetRequiredService<SendingGate>(), sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<Suppression.SuppressionService>(),
             sp.GetRequiredService<ILogger<SubmissionBackend>>()));
+        return services;
+    }
+
+    /// <summary>
+    /// Builds delivery, which attaches itself to the queue (<see cref="MessageEnqueuer"/>), so that what this
+    /// process queues (a submission, a bounce) is delivered at once. Every process that builds the engine
+    /// calls it once its services are built: <c>outpost serve</c> and every management command.
+    /// </summary>
+    public static IServiceProvider AttachDelivery(this IServiceProvider services)
+    {
+        services.GetRequiredService<IDeliveryDispatcher>();
         return services;
     }
 

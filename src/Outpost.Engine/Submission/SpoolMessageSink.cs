@@ -2,7 +2,6 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using MimeKit;
 using MimeKit.Utils;
-using Outpost.Engine.Delivery;
 using Outpost.Engine.Policy;
 using Outpost.Engine.Queue;
 using Outpost.Engine.Spool;
@@ -14,7 +13,7 @@ namespace Outpost.Engine.Submission;
 /// Streams one message from DATA into its spool file: our Received header first, then the client's
 /// lines, with Date and Message-ID added at the end of the header block when missing. On commit the
 /// file is fsynced; a message for external recipients passes the content checks (R1); then it is handed
-/// to the <see cref="QueueCommitter"/>, and only then is 250 answered.
+/// to the <see cref="MessageEnqueuer"/> (commit, then delivery), and only then is 250 answered.
 /// Anything that goes wrong before that removes the file and answers 451: nothing half-written is
 /// ever delivered.
 /// </summary>
@@ -142,14 +141,12 @@ internal sealed class SpoolMessageSink : IMessageSink
                     review = new ReviewHold(held.Class.Code(), held.Score, string.Join("; ", held.Signals), verdict.Model);
             }
 
-            var queued = await _context.Committer.CommitAsync(new NewMessage(message, recipients, review));
+            // Durable and handed to delivery: held recipients wait for the review, the rest go now.
+            await _context.Enqueuer.EnqueueAsync(new NewMessage(message, recipients, review));
             _committed = true;
             _context.Metrics.Accepted();
             if (verdict is not null)
                 _context.Classifier.Accepted(verdict, external);
-            // Held recipients wait for the review; the rest (hosted mailboxes) go now.
-            foreach (var work in WorkGrouping.Split(message, queued.Where(r => r.Status != RecipientStatus.Held)))
-                _context.Dispatcher.Dispatch(work);
             if (verdict?.Review is { } reviewed)
                 return ContentReplies.Held(_id, reviewed);
             return verdict is { LooksLikeTestMail: true }

@@ -12,9 +12,8 @@ namespace Outpost.Engine.Submission;
 internal sealed record SubmissionContext(
     OutpostOptions Options,
     MessageSpool Spool,
-    QueueCommitter Committer,
+    MessageEnqueuer Enqueuer,
     Router Router,
-    IDeliveryDispatcher Dispatcher,
     ContentClassifier Classifier,
     RestrictionService Restrictions,
     OutpostMetrics Metrics,
