@@ -74,6 +74,7 @@ public static class EngineServices
         services.AddSingleton(options.Routing);
         services.AddSingleton<ChannelHealthTracker>();
         services.AddSingleton<ChannelSelector>();
+        services.AddSingleton<ChannelConnector>();
         services.AddSingleton<RemoteDeliverer>();
         services.AddSingleton<RemoteDispatcher>();
         services.AddSingleton<IDeliveryDispatcher, DeliveryDispatcher>();
