@@ -20,13 +20,13 @@ internal sealed class AssemblyTypeUses
     static readonly Guid TypeDefinitionDocuments = new("932E74BC-DBA9-4478-8D46-0F32A7BAB3D3");
 
     readonly MetadataReader _reader;
-    readonly MetadataReader _symbols;
+    readonly MetadataReader? _symbols;
     readonly PEReader _pe;
     readonly string _rootNamespace;
     readonly string _project;
     readonly HashSet<TypeUse> _uses = [];
 
-    AssemblyTypeUses(PEReader pe, MetadataReader symbols, string rootNamespace, string project)
+    AssemblyTypeUses(PEReader pe, MetadataReader? symbols, string rootNamespace, string project)
     {
         _project = project;
         _pe = pe;
@@ -42,9 +42,10 @@ internal sealed class AssemblyTypeUses
     public static IReadOnlyCollection<TypeUse> Read(string assemblyPath, string rootNamespace)
     {
         using var pe = new PEReader(File.OpenRead(assemblyPath));
+        // Without symbols the uses are the same; only their files are unknown (each names its type instead).
         var pdbPath = Path.ChangeExtension(assemblyPath, ".pdb");
-        using var pdb = MetadataReaderProvider.FromPortablePdbStream(File.OpenRead(pdbPath));
-        var reader = new AssemblyTypeUses(pe, pdb.GetMetadataReader(), rootNamespace, Path.GetFileNameWithoutExtension(assemblyPath));
+        using var pdb = File.Exists(pdbPath) ? MetadataReaderProvider.FromPortablePdbStream(File.OpenRead(pdbPath)) : null;
+        var reader = new AssemblyTypeUses(pe, pdb?.GetMetadataReader(), rootNamespace, Path.GetFileNameWithoutExtension(assemblyPath));
         foreach (var type in reader._reader.TypeDefinitions)
             reader.Visit(type);
         return reader._uses;
@@ -186,13 +187,18 @@ internal sealed class AssemblyTypeUses
         return $"{_reader.GetString(type.Namespace)}.{_reader.GetString(type.Name)}";
     }
 
-    /// <summary>The file a type was written in: that of its first method with code (or its nested types'), else Roslyn's record for types without code.</summary>
-    string? FileOf(TypeDefinitionHandle handle)
+    /// <summary>The file a type was written in, or else the file of the type it is nested in.</summary>
+    string? FileOf(TypeDefinitionHandle handle) => OwnFileOf(handle) ?? OwnFileOf(Outermost(handle));
+
+    /// <summary>That of its first method with code, else Roslyn's record for types without code, else that of a type nested in it.</summary>
+    string? OwnFileOf(TypeDefinitionHandle handle)
     {
         var type = _reader.GetTypeDefinition(handle);
         foreach (var method in type.GetMethods())
             if (DocumentOf(method) is { } file)
                 return file;
+        if (_symbols is null)
+            return null;
         foreach (var information in _symbols.GetCustomDebugInformation(handle))
         {
             var debug = _symbols.GetCustomDebugInformation(information);
@@ -203,13 +209,15 @@ internal sealed class AssemblyTypeUses
                 return Relative(_symbols.GetString(_symbols.GetDocument(MetadataTokens.DocumentHandle(blob.ReadCompressedInteger())).Name));
         }
         foreach (var nested in type.GetNestedTypes())
-            if (FileOf(nested) is { } file)
+            if (OwnFileOf(nested) is { } file)
                 return file;
-        return type.GetDeclaringType() is { IsNil: false } outer ? FileOf(outer) : null;
+        return null;
     }
 
     string? DocumentOf(MethodDefinitionHandle method)
     {
+        if (_symbols is null)
+            return null;
         var information = _symbols.GetMethodDebugInformation(method);
         if (!information.Document.IsNil)
             return Relative(_symbols.GetString(_symbols.GetDocument(information.Document).Name));
