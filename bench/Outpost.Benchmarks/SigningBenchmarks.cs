@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Time.Testing;
 using Outpost.Engine.Configuration;
-using Outpost.Engine.Domains;
 using Outpost.Engine.Signing;
 using Outpost.Storage.Sqlite;
 

@@ -1,5 +1,5 @@
 using Dapper;
-using Outpost.Engine.Delivery.Channels;
+using Outpost.Engine.Routing.Channels;
 
 namespace Outpost.Storage.Sqlite;
 

@@ -1,5 +1,6 @@
 using Dapper;
 using Outpost.Engine.Domains;
+using Outpost.Engine.Signing;
 
 namespace Outpost.Storage.Sqlite;
 

@@ -1,12 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using Outpost.Engine.Accounts;
-using Outpost.Engine.Delivery.Channels;
 using Outpost.Engine.Domains;
 using Outpost.Engine.Idempotency;
 using Outpost.Engine.Policy;
 using Outpost.Engine.Queue;
 using Outpost.Engine.Retention;
 using Outpost.Engine.Review;
+using Outpost.Engine.Routing.Channels;
 using Outpost.Engine.SendLog;
 using Outpost.Engine.Suppression;
 

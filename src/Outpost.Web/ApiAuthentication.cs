@@ -1,7 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Outpost.Engine.Accounts;
-using Outpost.Engine.Submission;
 
 namespace Outpost.Web;
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using Outpost.Engine.Accounts;
 using Outpost.Engine.Idempotency;
 using Outpost.Engine.Submission;
 

@@ -1,3 +1,4 @@
+using Outpost.Engine.Signing;
 using Outpost.Engine.Suppression;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -58,7 +59,9 @@ internal sealed class EngineHarness : IAsyncDisposable
         Spool = new MessageSpool(Dir.Path);
         Committer = new QueueCommitter(Queue, Spool, Time, TimeSpan.FromMinutes(15), NullLogger<QueueCommitter>.Instance);
         var router = new Router(Accounts);
-        Injector = new MessageInjector(Spool, Committer, router, new Lazy<IDeliveryDispatcher>(() => Dispatcher), Time);
+        var enqueuer = new MessageEnqueuer(Committer);
+        enqueuer.Attach(Dispatcher);
+        Injector = new MessageInjector(Spool, enqueuer, router, Time);
         var bounces = new BounceService(Options, Injector, Time, NullLogger<BounceService>.Instance);
         Outcomes = new OutcomeCommitter(Queue, NullLogger<OutcomeCommitter>.Instance);
         Suppressions = new SuppressionService(new SqliteSuppressionStore(Db), Options.Suppression, Time, NullLogger<SuppressionService>.Instance);
@@ -72,7 +75,7 @@ internal sealed class EngineHarness : IAsyncDisposable
         PolicyStore = new SqlitePolicyStore(Db);
         Restrictions = new RestrictionService(PolicyStore, Options.Policy, Time, NullLogger<RestrictionService>.Instance);
         var classifier = new ContentClassifier(Options.Policy, new BulkTracker(Options.Policy, Time, new SqliteBulkStore(Db), NullLogger<BulkTracker>.Instance), Policy.TestModel.Shipped);
-        var context = new SubmissionContext(Options, Spool, Committer, router, Dispatcher, classifier, Restrictions, Metrics, Time, NullLogger.Instance);
+        var context = new SubmissionContext(Options, Spool, enqueuer, router, classifier, Restrictions, Metrics, Time, NullLogger.Instance);
         AccountService = new AccountService(Accounts, Dkim, Time);
         Backend = new SubmissionBackend(Accounts, AccountService, Log, new AuthThrottle(Options.Auth, Time), new TrustedNetworks(Options.TrustedNetworks), context, gate,
             new RateLimiter(PolicyStore, Options.Policy, Time), Suppressions, NullLogger<SubmissionBackend>.Instance);

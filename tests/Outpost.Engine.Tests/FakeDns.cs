@@ -1,5 +1,5 @@
 using System.Net;
-using Outpost.Engine.Domains;
+using Outpost.Engine.Dns;
 
 namespace Outpost.Engine.Tests;
 

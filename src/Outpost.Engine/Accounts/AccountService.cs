@@ -1,4 +1,4 @@
-using Outpost.Engine.Domains;
+using Outpost.Engine.Signing;
 using Outpost.Smtp;
 
 namespace Outpost.Engine.Accounts;

@@ -3,7 +3,6 @@ using MimeKit;
 using Outpost.Engine.Configuration;
 using Outpost.Engine.Queue;
 using Outpost.Engine.Spool;
-using Outpost.Engine.Submission;
 
 namespace Outpost.Engine.Bounces;
 

@@ -1,6 +1,8 @@
 using System.Net;
 using Outpost.Engine.Configuration;
+using Outpost.Engine.Dns;
 using Outpost.Engine.Domains.Spf;
+using Outpost.Engine.Signing;
 
 namespace Outpost.Engine.Domains;
 
@@ -34,7 +36,8 @@ public sealed class DomainDnsVerifier(ITxtResolver dns, IDomainDnsStore store, D
                 : previous.TryGetValue(c.Record, out var p) && p.Status == DnsRecordStatus.Ok && p.FirstValidAt is not null ? p.FirstValidAt : now,
         }).ToList();
         await store.SaveChecksAsync(domain, checks, cancellationToken);
-        await keys.AdvanceAsync(domain, checks, cancellationToken);
+        // A record checked twice counts as its first check says.
+        await keys.AdvanceAsync(domain, checks.DistinctBy(c => c.Record).Where(c => c.Status == DnsRecordStatus.Ok).Select(c => c.Record).ToHashSet(), cancellationToken);
         return await ReportAsync(domain, cancellationToken);
     }
 

@@ -1,12 +1,10 @@
+using Outpost.Engine.Signing;
+
 namespace Outpost.Engine.Domains;
 
-/// <summary>DKIM keys and the last check of every sending record, per domain.</summary>
-public interface IDomainDnsStore
+/// <summary>DKIM keys (kept for Signing, a layer below) and the last check of every sending record, per domain.</summary>
+public interface IDomainDnsStore : IDkimKeyStore
 {
-    Task AddKeyAsync(DkimKey key, CancellationToken cancellationToken = default);
-    Task UpdateKeyAsync(DkimKey key, CancellationToken cancellationToken = default);
-    Task<IReadOnlyList<DkimKey>> KeysAsync(string domain, CancellationToken cancellationToken = default);
-
     Task<IReadOnlyList<DnsCheck>> ChecksAsync(string domain, CancellationToken cancellationToken = default);
 
     /// <summary>Replaces the domain's checks with these.</summary>

@@ -4,7 +4,7 @@ using Outpost.Engine.Accounts;
 using Outpost.Engine.Bounces;
 using Outpost.Engine.Configuration;
 using Outpost.Engine.Delivery;
-using Outpost.Engine.Delivery.Channels;
+using Outpost.Engine.Dns;
 using Outpost.Engine.Domains;
 using Outpost.Engine.Idempotency;
 using Outpost.Engine.Policy;
@@ -12,6 +12,7 @@ using Outpost.Engine.Policy.Model;
 using Outpost.Engine.Queue;
 using Outpost.Engine.Retention;
 using Outpost.Engine.Routing;
+using Outpost.Engine.Routing.Channels;
 using Outpost.Engine.Signing;
 using Outpost.Engine.Spool;
 using Outpost.Engine.Submission;
@@ -41,6 +42,8 @@ public static class EngineServices
         services.AddSingleton(options.Dkim);
         services.AddSingleton(new DkimKeyFiles(options.DataDirectory));
         services.AddSingleton<ITxtResolver>(new DnsClientTxtResolver(options.Dns));
+        // The sending-records store keeps the DKIM keys as well; the key manager (Signing) sees only that part.
+        services.AddSingleton<IDkimKeyStore>(sp => sp.GetRequiredService<IDomainDnsStore>());
         services.AddSingleton<DkimKeyManager>();
         services.AddSingleton<DomainDnsVerifier>();
         services.AddSingleton<SendingGate>();
@@ -60,7 +63,7 @@ public static class EngineServices
         services.AddSingleton<ApiKeys>();
         services.AddSingleton(sp => new QueueCommitter(sp.GetRequiredService<IQueueStore>(), sp.GetRequiredService<MessageSpool>(),
             sp.GetRequiredService<TimeProvider>(), DeliveryScheduler.Lease, sp.GetRequiredService<ILogger<QueueCommitter>>()));
-        services.AddSingleton(sp => new Lazy<IDeliveryDispatcher>(sp.GetRequiredService<IDeliveryDispatcher>));
+        services.AddSingleton<MessageEnqueuer>();
         services.AddSingleton<MessageInjector>();
         services.AddSingleton<ApiSubmission>();
         services.AddSingleton(options.Api);
@@ -74,11 +77,12 @@ public static class EngineServices
         services.AddSingleton(options.Routing);
         services.AddSingleton<ChannelHealthTracker>();
         services.AddSingleton<ChannelSelector>();
+        services.AddSingleton<ChannelConnector>();
         services.AddSingleton<RemoteDeliverer>();
         services.AddSingleton<RemoteDispatcher>();
         services.AddSingleton<IDeliveryDispatcher, DeliveryDispatcher>();
-        services.AddSingleton(sp => new SubmissionContext(options, sp.GetRequiredService<MessageSpool>(), sp.GetRequiredService<QueueCommitter>(),
-            sp.GetRequiredService<Router>(), sp.GetRequiredService<IDeliveryDispatcher>(), sp.GetRequiredService<ContentClassifier>(),
+        services.AddSingleton(sp => new SubmissionContext(options, sp.GetRequiredService<MessageSpool>(), sp.GetRequiredService<MessageEnqueuer>(),
+            sp.GetRequiredService<Router>(), sp.GetRequiredService<ContentClassifier>(),
             sp.GetRequiredService<RestrictionService>(), sp.GetRequiredService<Metrics.OutpostMetrics>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Outpost.Submission")));
         services.AddSingleton(options.Retention);
@@ -90,6 +94,17 @@ public static class EngineServices
             sp.GetRequiredService<ILogger<SubmissionBackend>>()));
         // SMTP sees the back end through the protocol's interface; the API's submission uses it directly (idempotency keys).
         services.AddSingleton<ISmtpBackend>(sp => sp.GetRequiredService<SubmissionBackend>());
+        return services;
+    }
+
+    /// <summary>
+    /// Builds delivery, which attaches itself to the queue (<see cref="MessageEnqueuer"/>), so that what this
+    /// process queues (a submission, a bounce) is delivered at once. Every process that builds the engine
+    /// calls it once its services are built: <c>outpost serve</c> and every management command.
+    /// </summary>
+    public static IServiceProvider AttachDelivery(this IServiceProvider services)
+    {
+        services.GetRequiredService<IDeliveryDispatcher>();
         return services;
     }
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
-using Outpost.Engine.Domains;
 
 namespace Outpost.Engine.Signing;
 

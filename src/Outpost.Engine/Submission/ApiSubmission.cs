@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using MimeKit;
+using Outpost.Engine.Accounts;
 using Outpost.Engine.Configuration;
 using Outpost.Engine.Idempotency;
 using Outpost.Smtp;

@@ -2,7 +2,6 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using MimeKit;
 using MimeKit.Utils;
-using Outpost.Engine.Delivery;
 using Outpost.Engine.Idempotency;
 using Outpost.Engine.Policy;
 using Outpost.Engine.Queue;
@@ -15,7 +14,7 @@ namespace Outpost.Engine.Submission;
 /// Streams one message from DATA into its spool file: our Received header first, then the client's
 /// lines, with Date and Message-ID added at the end of the header block when missing. On commit the
 /// file is fsynced; a message for external recipients passes the content checks (R1); then it is handed
-/// to the <see cref="QueueCommitter"/>, and only then is 250 answered.
+/// to the <see cref="MessageEnqueuer"/> (commit, then delivery), and only then is 250 answered.
 /// Anything that goes wrong before that removes the file and answers 451: nothing half-written is
 /// ever delivered.
 /// </summary>
@@ -153,14 +152,12 @@ internal sealed class SpoolMessageSink : IMessageSink
                 : verdict is { LooksLikeTestMail: true }
                     ? new SmtpReply(250, "2.0.0", $"Ok: queued as {_id}; note: {ContentClass.TestMail.Sentence()}")
                     : new SmtpReply(250, "2.0.0", $"Ok: queued as {_id}");
-            var queued = await _context.Committer.CommitAsync(new NewMessage(message, recipients, review) { Idempotency = _completion?.Invoke(accepted) });
+            // Durable and handed to delivery: held recipients wait for the review, the rest go now.
+            await _context.Enqueuer.EnqueueAsync(new NewMessage(message, recipients, review) { Idempotency = _completion?.Invoke(accepted) });
             _committed = true;
             _context.Metrics.Accepted();
             if (verdict is not null)
                 _context.Classifier.Accepted(verdict, external);
-            // Held recipients wait for the review; the rest (hosted mailboxes) go now.
-            foreach (var work in WorkGrouping.Split(message, queued.Where(r => r.Status != RecipientStatus.Held)))
-                _context.Dispatcher.Dispatch(work);
             return accepted;
         }
         catch (IdempotencyClaimLostException)

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Outpost.Engine.Configuration;
-using Outpost.Engine.Delivery;
 using Outpost.Engine.Metrics;
 using Outpost.Engine.Policy;
 using Outpost.Engine.Queue;
@@ -13,9 +12,8 @@ namespace Outpost.Engine.Submission;
 internal sealed record SubmissionContext(
     OutpostOptions Options,
     MessageSpool Spool,
-    QueueCommitter Committer,
+    MessageEnqueuer Enqueuer,
     Router Router,
-    IDeliveryDispatcher Dispatcher,
     ContentClassifier Classifier,
     RestrictionService Restrictions,
     OutpostMetrics Metrics,

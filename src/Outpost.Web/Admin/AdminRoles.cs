@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Outpost.Engine.Accounts;
-using Outpost.Engine.Submission;
 
 namespace Outpost.Web.Admin;
 

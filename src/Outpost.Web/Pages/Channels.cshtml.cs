@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Outpost.Engine.Delivery.Channels;
+using Outpost.Engine.Routing.Channels;
 
 namespace Outpost.Web.Pages;
 

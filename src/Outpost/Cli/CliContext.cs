@@ -40,6 +40,8 @@ public sealed class CliContext : IAsyncDisposable
             .AddOutpostEngine(options)
             .AddOutpostSqlite(options.DataDirectory)
             .BuildServiceProvider();
+        // A command that queues a message (the bounce of a refused review) delivers it at once, as the server would.
+        services.AttachDelivery();
         return new CliContext(options, services);
     }
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using Outpost.Cli;
-using Outpost.Engine.Delivery.Channels;
+using Outpost.Engine.Routing.Channels;
 using Spectre.Console;
 
 namespace Outpost.Commands;

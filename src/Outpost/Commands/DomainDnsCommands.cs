@@ -2,6 +2,7 @@ using System.CommandLine;
 using Outpost.Cli;
 using Outpost.Engine.Accounts;
 using Outpost.Engine.Domains;
+using Outpost.Engine.Signing;
 using Spectre.Console;
 
 namespace Outpost.Commands;

@@ -56,6 +56,7 @@ public static class ServeCommand
                 builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
             }
             await using var app = builder.Build();
+            app.Services.AttachDelivery();
             app.MapOutpostApi();
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Outpost")
                 .LogInformation("Outpost starting; data in {DataDirectory}; admin pages and HTTP API on {Http}", options.DataDirectory,

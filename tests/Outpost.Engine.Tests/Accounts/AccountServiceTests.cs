@@ -14,7 +14,7 @@ public sealed class AccountServiceTests : IDisposable
     {
         _db = new SqliteDatabase(Path.Combine(_dir.Path, "outpost.db"));
         _store = new SqliteAccountStore(_db);
-        var dkim = new Outpost.Engine.Domains.DkimKeyManager(new SqliteDomainDnsStore(_db), new Outpost.Engine.Domains.DkimKeyFiles(_dir.Path),
+        var dkim = new Outpost.Engine.Signing.DkimKeyManager(new SqliteDomainDnsStore(_db), new Outpost.Engine.Signing.DkimKeyFiles(_dir.Path),
             new Outpost.Engine.Configuration.DkimOptions(), TimeProvider.System);
         _accounts = new AccountService(_store, dkim, TimeProvider.System);
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using Dapper;
 using Outpost.Engine.Configuration;
+using Outpost.Engine.Accounts;
 using Outpost.Engine.Idempotency;
 using Outpost.Engine.Queue;
 using Outpost.Engine.Submission;

@@ -17,7 +17,7 @@ public sealed class RetentionServiceTests : IDisposable
         await _w.OutcomeAsync(RecipientStatus.Delivered, old[0], old[1]);
         await _w.Log.RecordRefusalAsync(new Refusal(_w.Now, "s1", "127.0.0.1", null, "x@example.com", null, "rcpt", 550, "550 5.7.1 no"));
         await _w.Policy.AddViolationAsync(_w.Now, "alice@example.com", "example.com", ContentClass.Marketing, "Sale");
-        await _w.Channels.SaveHealthAsync(new Outpost.Engine.Delivery.Channels.ChannelHealth("eu-1", "remote.test", 1, "421 busy", null, _w.Now));
+        await _w.Channels.SaveHealthAsync(new Outpost.Engine.Routing.Channels.ChannelHealth("eu-1", "remote.test", 1, "421 busy", null, _w.Now));
         _w.Time.Advance(TimeSpan.FromDays(100));
         var young = await _w.QueueAsync("c@remote.test");
         await _w.OutcomeAsync(RecipientStatus.Delivered, young[0]);

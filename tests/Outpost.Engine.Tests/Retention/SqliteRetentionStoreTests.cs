@@ -1,7 +1,7 @@
-using Outpost.Engine.Delivery.Channels;
 using Outpost.Engine.Policy;
 using Outpost.Engine.Queue;
 using Outpost.Engine.Retention;
+using Outpost.Engine.Routing.Channels;
 using Outpost.Engine.SendLog;
 
 namespace Outpost.Engine.Tests.Retention;

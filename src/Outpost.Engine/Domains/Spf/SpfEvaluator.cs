@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Outpost.Engine.Dns;
 
 namespace Outpost.Engine.Domains.Spf;
 

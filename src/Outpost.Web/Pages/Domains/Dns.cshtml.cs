@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Outpost.Engine.Accounts;
 using Outpost.Engine.Domains;
+using Outpost.Engine.Signing;
 using Outpost.Web.Admin;
 
 namespace Outpost.Web.Pages.Domains;

@@ -1,0 +1,40 @@
+using MimeKit;
+using Outpost.Engine.Queue;
+using Outpost.Engine.Routing;
+using Outpost.Engine.Spool;
+
+namespace Outpost.Engine.Bounces;
+
+/// <summary>
+/// Queues a message Outpost makes itself (bounces): spooled with fsync, routed, then committed and
+/// handed to delivery by the same <see cref="MessageEnqueuer"/> as one that came in over SMTP.
+/// </summary>
+public sealed class MessageInjector(MessageSpool spool, MessageEnqueuer enqueuer, Router router, TimeProvider time)
+{
+    public async Task<string> InjectAsync(MimeMessage message, string sender, string recipient, string source, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        var id = QueueId.New(now);
+        var path = spool.PathFor(id);
+        long size;
+        await using (var file = spool.Create(id))
+        {
+            await message.WriteToAsync(FormatOptions.Default, file, cancellationToken);
+            file.Flush(flushToDisk: true);
+            size = file.Length;
+        }
+        try
+        {
+            var domain = recipient[(recipient.IndexOf('@') + 1)..];
+            var queued = new QueuedMessage(id, sender, message.Subject, size, null, null, null, source, now, path);
+            var route = await router.RouteAsync(domain, cancellationToken);
+            await enqueuer.EnqueueAsync(new NewMessage(queued, [new NewRecipient(recipient, domain, route)]));
+            return id;
+        }
+        catch
+        {
+            MessageSpool.Delete(path);
+            throw;
+        }
+    }
+}

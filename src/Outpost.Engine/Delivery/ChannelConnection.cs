@@ -1,0 +1,25 @@
+using Outpost.Engine.Routing.Channels;
+using Outpost.Smtp.Client;
+
+namespace Outpost.Engine.Delivery;
+
+/// <summary>
+/// A connection through one channel, or the reason there is none: the open SMTP client with the host and
+/// address it reached, or the reply that says why no host could be used. Disposing it closes the client
+/// and gives the channel's connection slot back.
+/// </summary>
+public sealed class ChannelConnection(Channel channel, SmtpClientConnection? client, string? host, string? address, string? error, SemaphoreSlim? slot) : IAsyncDisposable
+{
+    public Channel Channel { get; } = channel;
+    public SmtpClientConnection? Client { get; } = client;
+    public string? Host { get; } = host;
+    public string? Address { get; } = address;
+    public string? Error { get; } = error;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Client is not null)
+            await Client.DisposeAsync();
+        slot?.Release();
+    }
+}

@@ -1,4 +1,0 @@
-namespace Outpost.Engine.Delivery.Channels;
-
-/// <summary>A channel in the order delivery tries them, with why it stands there, and why it is skipped if it is.</summary>
-public sealed record ChannelChoice(Channel Channel, string Why, string? Skipped);

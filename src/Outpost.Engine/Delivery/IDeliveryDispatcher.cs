@@ -1,9 +1,0 @@
-using Outpost.Engine.Queue;
-
-namespace Outpost.Engine.Delivery;
-
-/// <summary>Takes claimed work and sees it delivered: local work to mailboxes, remote work to its destination.</summary>
-public interface IDeliveryDispatcher
-{
-    void Dispatch(DeliveryWork work);
-}

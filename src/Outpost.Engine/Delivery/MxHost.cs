@@ -1,6 +1,0 @@
-using System.Net;
-
-namespace Outpost.Engine.Delivery;
-
-/// <summary>A mail exchanger with its preference and addresses.</summary>
-public sealed record MxHost(string Name, int Preference, IReadOnlyList<IPAddress> Addresses);

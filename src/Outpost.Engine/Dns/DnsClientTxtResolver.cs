@@ -1,0 +1,48 @@
+using System.Net;
+using DnsClient;
+using DnsClient.Protocol;
+using Outpost.Engine.Configuration;
+
+namespace Outpost.Engine.Dns;
+
+/// <summary>TXT, address and MX lookups through DnsClient.NET against the configured resolvers, without caching (checks must see changes).</summary>
+public sealed class DnsClientTxtResolver : ITxtResolver
+{
+    readonly LookupClient _client;
+
+    public DnsClientTxtResolver(DnsOptions options) => _client = DnsLookupClients.Create(options, cache: false);
+
+    async Task<DnsAnswer<T>> QueryAsync<T>(string name, QueryType type, Func<IDnsQueryResponse, IEnumerable<T>> select, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await _client.QueryAsync(name, type, cancellationToken: cancellationToken);
+            if (response.Header.ResponseCode == DnsHeaderResponseCode.NotExistentDomain)
+                return DnsAnswer<T>.NoSuchName();
+            if (response.HasError)
+                return DnsAnswer<T>.Failure($"DNS error for {name}: {response.ErrorMessage}");
+            return DnsAnswer<T>.Of(select(response).ToList());
+        }
+        catch (DnsResponseException ex)
+        {
+            return DnsAnswer<T>.Failure($"DNS error for {name}: {ex.Message}");
+        }
+    }
+
+    public Task<DnsAnswer<string>> TxtAsync(string name, CancellationToken cancellationToken = default) =>
+        QueryAsync(name, QueryType.TXT, r => r.Answers.TxtRecords().Select(t => string.Concat(t.Text)), cancellationToken);
+
+    public async Task<DnsAnswer<IPAddress>> AddressesAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var a = await QueryAsync(name, QueryType.A, r => r.Answers.ARecords().Select(x => x.Address), cancellationToken);
+        if (a.Failed)
+            return a;
+        var aaaa = await QueryAsync(name, QueryType.AAAA, r => r.Answers.AaaaRecords().Select(x => x.Address), cancellationToken);
+        if (aaaa.Failed)
+            return aaaa;
+        return new DnsAnswer<IPAddress>([.. a.Records, .. aaaa.Records], a.NameExists || aaaa.NameExists, null);
+    }
+
+    public Task<DnsAnswer<string>> MxAsync(string domain, CancellationToken cancellationToken = default) =>
+        QueryAsync(domain, QueryType.MX, r => r.Answers.MxRecords().OrderBy(m => m.Preference).Select(m => m.Exchange.Value.TrimEnd('.')), cancellationToken);
+}
