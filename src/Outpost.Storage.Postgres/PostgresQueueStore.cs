@@ -16,14 +16,19 @@ public sealed class PostgresQueueStore(PostgresDatabase db, TimeProvider time) :
     static readonly string Open = RecipientStatusNames.SqlList(RecipientStatusNames.Open);
     static readonly string Final = RecipientStatusNames.SqlList(RecipientStatusNames.Final);
 
+    /// <summary>Statements per round trip: large batches in few messages, never one unbounded message.</summary>
+    internal const int StatementsPerBatch = 500;
+
     public Task<IReadOnlyList<IReadOnlyList<QueuedRecipient>>> EnqueueAsync(IReadOnlyList<NewMessage> batch, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default) =>
         db.WriteAsync<IReadOnlyList<IReadOnlyList<QueuedRecipient>>>(async (tx, ct) =>
         {
             var now = time.GetUtcNow();
-            // The messages (and their reviews) first, then every recipient, each returning its id.
-            await using (var messages = tx.Batch())
+            // The messages (and their reviews) first, then every recipient, each returning its id; a few hundred
+            // statements a round trip, so a large group commit never becomes one unbounded message.
+            foreach (var chunk in batch.Chunk(StatementsPerBatch / 2))
             {
-                foreach (var item in batch)
+                await using var messages = tx.Batch();
+                foreach (var item in chunk)
                 {
                     var m = item.Message;
                     messages.Add(
@@ -37,43 +42,37 @@ public sealed class PostgresQueueStore(PostgresDatabase db, TimeProvider time) :
                         messages.Add("INSERT INTO reviews (message_id, label, probability, evidence, model, created_at) VALUES (@id, @label, @p, @evidence, @model, @at)").Parameters
                             .Text("id", m.Id).Text("label", hold.Label).Double("p", hold.Probability).Text("evidence", hold.Evidence).Text("model", hold.Model).Time("at", now);
                 }
-                if (messages.BatchCommands.Count > 0)
-                    await messages.ExecuteNonQueryAsync(ct);
+                await messages.ExecuteNonQueryAsync(ct);
             }
 
-            var planned = new List<(int Item, NewRecipient Recipient, RecipientStatus Status, bool Held)>();
-            await using var recipients = tx.Batch();
-            for (var i = 0; i < batch.Count; i++)
+            // Under review, external recipients wait held and unleased; hosted ones are delivered at once.
+            var planned = batch.SelectMany((item, i) => item.Recipients.Select(r =>
             {
-                var item = batch[i];
-                foreach (var r in item.Recipients)
-                {
-                    // Under review, external recipients wait held and unleased; hosted ones are delivered at once.
-                    var held = item.Review is not null && r.Route == Route.Remote;
-                    var status = RecipientTransitions.Initial(held);
+                var held = item.Review is not null && r.Route == Route.Remote;
+                return (Item: i, Recipient: r, Status: RecipientTransitions.Initial(held), Held: held);
+            })).ToList();
+            var ids = new List<long>(planned.Count);
+            foreach (var chunk in planned.Chunk(StatementsPerBatch))
+            {
+                await using var recipients = tx.Batch();
+                foreach (var (item, r, status, held) in chunk)
                     recipients.Add(
                         "INSERT INTO recipients (message_id, address, domain, route, status, attempts, next_attempt_at, lease_until, updated_at) " +
                         "VALUES (@m, @address, @domain, @route, @status, 0, @now, @lease, @now) RETURNING id").Parameters
-                        .Text("m", item.Message.Id).Text("address", r.Address).Text("domain", r.Domain).Text("route", r.Route.ToString().ToLowerInvariant())
+                        .Text("m", batch[item].Message.Id).Text("address", r.Address).Text("domain", r.Domain).Text("route", r.Route.ToString().ToLowerInvariant())
                         .Text("status", status.ToName()).Time("now", now).Time("lease", held ? null : leaseUntil);
-                    planned.Add((i, r, status, held));
-                }
-            }
-
-            var results = batch.Select(_ => new List<QueuedRecipient>()).ToList();
-            if (planned.Count == 0)
-                return results;
-            var ids = new long[planned.Count];
-            await using (var reader = await recipients.ExecuteReaderAsync(ct))
-            {
-                for (var k = 0; k < planned.Count; k++)
+                // One result per statement, in the statements' order.
+                await using var reader = await recipients.ExecuteReaderAsync(ct);
+                for (var k = 0; k < chunk.Length; k++)
                 {
                     if (k > 0)
                         await reader.NextResultAsync(ct);
                     await reader.ReadAsync(ct);
-                    ids[k] = reader.GetInt64(0);
+                    ids.Add(reader.GetInt64(0));
                 }
             }
+
+            var results = batch.Select(_ => new List<QueuedRecipient>()).ToList();
             var writer = new TransitionWriter(tx);
             for (var k = 0; k < planned.Count; k++)
             {

@@ -14,8 +14,8 @@ namespace Outpost.Storage.Postgres;
 /// </summary>
 sealed class TransitionWriter(WriteTransaction tx)
 {
-    /// <summary>Statements per round trip: large batches in few messages, never one unbounded message.</summary>
-    const int ChangesPerBatch = 500;
+    /// <summary>Changes per round trip (an outcome is two statements: its update and its attempt).</summary>
+    const int ChangesPerBatch = PostgresQueueStore.StatementsPerBatch / 2;
 
     const string OutcomeSql =
         "UPDATE recipients SET status = @to, attempts = attempts + 1, next_attempt_at = COALESCE(@next, next_attempt_at), " +
