@@ -5,7 +5,7 @@ namespace Outpost.Storage.Postgres;
 
 /// <summary>
 /// The queue in PostgreSQL, shared by the nodes that use one database. Claims take due recipients in
-/// batches with <c>FOR UPDATE SKIP LOCKED</c>, so two nodes claiming at once take different rows and never
+/// batches with <c>FOR NO KEY UPDATE SKIP LOCKED</c>, so two nodes claiming at once take different rows and never
 /// wait for each other; each claim is a lease that runs out. Every status change is decided by
 /// <see cref="RecipientTransitions"/> and applied by <see cref="TransitionWriter"/>, which writes its
 /// event in the same transaction; no statement here decides a status on its own. Statements of a
@@ -89,9 +89,11 @@ public sealed class PostgresQueueStore(PostgresDatabase db, TimeProvider time) :
         var (claimed, messages) = await db.WriteAsync(async (tx, ct) =>
         {
             // SKIP LOCKED: rows another node is claiming right now are passed over, not waited for, and do not count toward the limit.
+            // NO KEY UPDATE, the weaker of the FOR UPDATE locks, is enough for a row whose key stays, and does not
+            // block the foreign-key check of an attempt row being written for the same recipient.
             await using var select = tx.Command(
                 $"SELECT {Rows.RecipientColumns} FROM recipients r WHERE r.status IN {Open} AND r.next_attempt_at <= @now " +
-                "AND (r.lease_until IS NULL OR r.lease_until < @now) ORDER BY r.next_attempt_at LIMIT @limit FOR UPDATE SKIP LOCKED");
+                "AND (r.lease_until IS NULL OR r.lease_until < @now) ORDER BY r.next_attempt_at LIMIT @limit FOR NO KEY UPDATE SKIP LOCKED");
             select.Parameters.Time("now", now).Int("limit", limit);
             var due = await select.ListAsync(r => Rows.Recipient(r), ct);
             var claims = due.Select(RecipientTransitions.Claim).ToList();
@@ -151,7 +153,7 @@ public sealed class PostgresQueueStore(PostgresDatabase db, TimeProvider time) :
         CancellationToken cancellationToken) =>
         db.WriteAsync(async (tx, ct) =>
         {
-            await using var select = tx.Command($"SELECT {Rows.RecipientColumns} FROM recipients r WHERE {where} ORDER BY r.id FOR UPDATE");
+            await using var select = tx.Command($"SELECT {Rows.RecipientColumns} FROM recipients r WHERE {where} ORDER BY r.id FOR NO KEY UPDATE");
             parameters(select.Parameters);
             var rows = await select.ListAsync(r => Rows.Recipient(r), ct);
             var changed = await new TransitionWriter(tx).ApplyAsync(rows.Select(decide).ToList(), time.GetUtcNow(), leaseUntil: null, next, ct);
