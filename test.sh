@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Outpost's test command: installs the real peers the tests talk to (swaks as the client, dnsmasq as
 # DNS, an aiosmtpd MX, dkimpy as an independent DKIM verifier, openssl for the MX's certificate,
-# Debian's chromium for the admin pages' browser tests) when they are missing, builds, runs every test
+# Debian's chromium for the admin pages' browser tests, Debian's postgresql for the PostgreSQL back end's
+# tests, which start a private cluster of their own) when they are missing, builds, runs every test
 # project, and ends with one line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -14,11 +15,18 @@ command -v swaks >/dev/null 2>&1 || need+=(swaks)
 /usr/bin/python3 -c "import dkim, dns.resolver, nacl" 2>/dev/null || need+=(python3-dkim)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
 if (( ${#need[@]} )); then
   echo "Installing test peers: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null || {
     echo "Could not install ${need[*]}"; echo "0 passed, 1 failed"; exit 1; }
+fi
+
+# initdb and pg_ctl refuse to run as root: the tests' private PostgreSQL cluster then runs as this user.
+if [[ $(id -u) == 0 ]] && ! id -u outpost-test >/dev/null 2>&1; then
+  useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin outpost-test \
+    || echo "Could not create the user outpost-test; the test PostgreSQL runs as nobody."
 fi
 
 configuration=Release

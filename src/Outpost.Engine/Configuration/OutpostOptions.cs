@@ -26,4 +26,5 @@ public sealed class OutpostOptions
     public ApiOptions Api { get; set; } = new();
     public SuppressionOptions Suppression { get; set; } = new();
     public RetentionOptions Retention { get; set; } = new();
+    public StorageOptions Storage { get; set; } = new();
 }

@@ -3,13 +3,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Outpost.Engine.Configuration;
 using Outpost.Engine.Hosting;
-using Outpost.Storage.Sqlite;
 
 namespace Outpost.Cli;
 
 /// <summary>
 /// What a management command works with: the configuration and the engine's services over the same
-/// database the server uses (SQLite in WAL mode lets both work at once).
+/// database the server uses (SQLite in WAL mode lets both work at once; PostgreSQL serves any number of clients),
+/// registered by <see cref="StorageChoice"/>.
 /// </summary>
 public sealed class CliContext : IAsyncDisposable
 {
@@ -35,11 +35,17 @@ public sealed class CliContext : IAsyncDisposable
     public static CliContext Create(ParseResult parse)
     {
         var options = LoadOptions(parse);
-        var services = new ServiceCollection()
+        var collection = new ServiceCollection()
             .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning))
-            .AddOutpostEngine(options)
-            .AddOutpostSqlite(options.DataDirectory)
-            .BuildServiceProvider();
+            .AddOutpostEngine(options);
+        if (StorageChoice.Add(collection, options) is { } refusal)
+        {
+            // Every command opens its context here; refusing in one place keeps the sentence alone on stderr
+            // (an exception would reach the parser's handler and come out with a stack trace).
+            Output.Fail(refusal);
+            Environment.Exit(1);
+        }
+        var services = collection.BuildServiceProvider();
         // A command that queues a message (the bounce of a refused review) delivers it at once, as the server would.
         services.AttachDelivery();
         return new CliContext(options, services);

@@ -7,7 +7,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Outpost.Cli;
 using Outpost.Engine.Hosting;
-using Outpost.Storage.Sqlite;
 using Outpost.Web;
 
 namespace Outpost.Commands;
@@ -34,7 +33,12 @@ public static class ServeCommand
                 builder.Logging.AddJsonConsole();
             else
                 builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
-            builder.Services.AddOutpostEngine(options).AddOutpostSqlite(options.DataDirectory).AddOutpostServer().AddOutpostWeb();
+            builder.Services.AddOutpostEngine(options);
+            // SQLite or PostgreSQL, chosen in one place; a wrong choice, a store PostgreSQL lacks or a database
+            // out of reach refuses the start with its sentence before anything listens.
+            if (StorageChoice.Add(builder.Services, options) is { } refusal)
+                return Output.Fail(refusal);
+            builder.Services.AddOutpostServer().AddOutpostWeb();
             var http = options.Http.Listen;
             if (!string.IsNullOrWhiteSpace(http))
             {

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.DependencyInjection;
+using Outpost.Engine.Queue;
+using Outpost.Engine.SendLog;
+using Outpost.Engine.Suppression;
+
+namespace Outpost.Storage.Postgres;
+
+/// <summary>
+/// Registers the PostgreSQL back end: the stores ported so far (queue, send log with events and refusals,
+/// suppressions). The stores it does not register yet are found by comparing with the SQLite back end,
+/// and a node refuses to start without them (see <c>StorageChoice</c> in the command).
+/// </summary>
+public static class PostgresServices
+{
+    /// <param name="open">Makes the database (connected and migrated) when it is first needed; the container disposes it.</param>
+    public static IServiceCollection AddOutpostPostgres(this IServiceCollection services, Func<PostgresDatabase> open)
+    {
+        services.AddSingleton(_ => open());
+        services.AddSingleton<IQueueStore, PostgresQueueStore>();
+        services.AddSingleton<ISendLog, PostgresSendLog>();
+        services.AddSingleton<ISuppressionStore, PostgresSuppressionStore>();
+        return services;
+    }
+}

@@ -1,0 +1,33 @@
+using Outpost.Engine.Queue;
+using Outpost.Engine.SendLog;
+using Outpost.Engine.Suppression;
+using Outpost.Engine.Tests.Postgres;
+using Outpost.Storage.Postgres;
+
+namespace Outpost.Engine.Tests.Contracts;
+
+/// <summary>The PostgreSQL back end over a fresh database of the test cluster, migrated as a node would at start.</summary>
+public sealed class PostgresStoreSet : StoreSet
+{
+    readonly TestDatabase _database;
+    readonly PostgresDatabase _db;
+
+    public PostgresStoreSet(PostgresFixture fixture, TimeProvider time)
+    {
+        _database = fixture.NewDatabase();
+        _db = PostgresDatabase.Open(_database.ConnectionString);
+        Queue = new PostgresQueueStore(_db, time);
+        Log = new PostgresSendLog(_db);
+        Suppressions = new PostgresSuppressionStore(_db);
+    }
+
+    public override IQueueStore Queue { get; }
+    public override ISendLog Log { get; }
+    public override ISuppressionStore Suppressions { get; }
+
+    public override void Dispose()
+    {
+        _db.Dispose();
+        _database.Dispose();
+    }
+}
