@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Outpost.Engine.Accounts;
+using Outpost.Engine.Complaints;
 using Outpost.Engine.Delivery.Channels;
 using Outpost.Engine.Domains;
 using Outpost.Engine.Policy;
@@ -28,6 +29,7 @@ public static class SqliteServices
         services.AddSingleton<IBulkStore, SqliteBulkStore>();
         services.AddSingleton<ISuppressionStore, SqliteSuppressionStore>();
         services.AddSingleton<IRetentionStore, SqliteRetentionStore>();
+        services.AddSingleton<IComplaintStore, SqliteComplaintStore>();
         return services;
     }
 }

@@ -25,4 +25,5 @@ public sealed class OutpostOptions
     public HttpOptions Http { get; set; } = new();
     public SuppressionOptions Suppression { get; set; } = new();
     public RetentionOptions Retention { get; set; } = new();
+    public ComplaintOptions Complaints { get; set; } = new();
 }

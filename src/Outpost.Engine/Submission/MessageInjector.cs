@@ -28,7 +28,7 @@ public sealed class MessageInjector(MessageSpool spool, QueueCommitter committer
         {
             var domain = recipient[(recipient.IndexOf('@') + 1)..];
             var queued = new QueuedMessage(id, sender, message.Subject, size, null, null, null, source, now, path);
-            var route = await router.RouteAsync(domain, cancellationToken);
+            var route = await router.RouteAsync(recipient, domain, cancellationToken);
             var recipients = await committer.CommitAsync(new NewMessage(queued, [new NewRecipient(recipient, domain, route)]));
             foreach (var work in WorkGrouping.Split(queued, recipients))
                 dispatcher.Value.Dispatch(work);

@@ -24,6 +24,9 @@ public static class ServeCommand
             // A typo in a retention period must not go live: it decides what is deleted.
             if (options.Retention.Problem() is { } problem)
                 return Output.Fail(problem);
+            // A feedback address with a typo would let complaints go to a mailbox, or nowhere.
+            if (options.Complaints.Problem() is { } complaints)
+                return Output.Fail(complaints);
             Directory.CreateDirectory(options.DataDirectory);
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
             builder.Configuration.Sources.Clear();

@@ -335,6 +335,20 @@ internal static class ReportSamples
         --m--
         """;
 
+    /// <summary>An ARF report about an original given as header lines, with the fields a test needs.</summary>
+    public static string Arf(string feedbackType, string originalHeaders, string? rcptTo = null, string? mailFrom = null, DateTimeOffset? arrival = null,
+        string originalType = "message/rfc822") =>
+        "From: <feedback@fbl.remote.test>\nTo: <fbl@outpost.test>\nSubject: complaint\nMIME-Version: 1.0\n" +
+        "Content-Type: multipart/report; report-type=feedback-report; boundary=\"arf\"\n\n" +
+        "--arf\nContent-Type: text/plain\n\nA recipient complained.\n" +
+        "--arf\nContent-Type: message/feedback-report\n\n" +
+        $"Feedback-Type: {feedbackType}\nUser-Agent: TestFBL/1.0\nVersion: 1\n" +
+        (mailFrom is null ? "" : $"Original-Mail-From: <{mailFrom}>\n") +
+        (rcptTo is null ? "" : $"Original-Rcpt-To: <{rcptTo}>\n") +
+        (arrival is { } at ? $"Arrival-Date: {MimeKit.Utils.DateUtils.FormatDate(at)}\n" : "") +
+        $"\n--arf\nContent-Type: {originalType}\n\n{originalHeaders.TrimEnd('\n')}\n\n" + (originalType == "message/rfc822" ? "The body.\n" : "") +
+        "--arf--\n";
+
     public const string JustText = """
         From: someone@remote.test
         To: abuse@outpost.test

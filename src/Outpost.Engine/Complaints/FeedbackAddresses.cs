@@ -1,0 +1,18 @@
+using System.Collections.Frozen;
+using Outpost.Engine.Configuration;
+
+namespace Outpost.Engine.Complaints;
+
+/// <summary>
+/// The configured feedback addresses (<c>Complaints:Addresses</c>), lower-case. Submission accepts them at
+/// RCPT without a mailbox, routing sends them to local delivery, and local delivery hands their copy to
+/// the <see cref="ComplaintReader"/> instead of a Maildir. A hosted mailbox of the same name loses to them.
+/// </summary>
+public sealed class FeedbackAddresses(ComplaintOptions options)
+{
+    readonly FrozenSet<string> _addresses = options.Addresses.Select(a => a.Trim().ToLowerInvariant()).Where(a => a.Length > 0).ToFrozenSet();
+
+    public bool Contains(string address) => _addresses.Count > 0 && _addresses.Contains(address.Trim().ToLowerInvariant());
+
+    public IReadOnlyCollection<string> All => _addresses;
+}
