@@ -10,9 +10,10 @@ namespace Outpost.Engine.Complaints;
 /// </summary>
 public sealed class FeedbackAddresses(ComplaintOptions options)
 {
-    readonly FrozenSet<string> _addresses = options.Addresses.Select(a => a.Trim().ToLowerInvariant()).Where(a => a.Length > 0).ToFrozenSet();
+    // Asked for every recipient: compared without case, so nothing is allocated on the way.
+    readonly FrozenSet<string> _addresses = options.Addresses.Select(a => a.Trim().ToLowerInvariant()).Where(a => a.Length > 0).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
-    public bool Contains(string address) => _addresses.Count > 0 && _addresses.Contains(address.Trim().ToLowerInvariant());
+    public bool Contains(string address) => _addresses.Count > 0 && _addresses.Contains(address.Trim());
 
     public IReadOnlyCollection<string> All => _addresses;
 }

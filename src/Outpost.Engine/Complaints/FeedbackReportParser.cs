@@ -242,7 +242,7 @@ public static partial class FeedbackReportParser
         var headers = message.Headers;
         if (headers.Count == 0)
             return null;
-        var queueId = headers["X-Outpost-Id"] is { } stamped ? QueueIdFrom(stamped) : null;
+        var queueId = headers[QueueId.Header] is { } stamped ? QueueIdFrom(stamped) : null;
         // Our own trace header names the queue id too, for a receiver that dropped X-Outpost-Id.
         if (queueId is null)
             foreach (var received in headers.Where(h => h.Id == HeaderId.Received).Take(50))

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using MimeKit.Utils;
+using Outpost.Engine.Spool;
 
 namespace Outpost.Engine.Complaints;
 
@@ -79,8 +80,8 @@ public static partial class InlineForward
         foreach (var raw in lines.Skip(Math.Max(marker, 0)))
         {
             var line = Unquote(raw);
-            if (queueId is null && line.StartsWith("X-Outpost-Id:", StringComparison.OrdinalIgnoreCase))
-                queueId = FeedbackReportParser.QueueIdFrom(line["X-Outpost-Id:".Length..]);
+            if (queueId is null && line.StartsWith(QueueId.Header + ":", StringComparison.OrdinalIgnoreCase))
+                queueId = FeedbackReportParser.QueueIdFrom(line[(QueueId.Header.Length + 1)..]);
             else if (messageId is null && line.StartsWith("Message-ID:", StringComparison.OrdinalIgnoreCase))
                 messageId = FeedbackReportParser.MessageIdFrom(line["Message-ID:".Length..]);
         }

@@ -23,9 +23,6 @@ internal sealed class SpoolMessageSink : IMessageSink
 {
     static readonly byte[] Crlf = "\r\n"u8.ToArray();
 
-    /// <summary>The header that names the queue id in every message Outpost accepts (docs/COMPLAINTS.md).</summary>
-    public const string QueueIdHeader = "X-Outpost-Id";
-
     readonly SubmissionContext _context;
     readonly SmtpSessionInfo _session;
     readonly MailPath _sender;
@@ -55,7 +52,7 @@ internal sealed class SpoolMessageSink : IMessageSink
         _path = context.Spool.PathFor(_id);
         _file = context.Spool.Create(_id, bufferSize: 0);
         Write(Encoding.UTF8.GetBytes(ReceivedHeader.Build(session, context.Options.Hostname, _id, recipients, _receivedAt)));
-        Write(Encoding.ASCII.GetBytes($"{QueueIdHeader}: {_id}\r\n"));
+        Write(Encoding.ASCII.GetBytes($"{QueueId.Header}: {_id}\r\n"));
     }
 
     public void WriteLine(ReadOnlySpan<byte> line)
