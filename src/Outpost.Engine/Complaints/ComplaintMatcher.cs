@@ -1,5 +1,4 @@
 using System.Globalization;
-using Outpost.Engine.Queue;
 using Outpost.Engine.SendLog;
 
 namespace Outpost.Engine.Complaints;

@@ -27,6 +27,10 @@ public sealed class ComplaintReader(IComplaintStore store, ComplaintMatcher matc
 {
     const int MaxListed = 998;
 
+    // One report at a time: two copies of the same complaint read side by side must not both count.
+    // Reports are few; the local delivery workers wait a moment for each other.
+    readonly SemaphoreSlim _one = new(1, 1);
+
     /// <summary>Reads the copy of <paramref name="report"/> that local delivery has for one feedback address; again after a crash, the same complaint comes back.</summary>
     public async Task<Complaint> ReadSpooledAsync(QueuedMessage report, QueuedRecipient feedbackAddress, CancellationToken cancellationToken = default)
     {
@@ -59,6 +63,19 @@ public sealed class ComplaintReader(IComplaintStore store, ComplaintMatcher matc
     }
 
     async Task<Complaint> ReadAsync(byte[] raw, long size, ReportOrigin origin, CancellationToken cancellationToken)
+    {
+        await _one.WaitAsync(cancellationToken);
+        try
+        {
+            return await ReadOneAsync(raw, size, origin, cancellationToken);
+        }
+        finally
+        {
+            _one.Release();
+        }
+    }
+
+    async Task<Complaint> ReadOneAsync(byte[] raw, long size, ReportOrigin origin, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var truncated = size > raw.Length;
@@ -121,7 +138,7 @@ public sealed class ComplaintReader(IComplaintStore store, ComplaintMatcher matc
                         Status = ComplaintStatuses.Ignored,
                         Explanation = type == FeedbackTypes.NotSpam
                             ? $"{match.Explanation} A not-spam report (a recipient took the message out of the spam folder) changes nothing."
-                            : $"{match.Explanation} A {type} report is not a complaint, so it changes nothing.",
+                            : $"{match.Explanation} A report of type {type} is not a complaint, so it changes nothing.",
                     };
                 else if (match.Complainer is { } recipient
                     && await store.FindForRecipientAsync(recipient.MessageId, recipient.Id, ComplaintStatuses.Matched, cancellationToken) is { } earlier)
@@ -137,7 +154,7 @@ public sealed class ComplaintReader(IComplaintStore store, ComplaintMatcher matc
                 }
             }
             else if (report.FeedbackType is { } other && !FeedbackTypes.IsComplaint(other))
-                complaint = complaint with { Status = ComplaintStatuses.Ignored, Explanation = $"A {other} report is not a complaint; it is kept and changes nothing. {match.Explanation}" };
+                complaint = complaint with { Status = ComplaintStatuses.Ignored, Explanation = $"A report of type {other} is not a complaint; it is kept and changes nothing. {match.Explanation}" };
         }
 
         var stored = await store.RecordAsync(complaint, raw, effects, cancellationToken);

@@ -1,8 +1,8 @@
 namespace Outpost.Engine.Complaints;
 
 /// <summary>
-/// The Feedback-Type values of RFC 5965 §7.3 (and RFC 6591's auth-failure), and which of them are
-/// complaints. A forwarded complaint is read as <see cref="Abuse"/>: a person said the mail was unwanted.
+/// The Feedback-Type values of RFC 5965 §7.3 (with not-spam, RFC 6430, and auth-failure, RFC 6591),
+/// and which of them are complaints. A forwarded complaint is read as <see cref="Abuse"/>: a person said the mail was unwanted.
 /// </summary>
 public static class FeedbackTypes
 {
@@ -15,8 +15,12 @@ public static class FeedbackTypes
     /// <summary>An SPF or DKIM failure report (RFC 6591): about authentication, not about a recipient's wish.</summary>
     public const string AuthFailure = "auth-failure";
 
-    /// <summary>Whether a report of this type suppresses the complainer and counts against the sender.</summary>
-    public static bool IsComplaint(string type) => type is Abuse or Fraud or Virus or Other;
+    /// <summary>
+    /// Whether a report of this type suppresses the complainer and counts against the sender: every type
+    /// but the two that say something else. A type not registered ("spam", a provider's own) is read as
+    /// <see cref="Other"/>, a recipient's complaint of some kind.
+    /// </summary>
+    public static bool IsComplaint(string type) => type is not (NotSpam or AuthFailure);
 
     /// <summary>The words for a sentence: "the recipient reported a message as spam or abuse".</summary>
     public static string Words(string type) => type switch

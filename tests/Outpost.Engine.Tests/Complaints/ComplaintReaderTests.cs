@@ -244,6 +244,18 @@ public sealed class ComplaintReaderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_feedback_type_that_is_not_registered_counts_like_other()
+    {
+        var sent = await SentAsync(["olga@remote.test"]);
+        var complaint = await ReadAsync(ReportSamples.Arf("spam", Headers(sent.Text), rcptTo: "olga@remote.test"));
+        Assert.Equal((ComplaintStatuses.Matched, "spam"), (complaint.Status, complaint.FeedbackType));
+        Assert.NotNull(await _engine.Suppressions.RefusalAsync("example.com", "olga@remote.test"));
+        var auth = await ReadAsync(ReportSamples.Arf("auth-failure", Headers(sent.Text), rcptTo: "olga@remote.test"));
+        Assert.Equal(ComplaintStatuses.Ignored, auth.Status);
+        Assert.Contains("A report of type auth-failure is not a complaint, so it changes nothing.", auth.Explanation);
+    }
+
+    [Fact]
     public async Task Complaints_restrict_a_sender_like_refused_messages_and_make_the_rate()
     {
         _engine.Options.Policy.ViolationsBeforeRestriction = 1;
