@@ -44,15 +44,14 @@ public static partial class FeedbackReportParser
             return ReadArf(report, reporter, truncated);
         if (message.Body is MessageFeedbackReport bare)
             return ReadArf(new ArfParts(bare, null, null), reporter, truncated);
-        if (FindReportType(message.Body, 0, new Budget()) is { } other && other != "feedback-report")
-            return FeedbackReport.Unreadable(other switch
+        if (FindReportType(message.Body, 0, new Budget()) is { } reportType)
+            return FeedbackReport.Unreadable(reportType switch
             {
+                "feedback-report" => "The report says it is a feedback report but has no message/feedback-report part.",
                 "delivery-status" => "This is a delivery status notification (a bounce), not a complaint.",
                 "disposition-notification" => "This is a read receipt, not a complaint.",
-                _ => $"This is a report of type {Shorten(other, 64)}, not a feedback report.",
+                _ => $"This is a report of type {Shorten(reportType, 64)}, not a feedback report.",
             }) with { Reporter = reporter };
-        if (FindReportType(message.Body, 0, new Budget()) == "feedback-report")
-            return FeedbackReport.Unreadable("The report says it is a feedback report but has no message/feedback-report part.") with { Reporter = reporter };
 
         // A person's forward: the original attached, or quoted in the text.
         var text = FirstText(message.Body, 0, new Budget());
