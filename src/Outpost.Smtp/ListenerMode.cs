@@ -11,4 +11,10 @@ public enum ListenerMode
 
     /// <summary>Relay for trusted networks: clients inside a configured CIDR send for their bound domain without AUTH.</summary>
     Relay,
+
+    /// <summary>
+    /// Feedback reports (complaints) from anyone: a transaction needs no AUTH, and AUTH is not offered,
+    /// but the engine takes recipients only for its feedback addresses, so nothing received here leaves.
+    /// </summary>
+    Feedback,
 }

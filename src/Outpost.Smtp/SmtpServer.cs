@@ -108,7 +108,8 @@ public sealed class SmtpServer : IAsyncDisposable
                     Remote = (IPEndPoint)socket.RemoteEndPoint!,
                     Local = (IPEndPoint)socket.LocalEndPoint!,
                 };
-                var session = new SmtpSession(connection, info, _options, _backend, _certificate, _logger);
+                var options = config.MaxMessageSize is { } max ? _options.WithMaxMessageSize(max) : _options;
+                var session = new SmtpSession(connection, info, options, _backend, _certificate, _logger);
                 await session.RunAsync(_stopping.Token);
             }
             catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException)

@@ -39,4 +39,12 @@ public sealed class SmtpServerOptions
 
     /// <summary>The certificate for STARTTLS and implicit TLS; without it TLS is not offered.</summary>
     public X509Certificate2? Certificate { get; set; }
+
+    /// <summary>These options with another message limit, for a listener that has its own.</summary>
+    public SmtpServerOptions WithMaxMessageSize(long maxMessageSize)
+    {
+        var copy = (SmtpServerOptions)MemberwiseClone();
+        copy.MaxMessageSize = maxMessageSize;
+        return copy;
+    }
 }

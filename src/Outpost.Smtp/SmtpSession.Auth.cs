@@ -13,6 +13,9 @@ internal sealed partial class SmtpSession
     {
         if (_info.Helo is null)
             return Error(SmtpReplies.BadSequenceHelo);
+        // The feedback listener is open to anyone; a login there would make it a way round submission.
+        if (_info.Mode == ListenerMode.Feedback)
+            return Error(new SmtpReply(503, "5.5.1", "AUTH is not offered on this listener"));
         if (_info.AuthenticatedUser is not null)
             return Error(SmtpReplies.AlreadyAuthenticated);
         if (_sender is not null)

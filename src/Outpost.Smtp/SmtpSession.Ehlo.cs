@@ -24,7 +24,7 @@ internal sealed partial class SmtpSession
         };
         if (!_info.IsTls && TlsAvailable)
             lines.Add("STARTTLS");
-        if (_info.IsTls && _info.AuthenticatedUser is null)
+        if (_info.IsTls && _info.AuthenticatedUser is null && _info.Mode != ListenerMode.Feedback)
             lines.Add("AUTH PLAIN LOGIN");
         return Reply(new SmtpReply(250, "", string.Join('\n', lines)));
     }

@@ -7,7 +7,8 @@ namespace Outpost.Smtp;
 /// One SMTP conversation, from greeting to QUIT. This file holds the loop and the dispatch; each verb
 /// lives in its own <c>SmtpSession.Verb.cs</c> file. Talks to: <see cref="SmtpConnection"/> for bytes,
 /// <see cref="ISmtpBackend"/> for every decision about people and mail.
-/// Security stance: nothing is accepted before AUTH or a trusted network; AUTH only over TLS; TLS resets
+/// Security stance: nothing is accepted before AUTH or a trusted network (the feedback listener excepted, whose
+/// recipients the engine limits to its feedback addresses); AUTH only over TLS; TLS resets
 /// all state; strict line endings; every input bounded; too many errors close the connection.
 /// </summary>
 internal sealed partial class SmtpSession

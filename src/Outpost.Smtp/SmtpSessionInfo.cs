@@ -27,6 +27,6 @@ public sealed class SmtpSessionInfo
 
     public bool IsTls => TlsProtocol is not null;
 
-    /// <summary>May this client open a transaction at all?</summary>
-    public bool MaySend => AuthenticatedUser is not null || TrustedDomain is not null;
+    /// <summary>May this client open a transaction at all? On the feedback listener anyone may; the engine limits the recipients.</summary>
+    public bool MaySend => AuthenticatedUser is not null || TrustedDomain is not null || Mode == ListenerMode.Feedback;
 }

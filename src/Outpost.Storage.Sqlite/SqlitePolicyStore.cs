@@ -1,4 +1,5 @@
 using Dapper;
+using Microsoft.Data.Sqlite;
 using Outpost.Engine.Policy;
 
 namespace Outpost.Storage.Sqlite;
@@ -17,8 +18,12 @@ public sealed class SqlitePolicyStore(SqliteDatabase db) : IPolicyStore
     const string RestrictionColumns = "id, scope, subject, reason, created_at, created_by, lifted_at, lifted_by, lift_reason";
 
     public Task AddViolationAsync(DateTimeOffset at, string sender, string domain, ContentClass contentClass, string? subject, CancellationToken cancellationToken = default) =>
-        db.WriteAsync((c, t) => c.Execute("INSERT INTO violations (at, sender, domain, class, subject) VALUES (@at, @sender, @domain, @cls, @subject)",
-            new { at = at.ToMs(), sender, domain, cls = contentClass.Code(), subject }, t), cancellationToken);
+        db.WriteAsync((c, t) => AddViolation(c, t, at, sender, domain, contentClass.Code(), subject), cancellationToken);
+
+    /// <summary>A violation inside a caller's transaction; <paramref name="kind"/> is a content class's code, or a complaint's.</summary>
+    internal static int AddViolation(SqliteConnection c, SqliteTransaction t, DateTimeOffset at, string sender, string domain, string kind, string? subject) =>
+        c.Execute("INSERT INTO violations (at, sender, domain, class, subject) VALUES (@at, @sender, @domain, @kind, @subject)",
+            new { at = at.ToMs(), sender, domain, kind, subject }, t);
 
     public async Task<int> CountViolationsAsync(string? sender, string? domain, DateTimeOffset since, CancellationToken cancellationToken = default)
     {

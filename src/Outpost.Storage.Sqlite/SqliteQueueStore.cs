@@ -22,8 +22,8 @@ public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQu
         {
             var now = time.GetUtcNow();
             using var message = Prepared.Command(c, t,
-                "INSERT INTO messages (id, sender, subject, size, auth_user, client_ip, helo, source, received_at, spool_path, sender_domain, remote_recipients, content_verdict) " +
-                "VALUES ($id, $sender, $subject, $size, $auth, $ip, $helo, $source, $at, $path, $domain, $remote, $verdict)");
+                "INSERT INTO messages (id, sender, subject, size, auth_user, client_ip, helo, source, received_at, spool_path, sender_domain, remote_recipients, content_verdict, header_message_id) " +
+                "VALUES ($id, $sender, $subject, $size, $auth, $ip, $helo, $source, $at, $path, $domain, $remote, $verdict, $mid)");
             using var recipient = Prepared.Command(c, t,
                 "INSERT INTO recipients (message_id, address, domain, route, status, attempts, next_attempt_at, lease_until, updated_at) " +
                 "VALUES ($m, $address, $domain, $route, $status, 0, $now, $lease, $now) RETURNING id");
@@ -39,7 +39,7 @@ public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQu
                 if (item.Idempotency is { } key && !SqliteIdempotencyStore.Complete(c, t, key, m.Id, now))
                     throw new IdempotencyClaimLostException(key.Ticket.KeyId);
                 Prepared.Run(message, m.Id, m.Sender, m.Subject, m.Size, m.AuthUser, m.ClientIp, m.Helo, m.Source, m.ReceivedAt.ToMs(), m.SpoolPath,
-                    m.Sender[(m.Sender.IndexOf('@') + 1)..], item.Recipients.Count(r => r.Route == Route.Remote), m.ContentVerdict);
+                    m.Sender[(m.Sender.IndexOf('@') + 1)..], item.Recipients.Count(r => r.Route == Route.Remote), m.ContentVerdict, m.HeaderMessageId);
 
                 var queued = new List<QueuedRecipient>(item.Recipients.Count);
                 foreach (var r in item.Recipients)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Outpost.Engine.Accounts;
+using Outpost.Engine.Complaints;
 using Outpost.Engine.Domains;
 using Outpost.Engine.Idempotency;
 using Outpost.Engine.Policy;
@@ -30,6 +31,7 @@ public static class SqliteServices
         services.AddSingleton<ISuppressionStore, SqliteSuppressionStore>();
         services.AddSingleton<IRetentionStore, SqliteRetentionStore>();
         services.AddSingleton<IIdempotencyStore, SqliteIdempotencyStore>();
+        services.AddSingleton<IComplaintStore, SqliteComplaintStore>();
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using Dapper;
+using Microsoft.Data.Sqlite;
 using Outpost.Engine.Suppression;
 
 namespace Outpost.Storage.Sqlite;
@@ -31,11 +32,14 @@ public sealed class SqliteSuppressionStore(SqliteDatabase db) : ISuppressionStor
     }
 
     public Task UpsertAsync(Suppression s, CancellationToken cancellationToken = default) =>
-        db.WriteAsync((c, t) => c.Execute(
-            $"INSERT INTO suppressions ({Columns}) VALUES (@Domain, @Address, @Reason, @Source, @MessageId, @CreatedBy, @at, @expires) " +
-            "ON CONFLICT (domain, address) DO UPDATE SET reason = excluded.reason, source = excluded.source, message_id = excluded.message_id, " +
-            "created_by = excluded.created_by, created_at = excluded.created_at, expires_at = excluded.expires_at",
-            new { s.Domain, s.Address, s.Reason, s.Source, s.MessageId, s.CreatedBy, at = s.CreatedAt.ToMs(), expires = s.ExpiresAt?.ToMs() }, t), cancellationToken);
+        db.WriteAsync((c, t) => Upsert(c, t, s), cancellationToken);
+
+    /// <summary>The upsert inside a caller's transaction: a complaint suppresses its complainer in the complaint's own.</summary>
+    internal static int Upsert(SqliteConnection c, SqliteTransaction t, Suppression s) => c.Execute(
+        $"INSERT INTO suppressions ({Columns}) VALUES (@Domain, @Address, @Reason, @Source, @MessageId, @CreatedBy, @at, @expires) " +
+        "ON CONFLICT (domain, address) DO UPDATE SET reason = excluded.reason, source = excluded.source, message_id = excluded.message_id, " +
+        "created_by = excluded.created_by, created_at = excluded.created_at, expires_at = excluded.expires_at",
+        new { s.Domain, s.Address, s.Reason, s.Source, s.MessageId, s.CreatedBy, at = s.CreatedAt.ToMs(), expires = s.ExpiresAt?.ToMs() }, t);
 
     public Task<bool> RemoveAsync(string domain, string address, CancellationToken cancellationToken = default) =>
         db.WriteAsync((c, t) => c.Execute("DELETE FROM suppressions WHERE domain = @domain AND address = @address", new { domain, address }, t) == 1,

@@ -7,7 +7,8 @@ namespace Outpost.Storage.Sqlite;
 /// Applies the status changes that <see cref="RecipientTransitions"/> decided, inside the caller's
 /// transaction: "set the new status where the status is still the old one", and for every change that
 /// took, its row in the events outbox. A change whose recipient moved on meanwhile (another node, an
-/// operator) does not take and emits nothing; the caller learns it from the result.
+/// operator) does not take and emits nothing; the caller learns it from the result. The outbox's one
+/// event without a change (a complaint) is written here too, so every event row has one writer.
 /// Commands are prepared once per transaction and reused for every row of a batch.
 /// </summary>
 sealed class TransitionWriter(SqliteConnection connection, SqliteTransaction transaction) : IDisposable
@@ -44,6 +45,13 @@ sealed class TransitionWriter(SqliteConnection connection, SqliteTransaction tra
     /// <summary>The event of a recipient that was just queued (or held for review).</summary>
     public void Created(QueuedRecipient recipient, string name, long now) =>
         Event(name, recipient, null, recipient.Status, null, null, 0, null, now);
+
+    /// <summary>
+    /// An event that changes no status (a complaint about a delivered message): its row in the outbox,
+    /// with the recipient's status as it stands as both the old and the new one.
+    /// </summary>
+    public void Note(string type, QueuedRecipient recipient, string? reason, long now) =>
+        Event(type, recipient, recipient.Status, recipient.Status, reason, null, recipient.Attempts, null, now);
 
     /// <summary>A try that failed over to another channel: an attempt in the log, no status change.</summary>
     public void Attempt(QueuedRecipient recipient, DeliveryAttempt a, RecipientStatus outcome) =>

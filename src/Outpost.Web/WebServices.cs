@@ -25,6 +25,7 @@ public static class WebServices
         MessageEndpoints.Map(api);
         DomainEndpoints.Map(api);
         SuppressionEndpoints.Map(api);
+        ComplaintEndpoints.Map(api);
         return app;
     }
 }

@@ -21,6 +21,7 @@ root.Subcommands.Add(PolicyCommands.Create());
 root.Subcommands.Add(ReviewCommands.Create());
 root.Subcommands.Add(RestrictionCommands.Create());
 root.Subcommands.Add(SuppressionCommands.Create());
+root.Subcommands.Add(ComplaintCommands.Create());
 root.Subcommands.Add(ChannelCommands.Create());
 root.Subcommands.Add(ChannelCommands.CreateRoute());
 root.Subcommands.Add(ApiKeyCommands.Create());

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Outpost.Engine.Accounts;
 using Outpost.Engine.Bounces;
+using Outpost.Engine.Complaints;
 using Outpost.Engine.Configuration;
 using Outpost.Engine.Delivery;
 using Outpost.Engine.Domains;
@@ -46,19 +47,25 @@ internal sealed class EngineHarness : IAsyncDisposable
     public SqlitePolicyStore PolicyStore { get; }
     public RestrictionService Restrictions { get; }
     public SuppressionService Suppressions { get; }
+    public FeedbackAddresses Feedback { get; }
+    public SqliteComplaintStore ComplaintStore { get; }
+    public ComplaintReader Complaints { get; }
+    public ComplaintService ComplaintQueries { get; }
     bool _includePublished;
 
     public EngineHarness()
     {
         Options = new OutpostOptions { DataDirectory = Dir.Path, Hostname = "outpost.test" };
         Options.Delivery.RetryJitter = 0;
+        Options.Complaints.Addresses = ["fbl@outpost.test"];
+        Feedback = new FeedbackAddresses(Options.Complaints);
         Db = new SqliteDatabase(Path.Combine(Dir.Path, "outpost.db"));
         Accounts = new SqliteAccountStore(Db);
         Queue = new SqliteQueueStore(Db, Time);
         Log = new SqliteSendLog(Db);
         Spool = new MessageSpool(Dir.Path);
         Committer = new QueueCommitter(Queue, Spool, Time, TimeSpan.FromMinutes(15), NullLogger<QueueCommitter>.Instance);
-        var router = new Router(Accounts);
+        var router = new Router(Accounts, Feedback);
         var enqueuer = new MessageEnqueuer(Committer);
         enqueuer.Attach(Dispatcher);
         Injector = new MessageInjector(Spool, enqueuer, router, Time);
@@ -78,7 +85,11 @@ internal sealed class EngineHarness : IAsyncDisposable
         var context = new SubmissionContext(Options, Spool, enqueuer, router, classifier, Restrictions, Metrics, Time, NullLogger.Instance);
         AccountService = new AccountService(Accounts, Dkim, Time);
         Backend = new SubmissionBackend(Accounts, AccountService, Log, new AuthThrottle(Options.Auth, Time), new TrustedNetworks(Options.TrustedNetworks), context, gate,
-            new RateLimiter(PolicyStore, Options.Policy, Time), Suppressions, NullLogger<SubmissionBackend>.Instance);
+            new RateLimiter(PolicyStore, Options.Policy, Time), Suppressions, Feedback, NullLogger<SubmissionBackend>.Instance);
+        ComplaintStore = new SqliteComplaintStore(Db);
+        Complaints = new ComplaintReader(ComplaintStore, new ComplaintMatcher(ComplaintStore, Log, Feedback), Restrictions, Options.Complaints, Time,
+            NullLogger<ComplaintReader>.Instance);
+        ComplaintQueries = new ComplaintService(ComplaintStore, Options.Complaints, Time);
     }
 
     /// <summary>Publishes in the fake DNS exactly the records Outpost asks the domain for.</summary>

@@ -205,6 +205,30 @@ public sealed class SmtpSessionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_feedback_listener_takes_mail_without_auth_offers_no_auth_and_has_its_own_size_limit()
+    {
+        await using var client = await _server.ConnectAsync(_server.FeedbackPort);
+        var ehlo = await client.CommandAsync("EHLO fbl.remote.test");
+        Assert.Contains($"SIZE {TestServer.FeedbackMaxMessageSize}", ehlo);
+        Assert.StartsWith("220", await client.CommandAsync("STARTTLS"));
+        await client.StartTlsAsync();
+        Assert.DoesNotContain("AUTH", await client.CommandAsync("EHLO fbl.remote.test"));
+        Assert.StartsWith("503 5.5.1 AUTH is not offered on this listener", await client.CommandAsync("AUTH PLAIN " + B64("\0alice@example.com\0secret")));
+
+        // No AUTH, yet a transaction opens, from the null sender too; the engine decides the recipients.
+        Assert.StartsWith("250", await client.CommandAsync("MAIL FROM:<>"));
+        Assert.StartsWith("250", await client.CommandAsync("RCPT TO:<fbl@outpost.test>"));
+        Assert.StartsWith("354", await client.CommandAsync("DATA"));
+        Assert.StartsWith("552 5.3.4 Message exceeds the 2000 bytes limit", await client.CommandAsync("Subject: big\r\n\r\n" + new string('x', 900) + "\r\n" + new string('x', 900) + "\r\n" + new string('x', 900) + "\r\n."));
+        Assert.StartsWith("552 5.3.4", await client.CommandAsync("MAIL FROM:<fbl@isp.test> SIZE=2001"));
+
+        // The other listeners keep the server's limit.
+        await using var submission = await _server.ConnectAsync(_server.SubmissionPort);
+        Assert.Contains("SIZE 10000", await submission.CommandAsync("EHLO client.test"));
+        Assert.StartsWith("530 5.7.0", await submission.CommandAsync("MAIL FROM:<>"));
+    }
+
+    [Fact]
     public async Task Auth_plain_and_login_over_tls()
     {
         await using var client = await _server.ConnectAsync(_server.SubmissionPort);

@@ -31,12 +31,17 @@ internal sealed class TestServer : IAsyncDisposable
         [
             new SmtpListenerConfig("submission", new IPEndPoint(IPAddress.Loopback, 0), ListenerMode.Submission),
             new SmtpListenerConfig("relay", new IPEndPoint(IPAddress.Loopback, 0), ListenerMode.Relay),
+            new SmtpListenerConfig("feedback", new IPEndPoint(IPAddress.Loopback, 0), ListenerMode.Feedback, FeedbackMaxMessageSize),
         ], Backend, NullLogger.Instance);
         _server.Start();
     }
 
     public int SubmissionPort => _server.Endpoints["submission"].Port;
     public int RelayPort => _server.Endpoints["relay"].Port;
+    public int FeedbackPort => _server.Endpoints["feedback"].Port;
+
+    /// <summary>The feedback listener's own limit, below the server's.</summary>
+    public const long FeedbackMaxMessageSize = 2_000;
 
     public async Task<Client> ConnectAsync(int port)
     {

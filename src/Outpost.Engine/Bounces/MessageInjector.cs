@@ -27,7 +27,7 @@ public sealed class MessageInjector(MessageSpool spool, MessageEnqueuer enqueuer
         {
             var domain = recipient[(recipient.IndexOf('@') + 1)..];
             var queued = new QueuedMessage(id, sender, message.Subject, size, null, null, null, source, now, path);
-            var route = await router.RouteAsync(domain, cancellationToken);
+            var route = await router.RouteAsync(recipient, domain, cancellationToken);
             await enqueuer.EnqueueAsync(new NewMessage(queued, [new NewRecipient(recipient, domain, route)]));
             return id;
         }

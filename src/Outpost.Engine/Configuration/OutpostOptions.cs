@@ -27,4 +27,5 @@ public sealed class OutpostOptions
     public SuppressionOptions Suppression { get; set; } = new();
     public RetentionOptions Retention { get; set; } = new();
     public StorageOptions Storage { get; set; } = new();
+    public ComplaintOptions Complaints { get; set; } = new();
 }

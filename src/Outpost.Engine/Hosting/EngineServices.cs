@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Outpost.Engine.Accounts;
 using Outpost.Engine.Bounces;
+using Outpost.Engine.Complaints;
 using Outpost.Engine.Configuration;
 using Outpost.Engine.Delivery;
 using Outpost.Engine.Dns;
@@ -22,7 +23,8 @@ namespace Outpost.Engine.Hosting;
 
 /// <summary>
 /// Wires the journey of a message: submission (with the sending gate) → spool and queue → routing →
-/// local or remote delivery (DKIM-signed) → send log and bounces. The storage back end registers the store interfaces separately.
+/// local or remote delivery (DKIM-signed) → send log and bounces; and the feedback mailbox's complaint
+/// reader behind local delivery. The storage back end registers the store interfaces separately.
 /// </summary>
 public static class EngineServices
 {
@@ -59,6 +61,12 @@ public static class EngineServices
         services.AddSingleton<Outpost.Engine.Review.ReviewService>();
         services.AddSingleton(options.Suppression);
         services.AddSingleton<Suppression.SuppressionService>();
+        services.AddSingleton(options.Complaints);
+        services.AddSingleton<FeedbackAddresses>();
+        services.AddSingleton<ComplaintMatcher>();
+        services.AddSingleton<ComplaintReader>();
+        services.AddSingleton<IFeedbackMailbox>(sp => sp.GetRequiredService<ComplaintReader>());
+        services.AddSingleton<ComplaintService>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<ApiKeys>();
         services.AddSingleton(sp => new QueueCommitter(sp.GetRequiredService<IQueueStore>(), sp.GetRequiredService<MessageSpool>(),
@@ -72,8 +80,8 @@ public static class EngineServices
         services.AddSingleton<OutcomeCommitter>();
         services.AddSingleton<DeliveryRecorder>();
         services.AddSingleton(sp => new LocalDeliveryQueue(options.Delivery.LocalWorkers, sp.GetRequiredService<IAccountStore>(),
-            sp.GetRequiredService<MaildirWriter>(), sp.GetRequiredService<DeliveryRecorder>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<LocalDeliveryQueue>>()));
+            sp.GetRequiredService<MaildirWriter>(), sp.GetRequiredService<DeliveryRecorder>(), sp.GetRequiredService<FeedbackAddresses>(),
+            sp.GetRequiredService<IFeedbackMailbox>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LocalDeliveryQueue>>()));
         services.AddSingleton(options.Routing);
         services.AddSingleton<ChannelHealthTracker>();
         services.AddSingleton<ChannelSelector>();
@@ -91,7 +99,7 @@ public static class EngineServices
         services.AddSingleton(sp => new SubmissionBackend(sp.GetRequiredService<IAccountStore>(), sp.GetRequiredService<AccountService>(), sp.GetRequiredService<SendLog.ISendLog>(),
             sp.GetRequiredService<AuthThrottle>(), sp.GetRequiredService<TrustedNetworks>(), sp.GetRequiredService<SubmissionContext>(),
             sp.GetRequiredService<SendingGate>(), sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<Suppression.SuppressionService>(),
-            sp.GetRequiredService<ILogger<SubmissionBackend>>()));
+            sp.GetRequiredService<FeedbackAddresses>(), sp.GetRequiredService<ILogger<SubmissionBackend>>()));
         // SMTP sees the back end through the protocol's interface; the API's submission uses it directly (idempotency keys).
         services.AddSingleton<ISmtpBackend>(sp => sp.GetRequiredService<SubmissionBackend>());
         return services;

@@ -6,7 +6,7 @@ using Outpost.Smtp;
 
 namespace Outpost.Engine.Hosting;
 
-/// <summary>Starts the SMTP listeners of the configuration with the engine as their back end.</summary>
+/// <summary>Starts the SMTP listeners of the configuration (submission, implicit TLS, relay, and the feedback listener when set) with the engine as their back end.</summary>
 public sealed class SmtpHostedService(OutpostOptions options, ISmtpBackend backend, ILogger<SmtpServer> logger) : IHostedService
 {
     SmtpServer? _server;
@@ -29,18 +29,20 @@ public sealed class SmtpHostedService(OutpostOptions options, ISmtpBackend backe
         Add(listeners, "submission", smtp.Submission, ListenerMode.Submission);
         Add(listeners, "submission-tls", smtp.SubmissionTls, ListenerMode.ImplicitTls);
         Add(listeners, "relay", smtp.Relay, ListenerMode.Relay);
+        // Reports come from anyone here, so they get the complaints' own, smaller limit.
+        Add(listeners, "feedback", options.Complaints.Listen, ListenerMode.Feedback, options.Complaints.MaxReportSize);
         _server = new SmtpServer(serverOptions, listeners, backend, logger);
         _server.Start();
         return Task.CompletedTask;
     }
 
-    static void Add(List<SmtpListenerConfig> listeners, string name, string endpoint, ListenerMode mode)
+    static void Add(List<SmtpListenerConfig> listeners, string name, string endpoint, ListenerMode mode, long? maxMessageSize = null)
     {
         if (string.IsNullOrWhiteSpace(endpoint))
             return;
         if (!IPEndPoint.TryParse(endpoint, out var parsed) || parsed.Port == 0)
             throw new ArgumentException($"Smtp: '{endpoint}' is not an address and port like 127.0.0.1:2587.");
-        listeners.Add(new SmtpListenerConfig(name, parsed, mode));
+        listeners.Add(new SmtpListenerConfig(name, parsed, mode, maxMessageSize));
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

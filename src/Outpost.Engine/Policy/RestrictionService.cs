@@ -5,9 +5,10 @@ using Outpost.Smtp;
 namespace Outpost.Engine.Policy;
 
 /// <summary>
-/// R1's consequence: each refused message is a violation; past a number of them the sender's external
-/// sending is restricted (and past more, its whole domain's), until an operator lifts it. Every change
-/// is audited: who, when, why. Internal mail is never restricted.
+/// R1's consequence: each refused message is a violation, and so is each complaint a recipient made
+/// about a delivered one; past a number of them the sender's external sending is restricted (and past
+/// more, its whole domain's), until an operator lifts it. Every change is audited: who, when, why.
+/// Internal mail is never restricted.
 /// </summary>
 public sealed class RestrictionService(IPolicyStore store, PolicyOptions options, TimeProvider time, ILogger<RestrictionService> logger)
 {
@@ -15,13 +16,34 @@ public sealed class RestrictionService(IPolicyStore store, PolicyOptions options
     static readonly TimeSpan FreeCacheTime = TimeSpan.FromSeconds(5);
     readonly System.Collections.Concurrent.ConcurrentDictionary<(string Sender, string Domain), DateTimeOffset> _free = new();
 
+    /// <summary>The violation kind a complaint is stored as, beside the content classes' codes.</summary>
+    public const string ComplaintKind = "complaint";
+
+    /// <summary>The one sentence for a complaint's violation, in the restriction's reason and the log.</summary>
+    public const string ComplaintReason = "a recipient reported the message as spam/abuse";
+
     public async Task RecordViolationAsync(string sender, string domain, ContentClass contentClass, string? subject, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
-        _free.TryRemove((sender, domain), out _);
         await store.AddViolationAsync(now, sender, domain, contentClass, subject, cancellationToken);
+        await EnforceAsync(sender, domain, now,
+            $"{options.ViolationsBeforeRestriction} or more messages were refused as {contentClass.Code()} or similar within {options.ViolationWindow.TotalDays:0.#} days",
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// After a complaint's violation was stored (in the complaint's own transaction): the same counting as
+    /// for a refused message, so complaints and refusals together restrict a sender.
+    /// </summary>
+    public Task ComplaintRecordedAsync(string sender, string domain, CancellationToken cancellationToken = default) =>
+        EnforceAsync(sender, domain, time.GetUtcNow(),
+            $"{options.ViolationsBeforeRestriction} or more messages were refused or reported within {options.ViolationWindow.TotalDays:0.#} days, the last because {ComplaintReason}",
+            cancellationToken);
+
+    async Task EnforceAsync(string sender, string domain, DateTimeOffset now, string reason, CancellationToken cancellationToken)
+    {
+        _free.TryRemove((sender, domain), out _);
         var since = now - options.ViolationWindow;
-        var reason = $"{options.ViolationsBeforeRestriction} or more messages were refused as {contentClass.Code()} or similar within {options.ViolationWindow.TotalDays:0.#} days";
         if (options.ViolationsBeforeRestriction > 0
             && await store.CountViolationsAsync(sender, null, since, cancellationToken) >= options.ViolationsBeforeRestriction
             && await store.ActiveRestrictionAsync(sender, "", cancellationToken) is null)
@@ -33,7 +55,7 @@ public sealed class RestrictionService(IPolicyStore store, PolicyOptions options
             && await store.CountViolationsAsync(null, domain, since, cancellationToken) >= options.DomainViolationsBeforeRestriction
             && (await store.ActiveRestrictionAsync("", domain, cancellationToken))?.Scope != "domain")
         {
-            var domainReason = $"{options.DomainViolationsBeforeRestriction} or more messages from {domain} were refused within {options.ViolationWindow.TotalDays:0.#} days";
+            var domainReason = $"{options.DomainViolationsBeforeRestriction} or more messages from {domain} were refused or reported within {options.ViolationWindow.TotalDays:0.#} days";
             await store.RestrictAsync("domain", domain, domainReason, "outpost", now, cancellationToken);
             logger.LogWarning("External sending of the domain {Domain} restricted: {Reason}", domain, domainReason);
         }

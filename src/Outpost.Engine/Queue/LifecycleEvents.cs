@@ -4,7 +4,8 @@ namespace Outpost.Engine.Queue;
 /// The names of the lifecycle events, one per status change, as the events outbox stores them and its
 /// readers (the send log, webhooks) show them. Most are the new status's name; three say more than the
 /// status does: a held message <see cref="Released"/>, a lease that ran out <see cref="Requeued"/>, and
-/// a message that ran out of time <see cref="Expired"/> (its status is bounced).
+/// a message that ran out of time <see cref="Expired"/> (its status is bounced). <see cref="Complaint"/>
+/// is the one event that changes no status.
 /// </summary>
 public static class LifecycleEvents
 {
@@ -17,6 +18,8 @@ public static class LifecycleEvents
     public const string Delivered = "delivered";
     public const string Bounced = "bounced";
     public const string Expired = "expired";
+    /// <summary>Not a status change: a recipient complained about a delivered message (its status stays as it was).</summary>
+    public const string Complaint = "complaint";
 
-    public static readonly IReadOnlyList<string> All = [Queued, Held, Released, Requeued, Delivering, Deferred, Delivered, Bounced, Expired];
+    public static readonly IReadOnlyList<string> All = [Queued, Held, Released, Requeued, Delivering, Deferred, Delivered, Bounced, Expired, Complaint];
 }

@@ -18,4 +18,7 @@ public sealed record QueuedMessage(
 {
     /// <summary>The content model's version and verdict for a message with external recipients ("20261201-…: business 0.97"), for the send log.</summary>
     public string? ContentVerdict { get; init; }
+
+    /// <summary>The Message-ID header (without brackets) as accepted or added, so a complaint that keeps only it can be matched.</summary>
+    public string? HeaderMessageId { get; init; }
 }

@@ -10,6 +10,12 @@ public static class QueueId
 {
     const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
+    /// <summary>
+    /// The header that names the queue id in every message Outpost accepts, right below its Received line,
+    /// so a complaint about the message finds it even where the receiver rewrote the Message-ID (docs/COMPLAINTS.md).
+    /// </summary>
+    public const string Header = "X-Outpost-Id";
+
     public static string New(DateTimeOffset now)
     {
         Span<char> chars = stackalloc char[16];

@@ -4,14 +4,18 @@ namespace Outpost.Engine.Submission;
 
 /// <summary>
 /// Watches the header block of a message as it streams by, line by line, so the spool writer can add
-/// Date and Message-ID where they are missing (RFC 5322 requires Date; Message-ID is expected) and the
-/// send log can show the subject, without ever holding the message in memory.
+/// Date and Message-ID where they are missing (RFC 5322 requires Date; Message-ID is expected), the
+/// send log can show the subject, and the Message-ID is recorded (complaints are matched by it),
+/// without ever holding the message in memory.
 /// </summary>
 public sealed class HeaderScanner
 {
     const int MaxSubject = 998;
+    const int MaxMessageId = 998;
     readonly StringBuilder _subject = new();
+    readonly StringBuilder _messageId = new();
     bool _inSubject;
+    bool _inMessageId;
 
     public bool InHeaders { get; private set; } = true;
     public bool HasDate { get; private set; }
@@ -21,6 +25,9 @@ public sealed class HeaderScanner
     /// <summary>The raw Subject value (possibly RFC 2047 encoded), unfolded.</summary>
     public string? RawSubject => _subject.Length > 0 || _sawSubject ? _subject.ToString().Trim() : null;
     bool _sawSubject;
+
+    /// <summary>The first Message-ID's raw value, unfolded (brackets and all), or null when there is none.</summary>
+    public string? RawMessageId => HasMessageId ? _messageId.ToString().Trim() : null;
 
     public HeaderLineKind Observe(ReadOnlySpan<byte> line)
     {
@@ -35,6 +42,8 @@ public sealed class HeaderScanner
         {
             if (_inSubject)
                 AppendSubject(line);
+            else if (_inMessageId)
+                Append(_messageId, line, MaxMessageId);
             return HeaderLineKind.Header;
         }
         var colon = line.IndexOf((byte)':');
@@ -45,10 +54,18 @@ public sealed class HeaderScanner
         }
         var name = line[..colon];
         _inSubject = false;
+        _inMessageId = false;
         if (name.Length == 4 && Ascii.EqualsIgnoreCase(name, "Date"u8))
             HasDate = true;
         else if (name.Length == 10 && Ascii.EqualsIgnoreCase(name, "Message-ID"u8))
+        {
+            if (!HasMessageId)
+            {
+                _inMessageId = true;
+                Append(_messageId, line[(colon + 1)..], MaxMessageId);
+            }
             HasMessageId = true;
+        }
         else if (name.Length == 4 && Ascii.EqualsIgnoreCase(name, "From"u8))
             HasFrom = true;
         else if (name.Length == 7 && Ascii.EqualsIgnoreCase(name, "Subject"u8) && !_sawSubject)
@@ -60,12 +77,14 @@ public sealed class HeaderScanner
         return HeaderLineKind.Header;
     }
 
-    void AppendSubject(ReadOnlySpan<byte> text)
+    void AppendSubject(ReadOnlySpan<byte> text) => Append(_subject, text, MaxSubject);
+
+    static void Append(StringBuilder value, ReadOnlySpan<byte> text, int max)
     {
-        if (_subject.Length >= MaxSubject)
+        if (value.Length >= max)
             return;
-        var take = text[..Math.Min(text.Length, MaxSubject - _subject.Length)];
-        _subject.Append(Encoding.UTF8.GetString(take));
+        var take = text[..Math.Min(text.Length, max - value.Length)];
+        value.Append(Encoding.UTF8.GetString(take));
     }
 
     // RFC 5322 §3.6.8: printable US-ASCII except colon.

@@ -11,8 +11,9 @@ using Outpost.Smtp;
 namespace Outpost.Engine.Submission;
 
 /// <summary>
-/// Streams one message from DATA into its spool file: our Received header first, then the client's
-/// lines, with Date and Message-ID added at the end of the header block when missing. On commit the
+/// Streams one message from DATA into its spool file: our Received header and X-Outpost-Id (the queue
+/// id, so a complaint about the message finds it even where the receiver rewrote its Message-ID) first,
+/// then the client's lines, with Date and Message-ID added at the end of the header block when missing. On commit the
 /// file is fsynced; a message for external recipients passes the content checks (R1); then it is handed
 /// to the <see cref="MessageEnqueuer"/> (commit, then delivery), and only then is 250 answered.
 /// Anything that goes wrong before that removes the file and answers 451: nothing half-written is
@@ -38,6 +39,7 @@ internal sealed class SpoolMessageSink : IMessageSink
     int _buffered;
     long _size;
     bool _committed;
+    string? _addedMessageId;
 
     /// <param name="completion">For an API submission with an idempotency key: the key's completion for the reply this message is about to get, written with the message.</param>
     public SpoolMessageSink(SubmissionContext context, SmtpSessionInfo session, MailPath sender, IReadOnlyList<MailPath> recipients, Func<SmtpReply, Task> onRefused,
@@ -54,6 +56,7 @@ internal sealed class SpoolMessageSink : IMessageSink
         _path = context.Spool.PathFor(_id);
         _file = context.Spool.Create(_id, bufferSize: 0);
         Write(Encoding.UTF8.GetBytes(ReceivedHeader.Build(session, context.Options.Hostname, _id, recipients, _receivedAt)));
+        Write(Encoding.ASCII.GetBytes($"{QueueId.Header}: {_id}\r\n"));
     }
 
     public void WriteLine(ReadOnlySpan<byte> line)
@@ -98,8 +101,11 @@ internal sealed class SpoolMessageSink : IMessageSink
     {
         if (!_headers.HasDate)
             Write(Encoding.ASCII.GetBytes($"Date: {DateUtils.FormatDate(_receivedAt)}\r\n"));
-        if (!_headers.HasMessageId)
-            Write(Encoding.ASCII.GetBytes($"Message-ID: <{_id}.{Guid.NewGuid():N}@{_context.Options.Hostname}>\r\n"));
+        if (!_headers.HasMessageId && _addedMessageId is null)
+        {
+            _addedMessageId = $"{_id}.{Guid.NewGuid():N}@{_context.Options.Hostname}";
+            Write(Encoding.ASCII.GetBytes($"Message-ID: <{_addedMessageId}>\r\n"));
+        }
     }
 
     public async ValueTask<SmtpReply> CommitAsync(CancellationToken cancellationToken)
@@ -121,12 +127,15 @@ internal sealed class SpoolMessageSink : IMessageSink
                 _session.AuthenticatedUser,
                 _session.Remote.Address.ToString(),
                 _session.Helo,
-                _session.AuthenticatedUser is not null ? "submission" : "relay",
+                _session.Mode == ListenerMode.Feedback ? "feedback" : _session.AuthenticatedUser is not null ? "submission" : "relay",
                 _receivedAt,
-                _path);
+                _path)
+            {
+                HeaderMessageId = _addedMessageId ?? (_headers.RawMessageId is { } raw ? MessageIdValue.Parse(raw) : null),
+            };
             var recipients = new List<NewRecipient>(_recipients.Count);
             foreach (var rcpt in _recipients)
-                recipients.Add(new NewRecipient(rcpt.Address.Normalized, rcpt.Address.Domain, await _context.Router.RouteAsync(rcpt.Address.Domain, cancellationToken)));
+                recipients.Add(new NewRecipient(rcpt.Address.Normalized, rcpt.Address.Domain, await _context.Router.RouteAsync(rcpt.Address.Normalized, rcpt.Address.Domain, cancellationToken)));
 
             var external = recipients.Where(r => r.Route == Route.Remote).Select(r => r.Address).ToList();
             ContentVerdict? verdict = null;

@@ -3,6 +3,7 @@ using Outpost.Engine.Accounts;
 using Outpost.Engine.Domains;
 using Outpost.Engine.Idempotency;
 using Outpost.Engine.Policy;
+using Outpost.Engine.Routing;
 using Outpost.Engine.SendLog;
 using Outpost.Engine.Suppression;
 using Outpost.Smtp;
@@ -14,7 +15,9 @@ namespace Outpost.Engine.Submission;
 /// taken, and where the data goes. Talks to: accounts, the send log, the spool sink.
 /// Security stance: never an open relay. Every transaction needs AUTH or a trusted network; the
 /// envelope sender must belong to the client; unknown hosted mailboxes are refused at RCPT; every
-/// refusal is logged with its sentence; passwords are never logged.
+/// refusal is logged with its sentence; passwords are never logged. The one exception is the feedback
+/// listener: anyone may send there, as anyone, but only to the feedback addresses, whose mail is read
+/// as complaints and never leaves.
 /// </summary>
 public sealed class SubmissionBackend : ISmtpBackend
 {
@@ -27,11 +30,16 @@ public sealed class SubmissionBackend : ISmtpBackend
     readonly SendingGate _gate;
     readonly RateLimiter _rates;
     readonly SuppressionService _suppressions;
+    readonly FeedbackAddresses _feedback;
     readonly ILogger _logger;
 
+    /// <summary>The refusal on the feedback listener of any recipient but a feedback address.</summary>
+    public static readonly SmtpReply NotFeedbackAddress = new(550, "5.7.1", "This server accepts mail only for its feedback addresses");
+
     internal SubmissionBackend(IAccountStore accounts, AccountService login, ISendLog log, AuthThrottle throttle, TrustedNetworks trusted, SubmissionContext context,
-        SendingGate gate, RateLimiter rates, SuppressionService suppressions, ILogger<SubmissionBackend> logger)
+        SendingGate gate, RateLimiter rates, SuppressionService suppressions, FeedbackAddresses feedback, ILogger<SubmissionBackend> logger)
     {
+        _feedback = feedback;
         _suppressions = suppressions;
         _gate = gate;
         _rates = rates;
@@ -77,6 +85,9 @@ public sealed class SubmissionBackend : ISmtpBackend
 
     async Task<SmtpReply> SenderVerdictAsync(SmtpSessionInfo session, EmailAddress sender, CancellationToken cancellationToken)
     {
+        // Feedback loops send from their own addresses (some from <>); what they send is only ever read here.
+        if (session.Mode == ListenerMode.Feedback)
+            return new SmtpReply(250, "2.1.0", "Sender ok");
         if (sender.IsNull)
             return new SmtpReply(550, "5.7.1", "The null sender <> cannot be used to submit mail");
         if (session.AuthenticatedUser is { } user)
@@ -100,6 +111,14 @@ public sealed class SubmissionBackend : ISmtpBackend
     public async ValueTask<SmtpReply> CheckRecipientAsync(SmtpSessionInfo session, MailPath sender, MailPath recipient, CancellationToken cancellationToken)
     {
         var address = recipient.Address;
+        // A feedback address needs no mailbox and no sending checks: its mail is read as a complaint, here.
+        if (_feedback.Contains(address.Normalized))
+            return new SmtpReply(250, "2.1.5", "Recipient ok");
+        if (session.Mode == ListenerMode.Feedback)
+        {
+            await RefuseAsync(session, "rcpt", NotFeedbackAddress, sender.Address.Normalized, address.Normalized);
+            return NotFeedbackAddress;
+        }
         if (await _accounts.GetDomainAsync(address.Domain, cancellationToken) is not null)
         {
             if (await _accounts.GetMailboxAsync(address.Normalized, cancellationToken) is not null)

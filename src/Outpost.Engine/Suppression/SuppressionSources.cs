@@ -7,4 +7,6 @@ public static class SuppressionSources
     public const string Bounce = "bounce";
     public const string Operator = "operator";
     public const string Import = "import";
+    /// <summary>The recipient complained about the domain's mail (a feedback report, or a forwarded complaint).</summary>
+    public const string Complaint = "complaint";
 }

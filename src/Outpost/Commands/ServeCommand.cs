@@ -23,6 +23,9 @@ public static class ServeCommand
             // A typo in a retention period or the idempotency window must not go live: they decide what is deleted and what is sent twice.
             if ((options.Retention.Problem() ?? options.Api.Problem()) is { } problem)
                 return Output.Fail(problem);
+            // A feedback address with a typo would let complaints go to a mailbox, or nowhere.
+            if (options.Complaints.Problem() is { } complaints)
+                return Output.Fail(complaints);
             Directory.CreateDirectory(options.DataDirectory);
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
             builder.Configuration.Sources.Clear();
