@@ -16,6 +16,7 @@ root.Subcommands.Add(LogCommands.CreateLog());
 root.Subcommands.Add(LogCommands.CreateStatus());
 root.Subcommands.Add(LogCommands.CreateEvents());
 root.Subcommands.Add(QueueCommands.Create());
+root.Subcommands.Add(AuditCommands.Create());
 root.Subcommands.Add(CheckCommand.Create());
 root.Subcommands.Add(PolicyCommands.Create());
 root.Subcommands.Add(ReviewCommands.Create());
