@@ -130,8 +130,9 @@ public sealed class QueueOperations(IQueueStore queue, IAuditStore audit, Channe
                 var r = w.Recipient;
                 if (w.InDelivery(now))
                 {
-                    // A delivery holds it: its outcome decides. Counted when the action would reach it otherwise.
-                    if (r.Status == RecipientStatus.Delivering ? action != QueueAction.Release : RecipientTransitions.Applies(action, r.Status))
+                    // A delivery holds it: its outcome decides. Counted when the action would reach it otherwise
+                    // (a claimed recipient goes back to queued or deferred; a retry or release has nothing to do to it).
+                    if (r.Status == RecipientStatus.Delivering ? action is QueueAction.Hold or QueueAction.Delete or QueueAction.Bounce : RecipientTransitions.Applies(action, r.Status))
                         leftAlone++;
                     continue;
                 }

@@ -57,9 +57,10 @@ public sealed record QueueSelection
     {
         error = null;
         foreach (var value in new[] { message, domain, sender, channel, status, olderThan })
-            if (value is { Length: > MaxLength })
+            if (value is { Length: > MaxLength } || value is not null && value.Any(char.IsControl))
             {
-                error = $"A selection criterion may be at most {MaxLength} characters long.";
+                // Said without echoing the value: it may be long, or carry line breaks into a log.
+                error = $"A selection criterion is one line of at most {MaxLength} characters.";
                 return null;
             }
         var selection = new QueueSelection { All = all };
