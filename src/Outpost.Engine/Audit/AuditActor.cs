@@ -21,6 +21,4 @@ public sealed record AuditActor(string Name, string Via)
         string.IsNullOrWhiteSpace(name) || name.Length > MaxName || name.Any(char.IsControl)
             ? $"Say who acts in one line of at most {MaxName} characters."
             : null;
-
-    public override string ToString() => $"{Name} ({Via})";
 }

@@ -30,6 +30,9 @@ public sealed class QueueModel(QueueOperations operations, IQueueStore queue, IA
     [BindProperty] public bool All { get; set; }
 
     public bool Operator => User.IsInRole(AdminRoles.Operator);
+
+    /// <summary>Whether the person typed any criterion (a domain admin's selection always keeps to its senders, typed or not).</summary>
+    public bool Filtered => new[] { Message, Domain, Sender, Channel, Status, OlderThan }.Any(v => !string.IsNullOrWhiteSpace(v));
     public QueueSelection? Selection { get; private set; }
     public IReadOnlyList<WaitingRecipient> Waiting { get; private set; } = [];
     public QueueSummary? Summary { get; private set; }
