@@ -33,6 +33,11 @@ public sealed class QueueOperations(IQueueStore queue, IAuditStore audit, Channe
     /// <summary>The longest reason kept.</summary>
     public const int MaxReason = 500;
 
+    // Real time, not the TimeProvider, as retention's: the CLI is another process than the server, whose
+    // writer waits for the database lock in SQLite's busy handler (sleeping and retrying); without a gap a
+    // loop of batches takes the lock again before that writer wakes. In-process writers queue in order anyway.
+    static readonly TimeSpan PauseBetweenBatches = TimeSpan.FromMilliseconds(25);
+
     /// <summary>Waiting recipients that meet the selection, in arrival order, at most <paramref name="limit"/>.</summary>
     public async Task<IReadOnlyList<WaitingRecipient>> ListAsync(QueueSelection selection, int limit, CancellationToken cancellationToken = default)
     {
@@ -167,6 +172,7 @@ public sealed class QueueOperations(IQueueStore queue, IAuditStore audit, Channe
             finished.UnionWith(result.Completed);
             // A message's recipients are next to each other: all but the page's last message are complete here.
             await SettleAsync(bouncing, finished, keep: page[^1].Recipient.MessageId, cancellationToken);
+            await Task.Delay(PauseBetweenBatches, cancellationToken);
         }
         await SettleAsync(bouncing, finished, keep: null, cancellationToken);
 
