@@ -21,7 +21,7 @@ sealed class TransitionWriter(SqliteConnection connection, SqliteTransaction tra
     /// </summary>
     const string UnlessLeased = " AND ($free IS NULL OR lease_until IS NULL OR lease_until < $free)";
 
-    /// <summary>An attempt's outcome: the attempt is recorded whether or not the status change takes.</summary>
+    /// <summary>An attempt's outcome: a delivery's attempt is recorded whether or not the status change takes.</summary>
     public bool Apply(RecipientOutcome o, long now)
     {
         _outcome ??= Prepared.Command(connection, transaction,
