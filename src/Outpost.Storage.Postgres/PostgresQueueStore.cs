@@ -167,22 +167,74 @@ public sealed class PostgresQueueStore(PostgresDatabase db, TimeProvider time) :
         return (await command.ListAsync(r => Rows.Message(r), cancellationToken)).SingleOrDefault();
     }
 
-    public Task<int> RetryNowAsync(string? messageId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+    static readonly string Waiting = RecipientStatusNames.SqlList(RecipientStatusNames.Waiting);
+
+    public async Task<IReadOnlyList<WaitingRecipient>> WaitingAsync(QueueSelection selection, DateTimeOffset now, long afterId, int limit,
+        CancellationToken cancellationToken = default)
+    {
+        // Only the criteria given become conditions (and parameters), so a message id or a status reaches its index.
+        var where = new List<string> { $"r.status IN {Waiting}", "r.id > @after" };
+        var given = new List<Action<NpgsqlParameterCollection>>();
+        void Add(string condition, Action<NpgsqlParameterCollection>? parameter = null)
+        {
+            where.Add(condition);
+            if (parameter is not null)
+                given.Add(parameter);
+        }
+        if (selection.MessageId is { } message)
+            Add("r.message_id = @message", p => p.Text("message", message));
+        if (selection.Domain is { } domain)
+            Add("lower(r.domain) = @domain", p => p.Text("domain", domain));
+        if (selection.Status is { } status)
+            Add("r.status = @status", p => p.Text("status", status.ToName()));
+        if (selection.Sender is { Length: 0 })
+            Add("m.sender = ''");
+        else if (selection.Sender is { } sender && sender[0] == '@')
+            Add("lower(m.sender_domain) = @senderDomain", p => p.Text("senderDomain", selection.SenderDomain));
+        else if (selection.Sender is { } address)
+            Add("lower(m.sender) = @sender", p => p.Text("sender", address));
+        if (selection.OlderThan is { } age)
+            Add("m.received_at <= @before", p => p.Time("before", now - age));
+        await using var command = db.Read(
+            $"SELECT {Rows.RecipientColumns}, r.lease_until, m.sender, m.received_at FROM recipients r JOIN messages m ON m.id = r.message_id " +
+            $"WHERE {string.Join(" AND ", where)} ORDER BY r.id LIMIT @limit");
+        command.Parameters.Long("after", afterId).Int("limit", limit);
+        foreach (var parameter in given)
+            parameter(command.Parameters);
+        return await command.ListAsync(r => new WaitingRecipient(Rows.Recipient(r), r.GetString(10), r.Time(11), r.TimeOrNull(9)), cancellationToken);
+    }
+
+    public Task<OperatorBatchResult> ApplyOperatorBatchAsync(OperatorBatch batch, CancellationToken cancellationToken = default) =>
         db.WriteAsync(async (tx, ct) =>
         {
-            await using var command = tx.Command(
-                "UPDATE recipients SET next_attempt_at = @now, updated_at = @now WHERE status = 'deferred' AND (@message IS NULL OR message_id = @message)");
-            command.Parameters.Time("now", now).Text("message", messageId);
-            return await command.ExecuteNonQueryAsync(ct);
+            // The guarded updates wait for a claim or an outcome in flight on the same row, then judge it as it is after it.
+            var writer = new TransitionWriter(tx);
+            var transitions = await writer.ApplyAsync(batch.Transitions, batch.Now, leaseUntil: null, batch.NextAttemptAt, ct);
+            var outcomes = await writer.ApplyAsync(batch.Outcomes, batch.Now, ct);
+            var changed = batch.Transitions.Where((_, i) => transitions[i]).Select(t => t.Recipient)
+                .Concat(batch.Outcomes.Where((_, i) => outcomes[i]).Select(o => o.Recipient)).ToList();
+            await using (var audit = tx.Command("UPDATE audit SET touched = touched + @touched, skipped = skipped + @skipped WHERE id = @id"))
+            {
+                audit.Parameters.Int("touched", changed.Count).Int("skipped", batch.Skipped + batch.Transitions.Count + batch.Outcomes.Count - changed.Count)
+                    .Long("id", batch.AuditId);
+                await audit.ExecuteNonQueryAsync(ct);
+            }
+            var ids = changed.Select(r => r.MessageId).Distinct().ToArray();
+            if (ids.Length == 0)
+                return new OperatorBatchResult([], []);
+            // As for outcomes: the messages locked first, so two writers settling a message's last recipients
+            // at once do not both see the other's still open.
+            await using (var lockMessages = tx.Command("SELECT id FROM messages WHERE id = ANY(@ids) ORDER BY id FOR NO KEY UPDATE"))
+            {
+                lockMessages.Parameters.TextArray("ids", ids);
+                await lockMessages.ExecuteNonQueryAsync(ct);
+            }
+            await using var open = tx.Command(
+                $"SELECT m.id FROM unnest(@ids) AS m(id) WHERE NOT EXISTS (SELECT 1 FROM recipients r WHERE r.message_id = m.id AND r.status NOT IN {Final})");
+            open.Parameters.TextArray("ids", ids);
+            var completed = (await open.ListAsync(r => r.GetString(0), ct)).ToHashSet(StringComparer.Ordinal);
+            return new OperatorBatchResult(changed.Select(r => r.Id).ToList(), ids.Where(completed.Contains).ToList());
         }, cancellationToken);
-
-    public Task<int> HoldAsync(string messageId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        Transition("r.message_id = @message AND r.status IN ('queued', 'deferred')", p => p.Text("message", messageId),
-            r => RecipientTransitions.Hold(r, "held by an operator"), next: null, cancellationToken);
-
-    public Task<int> ReleaseAsync(string messageId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        Transition("r.message_id = @message AND r.status = 'held'", p => p.Text("message", messageId),
-            r => RecipientTransitions.Release(r, "released by an operator"), next: now, cancellationToken);
 
     public async Task<IReadOnlyList<QueuedRecipient>> ListOpenAsync(int limit, CancellationToken cancellationToken = default)
     {

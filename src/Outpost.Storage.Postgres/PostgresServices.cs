@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Outpost.Engine.Audit;
 using Outpost.Engine.Queue;
 using Outpost.Engine.SendLog;
 using Outpost.Engine.Suppression;
@@ -7,7 +8,7 @@ namespace Outpost.Storage.Postgres;
 
 /// <summary>
 /// Registers the PostgreSQL back end: the stores ported so far (queue, send log with events and refusals,
-/// suppressions). The stores it does not register yet are found by comparing with the SQLite back end,
+/// suppressions, the audit trail). The stores it does not register yet are found by comparing with the SQLite back end,
 /// and a node refuses to start without them (see <c>StorageChoice</c> in the command).
 /// </summary>
 public static class PostgresServices
@@ -19,6 +20,7 @@ public static class PostgresServices
         services.AddSingleton<IQueueStore, PostgresQueueStore>();
         services.AddSingleton<ISendLog, PostgresSendLog>();
         services.AddSingleton<ISuppressionStore, PostgresSuppressionStore>();
+        services.AddSingleton<IAuditStore, PostgresAuditStore>();
         return services;
     }
 }

@@ -17,19 +17,29 @@ sealed class TransitionWriter(WriteTransaction tx)
     /// <summary>Changes per round trip (an outcome is two statements: its update and its attempt).</summary>
     const int ChangesPerBatch = PostgresQueueStore.StatementsPerBatch / 2;
 
+    /// <summary>
+    /// The guard of a change that must not take under a delivery's feet (<see cref="RecipientTransition.UnlessLeased"/>):
+    /// with @free set to now, a recipient whose lease has not run out is left as it is; with @free null, no guard.
+    /// </summary>
+    const string UnlessLeased = " AND (@free IS NULL OR lease_until IS NULL OR lease_until < @free)";
+
     const string OutcomeSql =
         "UPDATE recipients SET status = @to, attempts = attempts + 1, next_attempt_at = COALESCE(@next, next_attempt_at), " +
-        "lease_until = NULL, last_reply = @reply, updated_at = @now WHERE id = @id AND status = @from";
+        "lease_until = NULL, last_reply = @reply, updated_at = @now WHERE id = @id AND status = @from" + UnlessLeased;
 
     const string TransitionSql =
-        "UPDATE recipients SET status = @to, lease_until = @lease, next_attempt_at = COALESCE(@next, next_attempt_at), updated_at = @now " +
-        "WHERE id = @id AND status = @from";
+        "UPDATE recipients SET status = @to, lease_until = @lease, next_attempt_at = COALESCE(@next, next_attempt_at), " +
+        "last_reply = COALESCE(@reply, last_reply), updated_at = @now WHERE id = @id AND status = @from" + UnlessLeased;
 
     const string AttemptSql =
         "INSERT INTO attempts (recipient_id, message_id, at, outcome, channel, mx_host, mx_address, code, enhanced, reply, tls, duration_ms) " +
         "VALUES (@rid, @mid, @at, @outcome, @channel, @mx, @ip, @code, @enhanced, @reply, @tls, @ms)";
 
-    /// <summary>Attempts' outcomes: each attempt is recorded whether or not its status change takes. Returns which took.</summary>
+    /// <summary>
+    /// Attempts' outcomes: a delivery's attempt is recorded whether or not its status change takes; an
+    /// operator's decision (<see cref="RecipientOutcome.UnlessLeased"/>) that did not take happened nowhere, so
+    /// its attempt is written, in a second round trip, only where the change took. Returns which took.
+    /// </summary>
     public async Task<bool[]> ApplyAsync(IReadOnlyList<RecipientOutcome> outcomes, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var changed = new bool[outcomes.Count];
@@ -39,30 +49,41 @@ sealed class TransitionWriter(WriteTransaction tx)
         {
             var count = Math.Min(ChangesPerBatch, outcomes.Count - start);
             await using var batch = tx.Batch();
+            var updates = new int[count];
             for (var i = start; i < start + count; i++)
             {
                 var o = outcomes[i];
+                updates[i - start] = batch.BatchCommands.Count;
                 batch.Add(OutcomeSql).Parameters
                     .Text("to", o.NewStatus.ToName()).Time("next", o.NextAttemptAt).Text("reply", o.Attempt.Reply).Time("now", now)
-                    .Long("id", o.Recipient.Id).Text("from", o.Recipient.Status.ToName());
+                    .Long("id", o.Recipient.Id).Text("from", o.Recipient.Status.ToName()).Time("free", o.UnlessLeased ? now : null);
                 replies[i] = RemoteReply.Of(o.Attempt);
-                Attempt(batch, o.Recipient, o.Attempt, o.NewStatus, replies[i].Enhanced);
+                if (!o.UnlessLeased)
+                    Attempt(batch, o.Recipient, o.Attempt, o.NewStatus, replies[i].Enhanced);
             }
             await batch.ExecuteNonQueryAsync(cancellationToken);
             for (var i = 0; i < count; i++)
-                changed[start + i] = batch.BatchCommands[2 * i].RecordsAffected == 1;
+                changed[start + i] = batch.BatchCommands[updates[i]].RecordsAffected == 1;
+            var decided = Enumerable.Range(start, count).Where(i => outcomes[i].UnlessLeased && changed[i]).ToList();
+            if (decided.Count > 0)
+            {
+                await using var attempts = tx.Batch();
+                foreach (var i in decided)
+                    Attempt(attempts, outcomes[i].Recipient, outcomes[i].Attempt, outcomes[i].NewStatus, replies[i].Enhanced);
+                await attempts.ExecuteNonQueryAsync(cancellationToken);
+            }
         }
         for (var i = 0; i < outcomes.Count; i++)
         {
             if (!changed[i])
                 continue;
             var o = outcomes[i];
-            Event(o.Event, o.Recipient, o.Recipient.Status, o.NewStatus, null, replies[i], o.Recipient.Attempts + 1, o.Attempt.Channel, now);
+            Event(o.Event, o.Recipient, o.Recipient.Status, o.NewStatus, o.Reason, replies[i], o.Recipient.Attempts + 1, o.Attempt.Channel, now);
         }
         return changed;
     }
 
-    /// <summary>Changes without an attempt: claims (with their lease), holds, releases, leases let go. Returns which took.</summary>
+    /// <summary>Changes without an attempt: claims (with their lease), holds, releases, leases let go, an operator's retries and deletes. Returns which took.</summary>
     public async Task<bool[]> ApplyAsync(IReadOnlyList<RecipientTransition> transitions, DateTimeOffset now, DateTimeOffset? leaseUntil,
         DateTimeOffset? nextAttemptAt, CancellationToken cancellationToken)
     {
@@ -75,8 +96,8 @@ sealed class TransitionWriter(WriteTransaction tx)
             {
                 var t = transitions[i];
                 batch.Add(TransitionSql).Parameters
-                    .Text("to", t.To.ToName()).Time("lease", leaseUntil).Time("next", nextAttemptAt).Time("now", now)
-                    .Long("id", t.Recipient.Id).Text("from", t.From.ToName());
+                    .Text("to", t.To.ToName()).Time("lease", leaseUntil).Time("next", nextAttemptAt).Text("reply", t.Reply).Time("now", now)
+                    .Long("id", t.Recipient.Id).Text("from", t.From.ToName()).Time("free", t.UnlessLeased ? now : null);
             }
             await batch.ExecuteNonQueryAsync(cancellationToken);
             for (var i = 0; i < count; i++)

@@ -24,8 +24,12 @@ public sealed class SqliteDatabase : IDisposable
         // Password hashes and relay credentials live here: readable by Outpost's user only.
         if (!OperatingSystem.IsWindows())
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        Execute(_writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;");
+        // Foreign keys stay off while migrations run: a migration that makes a table anew (SQLite cannot
+        // change a constraint in place) drops the old one under rows that refer to it. Each migration checks
+        // the keys itself before it commits.
+        Execute(_writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF; PRAGMA busy_timeout=10000;");
         Migrate();
+        Execute(_writer, "PRAGMA foreign_keys=ON;");
     }
 
     /// <summary>A pooled connection for reads. (Waiting on a busy database is covered by the connection string's DefaultTimeout.)</summary>
@@ -73,6 +77,10 @@ public sealed class SqliteDatabase : IDisposable
             command.Transaction = transaction;
             command.CommandText = Read(assembly, name);
             command.ExecuteNonQuery();
+            command.CommandText = "PRAGMA foreign_key_check";
+            using (var broken = command.ExecuteReader())
+                if (broken.Read())
+                    throw new InvalidOperationException($"The migration {name} leaves rows of {broken.GetString(0)} that refer to rows that do not exist.");
             command.CommandText = "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($v, $n, $t)";
             command.Parameters.AddWithValue("$v", version);
             command.Parameters.AddWithValue("$n", name);

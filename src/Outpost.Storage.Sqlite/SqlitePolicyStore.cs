@@ -1,10 +1,14 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Outpost.Engine.Audit;
 using Outpost.Engine.Policy;
 
 namespace Outpost.Storage.Sqlite;
 
-/// <summary>Violations, restrictions and their audit trail, and the counts behind rate limits, in SQLite.</summary>
+/// <summary>
+/// Violations, restrictions and the counts behind rate limits, in SQLite. Each restriction and lift writes
+/// its line of the audit trail (<see cref="AuditRows"/>) in its own transaction.
+/// </summary>
 public sealed class SqlitePolicyStore(SqliteDatabase db) : IPolicyStore
 {
     sealed record RestrictionRow(long id, string scope, string subject, string reason, long created_at, string created_by, long? lifted_at, string? lifted_by, string? lift_reason)
@@ -12,8 +16,6 @@ public sealed class SqlitePolicyStore(SqliteDatabase db) : IPolicyStore
         public Restriction ToRestriction() => new(id, scope, subject, reason, Time.FromMs(created_at), created_by,
             lifted_at is { } l ? Time.FromMs(l) : null, lifted_by, lift_reason);
     }
-
-    sealed record EventRow(long at, string scope, string subject, string action, string by, string reason);
 
     const string RestrictionColumns = "id, scope, subject, reason, created_at, created_by, lifted_at, lifted_by, lift_reason";
 
@@ -42,28 +44,26 @@ public sealed class SqlitePolicyStore(SqliteDatabase db) : IPolicyStore
         return row?.ToRestriction();
     }
 
-    public Task<Restriction> RestrictAsync(string scope, string subject, string reason, string by, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+    public Task<Restriction> RestrictAsync(string scope, string subject, string reason, AuditActor by, DateTimeOffset at, CancellationToken cancellationToken = default) =>
         db.WriteAsync((c, t) =>
         {
             var id = c.ExecuteScalar<long>(
                 "INSERT INTO restrictions (scope, subject, reason, created_at, created_by) VALUES (@scope, @subject, @reason, @at, @by) RETURNING id",
-                new { scope, subject, reason, at = at.ToMs(), by }, t);
-            c.Execute("INSERT INTO restriction_events (at, scope, subject, action, by, reason) VALUES (@at, @scope, @subject, 'restricted', @by, @reason)",
-                new { at = at.ToMs(), scope, subject, by, reason }, t);
-            return new Restriction(id, scope, subject, reason, at, by, null, null, null);
+                new { scope, subject, reason, at = at.ToMs(), by = by.Name }, t);
+            AuditRows.Insert(c, t, Line(at, by, AuditActions.Restricted, subject, reason));
+            return new Restriction(id, scope, subject, reason, at, by.Name, null, null, null);
         }, cancellationToken);
 
-    public Task<Restriction?> LiftAsync(string subject, string by, string reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+    public Task<Restriction?> LiftAsync(string subject, AuditActor by, string reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
         db.WriteAsync((c, t) =>
         {
             var row = c.QueryFirstOrDefault<RestrictionRow>($"SELECT {RestrictionColumns} FROM restrictions WHERE lifted_at IS NULL AND subject = @subject ORDER BY id LIMIT 1", new { subject }, t);
             if (row is null)
                 return null;
             c.Execute("UPDATE restrictions SET lifted_at = @at, lifted_by = @by, lift_reason = @reason WHERE lifted_at IS NULL AND subject = @subject",
-                new { at = at.ToMs(), by, reason, subject }, t);
-            c.Execute("INSERT INTO restriction_events (at, scope, subject, action, by, reason) VALUES (@at, @scope, @subject, 'lifted', @by, @reason)",
-                new { at = at.ToMs(), scope = row.scope, subject, by, reason }, t);
-            return row.ToRestriction() with { LiftedAt = at, LiftedBy = by, LiftReason = reason };
+                new { at = at.ToMs(), by = by.Name, reason, subject }, t);
+            AuditRows.Insert(c, t, Line(at, by, AuditActions.Lifted, subject, reason));
+            return row.ToRestriction() with { LiftedAt = at, LiftedBy = by.Name, LiftReason = reason };
         }, cancellationToken);
 
     public async Task<IReadOnlyList<Restriction>> RestrictionsAsync(bool includeLifted, CancellationToken cancellationToken = default)
@@ -73,13 +73,9 @@ public sealed class SqlitePolicyStore(SqliteDatabase db) : IPolicyStore
         return rows.Select(r => r.ToRestriction()).ToList();
     }
 
-    public async Task<IReadOnlyList<RestrictionEvent>> RestrictionEventsAsync(string? subject, CancellationToken cancellationToken = default)
-    {
-        using var c = db.OpenRead();
-        var rows = await c.QueryAsync<EventRow>("SELECT at, scope, subject, action, by, reason FROM restriction_events WHERE @subject IS NULL OR subject = @subject ORDER BY id",
-            new { subject });
-        return rows.Select(r => new RestrictionEvent(Time.FromMs(r.at), r.scope, r.subject, r.action, r.by, r.reason)).ToList();
-    }
+    /// <summary>A restriction's line: its subject is the target, and the subject's domain the domain whose admins may read it.</summary>
+    static AuditEntry Line(DateTimeOffset at, AuditActor by, string action, string subject, string reason) =>
+        new(0, at, by.Name, by.Via, action, subject, subject.Contains('@') ? subject[(subject.IndexOf('@') + 1)..] : subject, reason, 0, 0);
 
     sealed record CountRow(long messages_day, long recipients_day, long messages_hour, long recipients_hour);
 

@@ -123,16 +123,16 @@ public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQu
         }, cancellationToken);
 
     public Task<int> ReleaseAllLeasesAsync(CancellationToken cancellationToken = default) =>
-        Transition($"r.status IN {Open} AND r.lease_until IS NOT NULL", new { }, RecipientTransitions.LeaseLost, next: null, cancellationToken);
+        Transition($"r.status IN {Open} AND r.lease_until IS NOT NULL", new { }, RecipientTransitions.LeaseLost, cancellationToken);
 
     /// <summary>Reads the recipients <paramref name="where"/> selects and applies to each the change <paramref name="decide"/> makes of it, leases cleared.</summary>
-    Task<int> Transition(string where, object parameters, Func<QueuedRecipient, RecipientTransition> decide, DateTimeOffset? next, CancellationToken cancellationToken) =>
+    Task<int> Transition(string where, object parameters, Func<QueuedRecipient, RecipientTransition> decide, CancellationToken cancellationToken) =>
         db.WriteAsync((c, t) =>
         {
             var now = time.GetUtcNow().ToMs();
             var rows = c.Query<RecipientRow>($"SELECT {Columns.Recipient} FROM recipients r WHERE {where}", parameters, t).Select(r => r.ToRecipient()).ToList();
             using var writer = new TransitionWriter(c, t);
-            return rows.Count(r => writer.Apply(decide(r), now, leaseUntil: null, next?.ToMs()));
+            return rows.Count(r => writer.Apply(decide(r), now, leaseUntil: null));
         }, cancellationToken);
 
     public async Task<QueuedMessage?> GetMessageAsync(string id, CancellationToken cancellationToken = default)
@@ -141,18 +141,68 @@ public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQu
         return (await c.QuerySingleOrDefaultAsync<MessageRow>($"SELECT {Columns.Message} FROM messages m WHERE m.id = @id", new { id }))?.ToMessage();
     }
 
-    public Task<int> RetryNowAsync(string? messageId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        db.WriteAsync((c, t) => c.Execute(
-            "UPDATE recipients SET next_attempt_at = @now, updated_at = @now WHERE status = 'deferred' AND (@messageId IS NULL OR message_id = @messageId)",
-            new { now = now.ToMs(), messageId }, t), cancellationToken);
+    static readonly string Waiting = RecipientStatusNames.SqlList(RecipientStatusNames.Waiting);
 
-    public Task<int> HoldAsync(string messageId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        Transition("r.message_id = @messageId AND r.status IN ('queued', 'deferred')", new { messageId },
-            r => RecipientTransitions.Hold(r, "held by an operator"), next: null, cancellationToken);
+    sealed record WaitingRow(long id, string message_id, string address, string domain, string route, string status, long attempts, long next_attempt_at,
+        string? last_reply, long? lease_until, string sender, long received_at)
+    {
+        public WaitingRecipient ToWaiting() => new(
+            new RecipientRow(id, message_id, address, domain, route, status, attempts, next_attempt_at, last_reply).ToRecipient(),
+            sender, Time.FromMs(received_at), lease_until is { } l ? Time.FromMs(l) : null);
+    }
 
-    public Task<int> ReleaseAsync(string messageId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        Transition("r.message_id = @messageId AND r.status = 'held'", new { messageId },
-            r => RecipientTransitions.Release(r, "released by an operator"), next: now, cancellationToken);
+    public async Task<IReadOnlyList<WaitingRecipient>> WaitingAsync(QueueSelection selection, DateTimeOffset now, long afterId, int limit,
+        CancellationToken cancellationToken = default)
+    {
+        // Only the criteria given become conditions, so a message id or a status reaches its index.
+        var where = new List<string> { $"r.status IN {Waiting}", "r.id > @afterId" };
+        if (selection.MessageId is not null)
+            where.Add("r.message_id = @message");
+        if (selection.Domain is not null)
+            where.Add("lower(r.domain) = @domain");
+        if (selection.Status is not null)
+            where.Add("r.status = @status");
+        if (selection.Sender is { } sender)
+            where.Add(sender.Length == 0 ? "m.sender = ''" : sender[0] == '@' ? "lower(m.sender_domain) = @senderDomain" : "lower(m.sender) = @sender");
+        if (selection.OlderThan is not null)
+            where.Add("m.received_at <= @before");
+        using var c = db.OpenRead();
+        var rows = await c.QueryAsync<WaitingRow>(
+            $"SELECT {Columns.Recipient}, r.lease_until, m.sender, m.received_at FROM recipients r JOIN messages m ON m.id = r.message_id " +
+            $"WHERE {string.Join(" AND ", where)} ORDER BY r.id LIMIT @limit",
+            new
+            {
+                afterId, limit, message = selection.MessageId, domain = selection.Domain, status = selection.Status?.ToName(), sender = selection.Sender,
+                senderDomain = selection.SenderDomain, before = selection.OlderThan is { } age ? (now - age).ToMs() : (long?)null,
+            });
+        return rows.Select(r => r.ToWaiting()).ToList();
+    }
+
+    public Task<OperatorBatchResult> ApplyOperatorBatchAsync(OperatorBatch batch, CancellationToken cancellationToken = default) =>
+        db.WriteAsync((c, t) =>
+        {
+            var now = batch.Now.ToMs();
+            using var writer = new TransitionWriter(c, t);
+            var changed = new List<long>();
+            var messages = new HashSet<string>();
+            foreach (var change in batch.Transitions)
+                if (writer.Apply(change, now, leaseUntil: null, batch.NextAttemptAt?.ToMs()))
+                {
+                    changed.Add(change.Recipient.Id);
+                    messages.Add(change.Recipient.MessageId);
+                }
+            foreach (var outcome in batch.Outcomes)
+                if (writer.Apply(outcome, now))
+                {
+                    changed.Add(outcome.Recipient.Id);
+                    messages.Add(outcome.Recipient.MessageId);
+                }
+            var missed = batch.Transitions.Count + batch.Outcomes.Count - changed.Count;
+            AuditRows.AddCounts(c, t, batch.AuditId, changed.Count, batch.Skipped + missed);
+            using var open = Prepared.Command(c, t, $"SELECT EXISTS (SELECT 1 FROM recipients WHERE message_id = $id AND status NOT IN {Final})");
+            var completed = messages.Where(id => (long)Prepared.Scalar(open, id)! == 0).ToList();
+            return new OperatorBatchResult(changed, completed);
+        }, cancellationToken);
 
     public async Task<IReadOnlyList<QueuedRecipient>> ListOpenAsync(int limit, CancellationToken cancellationToken = default)
     {

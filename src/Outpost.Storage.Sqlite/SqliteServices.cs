@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Outpost.Engine.Accounts;
+using Outpost.Engine.Audit;
 using Outpost.Engine.Complaints;
 using Outpost.Engine.Domains;
 using Outpost.Engine.Idempotency;
@@ -32,6 +33,7 @@ public static class SqliteServices
         services.AddSingleton<IRetentionStore, SqliteRetentionStore>();
         services.AddSingleton<IIdempotencyStore, SqliteIdempotencyStore>();
         services.AddSingleton<IComplaintStore, SqliteComplaintStore>();
+        services.AddSingleton<IAuditStore, SqliteAuditStore>();
         return services;
     }
 }

@@ -15,28 +15,39 @@ sealed class TransitionWriter(SqliteConnection connection, SqliteTransaction tra
 {
     SqliteCommand? _outcome, _transition, _event, _attempt;
 
-    /// <summary>An attempt's outcome: the attempt is recorded whether or not the status change takes.</summary>
+    /// <summary>
+    /// The guard of a change that must not take under a delivery's feet (<see cref="RecipientTransition.UnlessLeased"/>):
+    /// with $free set to now, a recipient whose lease has not run out is left as it is; with $free null, no guard.
+    /// </summary>
+    const string UnlessLeased = " AND ($free IS NULL OR lease_until IS NULL OR lease_until < $free)";
+
+    /// <summary>An attempt's outcome: a delivery's attempt is recorded whether or not the status change takes.</summary>
     public bool Apply(RecipientOutcome o, long now)
     {
         _outcome ??= Prepared.Command(connection, transaction,
             "UPDATE recipients SET status = $to, attempts = attempts + 1, next_attempt_at = COALESCE($next, next_attempt_at), " +
-            "lease_until = NULL, last_reply = $reply, updated_at = $now WHERE id = $id AND status = $from");
-        var changed = Prepared.Run(_outcome, o.NewStatus.ToName(), o.NextAttemptAt?.ToMs(), o.Attempt.Reply, now, o.Recipient.Id, o.Recipient.Status.ToName()) == 1;
+            "lease_until = NULL, last_reply = $reply, updated_at = $now WHERE id = $id AND status = $from" + UnlessLeased);
+        var changed = Prepared.Run(_outcome, o.NewStatus.ToName(), o.NextAttemptAt?.ToMs(), o.Attempt.Reply, now, o.Recipient.Id, o.Recipient.Status.ToName(),
+            o.UnlessLeased ? now : null) == 1;
         // The reply's parts once, for the attempt row and the event alike.
         var reply = RemoteReply.Of(o.Attempt);
-        Attempt(o.Recipient, o.Attempt, o.NewStatus, reply.Enhanced);
+        // A delivery's try happened whether or not its outcome still applies; an operator's decision that
+        // did not take (a delivery claimed the recipient first) happened nowhere.
+        if (changed || !o.UnlessLeased)
+            Attempt(o.Recipient, o.Attempt, o.NewStatus, reply.Enhanced);
         if (changed)
-            Event(o.Event, o.Recipient, o.Recipient.Status, o.NewStatus, null, reply, o.Recipient.Attempts + 1, o.Attempt.Channel, now);
+            Event(o.Event, o.Recipient, o.Recipient.Status, o.NewStatus, o.Reason, reply, o.Recipient.Attempts + 1, o.Attempt.Channel, now);
         return changed;
     }
 
-    /// <summary>A change without an attempt: a claim (with its lease), a hold, a release, a lease let go.</summary>
+    /// <summary>A change without an attempt: a claim (with its lease), a hold, a release, a lease let go, an operator's retry or delete.</summary>
     public bool Apply(RecipientTransition t, long now, long? leaseUntil, long? nextAttemptAt = null)
     {
         _transition ??= Prepared.Command(connection, transaction,
-            "UPDATE recipients SET status = $to, lease_until = $lease, next_attempt_at = COALESCE($next, next_attempt_at), updated_at = $now " +
-            "WHERE id = $id AND status = $from");
-        var changed = Prepared.Run(_transition, t.To.ToName(), leaseUntil, nextAttemptAt, now, t.Recipient.Id, t.From.ToName()) == 1;
+            "UPDATE recipients SET status = $to, lease_until = $lease, next_attempt_at = COALESCE($next, next_attempt_at), " +
+            "last_reply = COALESCE($reply, last_reply), updated_at = $now WHERE id = $id AND status = $from" + UnlessLeased);
+        var changed = Prepared.Run(_transition, t.To.ToName(), leaseUntil, nextAttemptAt, t.Reply, now, t.Recipient.Id, t.From.ToName(),
+            t.UnlessLeased ? now : null) == 1;
         if (changed && t.ChangesStatus)
             Event(t.Event, t.Recipient, t.From, t.To, t.Reason, null, t.Recipient.Attempts, null, now);
         return changed;

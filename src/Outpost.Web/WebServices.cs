@@ -26,6 +26,8 @@ public static class WebServices
         DomainEndpoints.Map(api);
         SuppressionEndpoints.Map(api);
         ComplaintEndpoints.Map(api);
+        QueueEndpoints.Map(api);
+        AuditEndpoints.Map(api);
         return app;
     }
 }

@@ -16,6 +16,7 @@ root.Subcommands.Add(LogCommands.CreateLog());
 root.Subcommands.Add(LogCommands.CreateStatus());
 root.Subcommands.Add(LogCommands.CreateEvents());
 root.Subcommands.Add(QueueCommands.Create());
+root.Subcommands.Add(AuditCommands.Create());
 root.Subcommands.Add(CheckCommand.Create());
 root.Subcommands.Add(PolicyCommands.Create());
 root.Subcommands.Add(ReviewCommands.Create());
@@ -26,4 +27,5 @@ root.Subcommands.Add(ChannelCommands.Create());
 root.Subcommands.Add(ChannelCommands.CreateRoute());
 root.Subcommands.Add(ApiKeyCommands.Create());
 root.Subcommands.Add(PurgeCommand.Create());
-return await root.Parse(args).InvokeAsync();
+// No response files: "@example.com" is a sender's domain (outpost queue hold --sender @example.com), not a file to read arguments from.
+return await root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null }).InvokeAsync();

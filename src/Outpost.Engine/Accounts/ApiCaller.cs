@@ -26,6 +26,9 @@ public sealed record ApiCaller(string? Mailbox, string Domain, bool DomainWide, 
             ? message.Sender.EndsWith("@" + Domain, StringComparison.OrdinalIgnoreCase)
             : message.Sender == Mailbox || message.AuthUser == Mailbox);
 
+    /// <summary>Who acts, as the audit trail names it: the mailbox, or the key's domain, with the key it used.</summary>
+    public string Actor => (Mailbox ?? Domain) + (KeyId is null ? "" : $" (key {KeyId})");
+
     /// <summary>Whether the caller may see and manage this domain's records.</summary>
     public bool OwnsDomain(string domain) => Operator || string.Equals(domain, Domain, StringComparison.OrdinalIgnoreCase);
 }

@@ -88,6 +88,7 @@ public static class EngineServices
         services.AddSingleton<ChannelConnector>();
         services.AddSingleton<RemoteDeliverer>();
         services.AddSingleton<RemoteDispatcher>();
+        services.AddSingleton<Operations.QueueOperations>();
         services.AddSingleton<IDeliveryDispatcher, DeliveryDispatcher>();
         services.AddSingleton(sp => new SubmissionContext(options, sp.GetRequiredService<MessageSpool>(), sp.GetRequiredService<MessageEnqueuer>(),
             sp.GetRequiredService<Router>(), sp.GetRequiredService<ContentClassifier>(),

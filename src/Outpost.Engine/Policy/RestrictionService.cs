@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Outpost.Engine.Audit;
 using Outpost.Engine.Configuration;
 using Outpost.Smtp;
 
@@ -7,7 +8,7 @@ namespace Outpost.Engine.Policy;
 /// <summary>
 /// R1's consequence: each refused message is a violation, and so is each complaint a recipient made
 /// about a delivered one; past a number of them the sender's external sending is restricted (and past
-/// more, its whole domain's), until an operator lifts it. Every change is audited: who, when, why.
+/// more, its whole domain's), until an operator lifts it. Every change is audited (the audit trail: who, when, why).
 /// Internal mail is never restricted.
 /// </summary>
 public sealed class RestrictionService(IPolicyStore store, PolicyOptions options, TimeProvider time, ILogger<RestrictionService> logger)
@@ -48,7 +49,7 @@ public sealed class RestrictionService(IPolicyStore store, PolicyOptions options
             && await store.CountViolationsAsync(sender, null, since, cancellationToken) >= options.ViolationsBeforeRestriction
             && await store.ActiveRestrictionAsync(sender, "", cancellationToken) is null)
         {
-            await store.RestrictAsync("mailbox", sender, reason, "outpost", now, cancellationToken);
+            await store.RestrictAsync("mailbox", sender, reason, AuditActor.Outpost, now, cancellationToken);
             logger.LogWarning("External sending of {Sender} restricted: {Reason}", sender, reason);
         }
         if (options.DomainViolationsBeforeRestriction > 0
@@ -56,7 +57,7 @@ public sealed class RestrictionService(IPolicyStore store, PolicyOptions options
             && (await store.ActiveRestrictionAsync("", domain, cancellationToken))?.Scope != "domain")
         {
             var domainReason = $"{options.DomainViolationsBeforeRestriction} or more messages from {domain} were refused or reported within {options.ViolationWindow.TotalDays:0.#} days";
-            await store.RestrictAsync("domain", domain, domainReason, "outpost", now, cancellationToken);
+            await store.RestrictAsync("domain", domain, domainReason, AuditActor.Outpost, now, cancellationToken);
             logger.LogWarning("External sending of the domain {Domain} restricted: {Reason}", domain, domainReason);
         }
     }

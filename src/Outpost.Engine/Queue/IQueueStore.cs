@@ -23,17 +23,22 @@ public interface IQueueStore
 
     Task<QueuedMessage?> GetMessageAsync(string id, CancellationToken cancellationToken = default);
 
-    /// <summary>Makes deferred recipients due now: of one message, or all when <paramref name="messageId"/> is null.</summary>
-    Task<int> RetryNowAsync(string? messageId, DateTimeOffset now, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// A page of waiting recipients (queued, deferred, delivering, held) that meet the stored criteria of
+    /// <paramref name="selection"/> — message, recipient domain, sender, status, arrival before
+    /// <paramref name="now"/> minus its age — in id order after <paramref name="afterId"/> (a message's
+    /// recipients are next to each other). The channel a recipient would go through is a routing
+    /// decision, not a stored fact: the caller matches it.
+    /// </summary>
+    Task<IReadOnlyList<WaitingRecipient>> WaitingAsync(QueueSelection selection, DateTimeOffset now, long afterId, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Holds a message: its queued and deferred recipients stay in the queue but are not tried until
-    /// released. Recipients being delivered at this moment finish their try. Returns how many were held.
+    /// Applies one batch of an operator's action in one transaction: each change where the status is
+    /// still the old one (and, for changes that say so, no delivery holds the lease), with its event; the
+    /// recipients released or retried become due at the batch's next try; the audit line's counts grow by
+    /// what took and what was left alone, in the same transaction, so they are always what happened.
     /// </summary>
-    Task<int> HoldAsync(string messageId, DateTimeOffset now, CancellationToken cancellationToken = default);
-
-    /// <summary>Releases a held message: its recipients are due at once. Returns how many were released.</summary>
-    Task<int> ReleaseAsync(string messageId, DateTimeOffset now, CancellationToken cancellationToken = default);
+    Task<OperatorBatchResult> ApplyOperatorBatchAsync(OperatorBatch batch, CancellationToken cancellationToken = default);
 
     /// <summary>Recipients not yet final (held ones included), soonest due first.</summary>
     Task<IReadOnlyList<QueuedRecipient>> ListOpenAsync(int limit, CancellationToken cancellationToken = default);

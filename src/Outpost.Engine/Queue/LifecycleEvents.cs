@@ -18,8 +18,10 @@ public static class LifecycleEvents
     public const string Delivered = "delivered";
     public const string Bounced = "bounced";
     public const string Expired = "expired";
+    public const string Deleted = "deleted";
+
     /// <summary>Not a status change: a recipient complained about a delivered message (its status stays as it was).</summary>
     public const string Complaint = "complaint";
 
-    public static readonly IReadOnlyList<string> All = [Queued, Held, Released, Requeued, Delivering, Deferred, Delivered, Bounced, Expired, Complaint];
+    public static readonly IReadOnlyList<string> All = [Queued, Held, Released, Requeued, Delivering, Deferred, Delivered, Bounced, Expired, Deleted, Complaint];
 }

@@ -1,44 +1,27 @@
 namespace Outpost.Engine.Queue;
 
 /// <summary>
-/// Retry, hold and release of one message, with the one sentence that says what happened: the CLI
-/// (<c>outpost queue retry|hold|release</c>) and the queue page say the same.
+/// The words of the queue actions (the same in the CLI, the API, the queue page and the audit trail) and
+/// the queue id as a person may type it.
 /// </summary>
 public static class QueueActions
 {
-    public static async Task<(int Count, string Sentence)> ApplyAsync(IQueueStore store, QueueAction action, string messageId, DateTimeOffset now,
-        CancellationToken cancellationToken = default)
-    {
-        if (NormaliseId(messageId) is not { } id)
-            return (0, "That is not a queue id; queue ids are letters and digits, as shown by the queue list.");
-        var count = action switch
-        {
-            QueueAction.Retry => await store.RetryNowAsync(id, now, cancellationToken),
-            QueueAction.Hold => await store.HoldAsync(id, now, cancellationToken),
-            _ => await store.ReleaseAsync(id, now, cancellationToken),
-        };
-        var sentence = (action, count > 0) switch
-        {
-            (QueueAction.Retry, true) => $"{count} recipient(s) of {id} will be tried again now.",
-            (QueueAction.Retry, false) => $"No deferred recipient of {id} is waiting.",
-            (QueueAction.Hold, true) => $"{count} recipient(s) of {id} are held.",
-            (QueueAction.Hold, false) => $"No waiting recipient of {id} can be held.",
-            (_, true) => $"{count} recipient(s) of {id} are released and will be tried now.",
-            (_, false) => $"No recipient of {id} is held.",
-        };
-        return (count, sentence);
-    }
+    public static string Name(QueueAction action) => action.ToString().ToLowerInvariant();
+
+    /// <summary>The action a word names, or null.</summary>
+    public static QueueAction? Parse(string? name) =>
+        Enum.GetValues<QueueAction>().Cast<QueueAction?>().FirstOrDefault(a => string.Equals(Name(a!.Value), name?.Trim(), StringComparison.OrdinalIgnoreCase));
+
+    public static string Unknown(string? name) =>
+        $"'{name}' is not a queue action; use one of {string.Join(", ", Enum.GetValues<QueueAction>().Select(Name))}.";
+
+    /// <summary>Whether the action needs a reason: a delete cannot be undone, so the trail must say why.</summary>
+    public static bool NeedsReason(QueueAction action) => action is QueueAction.Delete or QueueAction.Bounce;
 
     /// <summary>A queue id as a person may type it (lower case, spaces around), or null when it cannot be one.</summary>
     public static string? NormaliseId(string messageId)
     {
         var id = messageId.Trim().ToUpperInvariant();
         return id.Length is 0 or > 32 || !id.All(char.IsAsciiLetterOrDigit) ? null : id;
-    }
-
-    public static async Task<(int Count, string Sentence)> RetryAllAsync(IQueueStore store, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        var count = await store.RetryNowAsync(null, now, cancellationToken);
-        return (count, $"{count} deferred recipient(s) will be tried again now.");
     }
 }

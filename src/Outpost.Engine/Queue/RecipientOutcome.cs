@@ -9,4 +9,10 @@ public sealed record RecipientOutcome(QueuedRecipient Recipient, RecipientStatus
 {
     /// <summary>The event this outcome emits: the new status's name, or "expired" for a message that ran out of time.</summary>
     public string Event { get; init; } = NewStatus.ToName();
+
+    /// <summary>Why, when a person decided it (an operator's delete with a bounce): kept in the event beside the reply.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>The change takes only while no delivery holds the recipient's lease (see <see cref="RecipientTransition.UnlessLeased"/>).</summary>
+    public bool UnlessLeased { get; init; }
 }

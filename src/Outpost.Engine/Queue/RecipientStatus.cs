@@ -2,7 +2,8 @@ namespace Outpost.Engine.Queue;
 
 /// <summary>
 /// The one status vocabulary of Outpost, the same in code, database, CLI, API and web:
-/// queued, delivering, deferred, delivered, bounced, rejected, held.
+/// queued, delivering, deferred, delivered, bounced, rejected, held, deleted (an operator removed it
+/// without telling the sender; with a bounce to the sender it is bounced).
 /// </summary>
 public enum RecipientStatus
 {
@@ -13,4 +14,5 @@ public enum RecipientStatus
     Bounced,
     Rejected,
     Held,
+    Deleted,
 }

@@ -31,7 +31,13 @@ public static class RecipientTransitions
         (RecipientStatus.Held, RecipientStatus.Queued),
         (RecipientStatus.Held, RecipientStatus.Deferred),
         (RecipientStatus.Held, RecipientStatus.Bounced),
-        // a lease released at start-up
+        // an operator deletes what waits, silently or with a bounce to the sender (queued and held ones
+        // bounce by the pairs above)
+        (RecipientStatus.Queued, RecipientStatus.Deleted),
+        (RecipientStatus.Deferred, RecipientStatus.Deleted),
+        (RecipientStatus.Held, RecipientStatus.Deleted),
+        (RecipientStatus.Deferred, RecipientStatus.Bounced),
+        // a lease released at start-up; an operator's "retry now" (the next try moves, the status stays)
         (RecipientStatus.Delivering, RecipientStatus.Queued),
         (RecipientStatus.Delivering, RecipientStatus.Deferred),
         (RecipientStatus.Queued, RecipientStatus.Queued),
@@ -69,11 +75,40 @@ public static class RecipientTransitions
     public static RecipientTransition Claim(QueuedRecipient recipient) =>
         Transition(recipient, RecipientStatus.Delivering, LifecycleEvents.Delivering, "claimed for delivery");
 
+    /// <summary>An operator's hold: it takes only while no delivery holds the recipient's lease.</summary>
     public static RecipientTransition Hold(QueuedRecipient recipient, string reason) =>
-        Transition(recipient, RecipientStatus.Held, LifecycleEvents.Held, reason);
+        Transition(recipient, RecipientStatus.Held, LifecycleEvents.Held, reason) with { UnlessLeased = true };
 
     public static RecipientTransition Release(QueuedRecipient recipient, string reason) =>
         Transition(recipient, BackInQueue(recipient), LifecycleEvents.Released, reason);
+
+    /// <summary>An operator's "retry now": a deferred recipient stays deferred, due at once (no status change, no event).</summary>
+    public static RecipientTransition RetryNow(QueuedRecipient recipient, string reason) =>
+        Transition(recipient, RecipientStatus.Deferred, LifecycleEvents.Deferred, reason) with { UnlessLeased = true };
+
+    /// <summary>An operator's silent delete: final, the sender is not told; the send log keeps <paramref name="reply"/>.</summary>
+    public static RecipientTransition Delete(QueuedRecipient recipient, string reason, string reply) =>
+        Transition(recipient, RecipientStatus.Deleted, LifecycleEvents.Deleted, reason) with { UnlessLeased = true, Reply = reply };
+
+    /// <summary>
+    /// An operator's delete with a bounce: the recipient bounces with <paramref name="attempt"/> (whose reply
+    /// the sender's notification quotes), the event keeps <paramref name="reason"/>.
+    /// </summary>
+    public static RecipientOutcome DeletedWithBounce(QueuedRecipient recipient, DeliveryAttempt attempt, string reason) =>
+        Outcome(new RecipientOutcome(recipient, RecipientStatus.Bounced, attempt, null) { Reason = reason, UnlessLeased = true });
+
+    /// <summary>
+    /// Whether an operator's <paramref name="action"/> applies to a recipient in <paramref name="status"/>:
+    /// hold reaches queued and deferred ones, release held ones, retry deferred ones, delete and bounce
+    /// every waiting one. A recipient being delivered is reached by none (its delivery decides).
+    /// </summary>
+    public static bool Applies(QueueAction action, RecipientStatus status) => action switch
+    {
+        QueueAction.Hold => status is RecipientStatus.Queued or RecipientStatus.Deferred,
+        QueueAction.Release => status is RecipientStatus.Held,
+        QueueAction.Retry => status is RecipientStatus.Deferred,
+        _ => status is RecipientStatus.Queued or RecipientStatus.Deferred or RecipientStatus.Held,
+    };
 
     /// <summary>A lease released at start-up: the recipient waits again as it did before its try began.</summary>
     public static RecipientTransition LeaseLost(QueuedRecipient recipient) =>

@@ -56,7 +56,7 @@ public static class AdminServices
         {
             o.Conventions.AuthorizeFolder("/");
             o.Conventions.AllowAnonymousToPage("/Login");
-            o.Conventions.AuthorizePage("/Queue", OperatorPolicy);
+            o.Conventions.AuthorizePage("/Queue", ManagerPolicy);
             o.Conventions.AuthorizePage("/Review", OperatorPolicy);
             o.Conventions.AuthorizePage("/Suppressions", ManagerPolicy);
             o.Conventions.AuthorizeFolder("/Complaints", ManagerPolicy);

@@ -21,7 +21,7 @@ public static class Show
     public static string Badge(RecipientStatus status) => status switch
     {
         RecipientStatus.Delivered => "badge good",
-        RecipientStatus.Bounced or RecipientStatus.Rejected => "badge bad",
+        RecipientStatus.Bounced or RecipientStatus.Rejected or RecipientStatus.Deleted => "badge bad",
         RecipientStatus.Held => "badge hold",
         _ => "badge wait",
     };

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Outpost.Engine.Audit;
 using Outpost.Engine.Policy;
 using Outpost.Web.Admin;
 
@@ -10,20 +11,21 @@ namespace Outpost.Web.Pages;
 /// its own mailbox and domain) and their audit trail. Only an operator lifts one, with a reason that is
 /// kept with the operator's address.
 /// </summary>
-public sealed class RestrictionsModel(IPolicyStore store, TimeProvider time) : PageModel
+public sealed class RestrictionsModel(IPolicyStore store, IAuditStore audit, TimeProvider time) : PageModel
 {
     [BindProperty(SupportsGet = true)] public bool All { get; set; }
     [BindProperty] public string Subject { get; set; } = "";
     [BindProperty] public string Reason { get; set; } = "";
 
     public IReadOnlyList<Restriction> Restrictions { get; private set; } = [];
-    public IReadOnlyList<RestrictionEvent> History { get; private set; } = [];
+    public IReadOnlyList<AuditEntry> History { get; private set; } = [];
     public string? Error { get; private set; }
 
     public async Task OnGetAsync()
     {
         Restrictions = (await store.RestrictionsAsync(All, HttpContext.RequestAborted)).Where(r => InScope(r.Subject)).ToList();
-        History = (await store.RestrictionEventsAsync(null, HttpContext.RequestAborted)).Where(e => InScope(e.Subject)).Take(200).ToList();
+        History = (await audit.ListAsync(new AuditQuery(AuditActions.Restrictions, Limit: 2000), HttpContext.RequestAborted))
+            .Where(e => InScope(e.Target)).Take(200).Reverse().ToList();
     }
 
     public async Task<IActionResult> OnPostAsync()
@@ -37,7 +39,7 @@ public sealed class RestrictionsModel(IPolicyStore store, TimeProvider time) : P
             return Page();
         }
         var subject = Subject.Trim().ToLowerInvariant();
-        var lifted = await store.LiftAsync(subject, User.Identity!.Name!, Reason.Trim(), time.GetUtcNow(), HttpContext.RequestAborted);
+        var lifted = await store.LiftAsync(subject, new AuditActor(User.Identity!.Name!, AuditActor.Web), Reason.Trim(), time.GetUtcNow(), HttpContext.RequestAborted);
         TempData["Flash"] = lifted is null ? $"{subject} has no active restriction." : $"The restriction of {subject} is lifted.";
         return Redirect("/restrictions");
     }

@@ -32,7 +32,7 @@ public static class Output
     public static string Status(Engine.Queue.RecipientStatus status) => status switch
     {
         Engine.Queue.RecipientStatus.Delivered => "[green]delivered[/]",
-        Engine.Queue.RecipientStatus.Bounced or Engine.Queue.RecipientStatus.Rejected => $"[red]{status.ToString().ToLowerInvariant()}[/]",
+        Engine.Queue.RecipientStatus.Bounced or Engine.Queue.RecipientStatus.Rejected or Engine.Queue.RecipientStatus.Deleted => $"[red]{status.ToString().ToLowerInvariant()}[/]",
         Engine.Queue.RecipientStatus.Deferred or Engine.Queue.RecipientStatus.Held => $"[yellow]{status.ToString().ToLowerInvariant()}[/]",
         _ => status.ToString().ToLowerInvariant(),
     };

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Outpost.Cli;
+using Outpost.Engine.Audit;
 using Outpost.Engine.Policy;
 using Spectre.Console;
 
@@ -40,7 +41,9 @@ public static class RestrictionCommands
         {
             await using var cli = CliContext.Create(parse);
             var who = parse.GetValue(subject)!.Trim().ToLowerInvariant();
-            var lifted = await cli.Get<IPolicyStore>().LiftAsync(who, parse.GetValue(by)!, parse.GetValue(reason)!, DateTimeOffset.UtcNow, ct);
+            if (AuditActor.Problem(parse.GetValue(by)) is { } badName)
+                return Output.Fail(badName);
+            var lifted = await cli.Get<IPolicyStore>().LiftAsync(who, new AuditActor(parse.GetValue(by)!, AuditActor.Cli), parse.GetValue(reason)!, DateTimeOffset.UtcNow, ct);
             if (lifted is null)
                 return Output.Fail($"{who} is not restricted.");
             Output.Ok($"The restriction of {who} is lifted.");
@@ -48,19 +51,21 @@ public static class RestrictionCommands
         });
 
         var historySubject = new Argument<string?>("who") { Description = "Only this mailbox or domain", Arity = ArgumentArity.ZeroOrOne };
-        var history = new Command("history", "The audit trail: every restriction and lift") { historySubject, json };
+        var history = new Command("history", "Every restriction and lift, oldest first, from the audit trail (outpost audit list shows all of it)") { historySubject, json };
         history.SetAction(async (parse, ct) =>
         {
             await using var cli = CliContext.Create(parse);
-            var events = await cli.Get<IPolicyStore>().RestrictionEventsAsync(parse.GetValue(historySubject)?.Trim().ToLowerInvariant(), ct);
+            var events = (await cli.Get<IAuditStore>().ListAsync(
+                new AuditQuery(AuditActions.Restrictions, parse.GetValue(historySubject)?.Trim().ToLowerInvariant(), Limit: 10_000), ct)).Reverse().ToList();
             if (parse.GetValue(json))
             {
-                Output.WriteJson(events);
+                // The names this command has always printed: the subject restricted and who did it.
+                Output.WriteJson(events.Select(e => new { e.At, Subject = e.Target, e.Action, By = e.Actor, e.Via, e.Reason }));
                 return 0;
             }
             var table = new Table().AddColumns("Time", "Who", "Action", "By", "Reason");
             foreach (var e in events)
-                table.AddRow(Output.Time(e.At), Markup.Escape(e.Subject), e.Action, Markup.Escape(e.By), Markup.Escape(e.Reason));
+                table.AddRow(Output.Time(e.At), Markup.Escape(e.Target), e.Action, Markup.Escape(e.Actor), Markup.Escape(e.Reason ?? ""));
             AnsiConsole.Write(table);
             return 0;
         });

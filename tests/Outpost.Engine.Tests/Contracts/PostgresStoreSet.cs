@@ -1,3 +1,4 @@
+using Outpost.Engine.Audit;
 using Outpost.Engine.Queue;
 using Outpost.Engine.SendLog;
 using Outpost.Engine.Suppression;
@@ -19,11 +20,13 @@ public sealed class PostgresStoreSet : StoreSet
         Queue = new PostgresQueueStore(_db, time);
         Log = new PostgresSendLog(_db);
         Suppressions = new PostgresSuppressionStore(_db);
+        Audit = new PostgresAuditStore(_db);
     }
 
     public override IQueueStore Queue { get; }
     public override ISendLog Log { get; }
     public override ISuppressionStore Suppressions { get; }
+    public override IAuditStore Audit { get; }
 
     public override void Dispose()
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Time.Testing;
+using Outpost.Engine.Audit;
 using Outpost.Engine.Queue;
 using Outpost.Engine.SendLog;
 
@@ -22,6 +23,7 @@ public abstract class QueueStoreContract : IDisposable
 
     IQueueStore Queue => _stores.Value.Queue;
     ISendLog Log => _stores.Value.Log;
+    IAuditStore Audit => _stores.Value.Audit;
     DateTimeOffset Now => Time.GetUtcNow();
     static readonly TimeSpan Lease = TimeSpan.FromMinutes(15);
 
@@ -39,6 +41,27 @@ public abstract class QueueStoreContract : IDisposable
     }
 
     Task<IReadOnlyList<LifecycleEvent>> EventsAsync(string messageId) => Log.EventsAsync(new EventQuery(MessageId: messageId));
+
+    Task<AuditEntry> AuditLineAsync(QueueAction action, string target) =>
+        Audit.AddAsync(new AuditEntry(0, Now, "anna", AuditActor.Cli, QueueActions.Name(action), target, null, "the contract", 0, 0));
+
+    /// <summary>
+    /// An operator's action on one message through the store alone, as the engine drives it: an audit line,
+    /// the waiting recipients the action reaches as read (a claimed one is not reached), one batch.
+    /// </summary>
+    async Task<int> OperateAsync(QueueAction action, string messageId)
+    {
+        var line = await AuditLineAsync(action, $"message={messageId}");
+        var waiting = await Queue.WaitingAsync(new QueueSelection { MessageId = messageId }, Now, 0, 100);
+        var changes = waiting.Select(w => w.Recipient).Where(r => RecipientTransitions.Applies(action, r.Status)).Select(r => action switch
+        {
+            QueueAction.Hold => RecipientTransitions.Hold(r, "held by anna"),
+            QueueAction.Release => RecipientTransitions.Release(r, "released by anna"),
+            _ => RecipientTransitions.RetryNow(r, "retried by anna"),
+        }).ToList();
+        var result = await Queue.ApplyOperatorBatchAsync(new OperatorBatch(line.Id, Now, changes, [], action == QueueAction.Hold ? null : Now, 0));
+        return result.Changed.Count;
+    }
 
     [Fact]
     public async Task Enqueued_work_is_leased_and_not_claimed_twice_until_the_lease_is_released()
@@ -113,9 +136,11 @@ public abstract class QueueStoreContract : IDisposable
         var queued = await QueueFreeAsync(Message("0000000000CCCCCC", "a@x.test"));
         await Queue.RecordOutcomesAsync([new RecipientOutcome(queued[0], RecipientStatus.Deferred, Attempt("451 later"), Now + TimeSpan.FromHours(1))]);
         Assert.Empty(await Queue.ClaimDueAsync(Now, Now, 10));
-        Assert.Equal(1, await Queue.RetryNowAsync("0000000000CCCCCC", Now));
+        Assert.Equal(1, await OperateAsync(QueueAction.Retry, "0000000000CCCCCC"));
         Assert.Single(await Queue.ClaimDueAsync(Now, Now, 10));
-        Assert.Equal(0, await Queue.RetryNowAsync("0000000000DDDDDD", Now));
+        Assert.Equal(0, await OperateAsync(QueueAction.Retry, "0000000000DDDDDD"));
+        // Not a status change: no event beyond the two the message had.
+        Assert.Equal([LifecycleEvents.Queued, LifecycleEvents.Deferred, LifecycleEvents.Delivering], (await EventsAsync("0000000000CCCCCC")).Select(e => e.Type));
     }
 
     [Fact]
@@ -123,17 +148,17 @@ public abstract class QueueStoreContract : IDisposable
     {
         await Queue.EnqueueAsync([Message("0000000000CDCDCD", "a@x.test", "b@x.test")], Now + Lease);
         await Queue.ReleaseAllLeasesAsync();
-        Assert.Equal(2, await Queue.HoldAsync("0000000000CDCDCD", Now));
+        Assert.Equal(2, await OperateAsync(QueueAction.Hold, "0000000000CDCDCD"));
         Assert.Empty(await Queue.ClaimDueAsync(Now, Now + Lease, 10));
         Assert.Equal(2, (await Queue.ListOpenAsync(10)).Count(r => r.Status == RecipientStatus.Held));
         var depth = await Queue.DepthAsync();
         Assert.Equal(2, depth["held"]);
         Assert.Equal(0, depth.GetValueOrDefault("queued"));
 
-        Assert.Equal(2, await Queue.ReleaseAsync("0000000000CDCDCD", Now));
+        Assert.Equal(2, await OperateAsync(QueueAction.Release, "0000000000CDCDCD"));
         Assert.Equal(2, (await Queue.ClaimDueAsync(Now, Now + Lease, 10)).Sum(w => w.Recipients.Count));
         // Recipients being delivered are not held under their delivery's feet.
-        Assert.Equal(0, await Queue.HoldAsync("0000000000CDCDCD", Now));
+        Assert.Equal(0, await OperateAsync(QueueAction.Hold, "0000000000CDCDCD"));
     }
 
     [Fact]
@@ -168,9 +193,9 @@ public abstract class QueueStoreContract : IDisposable
         ]);
         var deferred = await Queue.ClaimDueAsync(Now, Now + Lease, 10);
         await Queue.ReleaseAllLeasesAsync();                      // delivering -> deferred (it had an attempt)
-        Assert.Equal(1, await Queue.HoldAsync("0000000000EEEEEE", Now));
-        Assert.Equal(1, await Queue.ReleaseAsync("0000000000EEEEEE", Now));
-        Assert.Equal(0, await Queue.ReleaseAsync("0000000000EEEEEE", Now)); // nothing held: no change, no event
+        Assert.Equal(1, await OperateAsync(QueueAction.Hold, "0000000000EEEEEE"));
+        Assert.Equal(1, await OperateAsync(QueueAction.Release, "0000000000EEEEEE"));
+        Assert.Equal(0, await OperateAsync(QueueAction.Release, "0000000000EEEEEE")); // nothing held: no change, no event
 
         var events = await EventsAsync("0000000000EEEEEE");
         Assert.Equal(
@@ -211,6 +236,121 @@ public abstract class QueueStoreContract : IDisposable
         var report = await Log.GetReportAsync("0000000000FFFFFF");
         Assert.Equal(RecipientStatus.Bounced, report!.Recipients.Single().Status);
         Assert.Equal(2, report.Attempts.Count); // both tries happened and are in the log
+    }
+
+    [Fact]
+    public async Task Waiting_recipients_are_selected_by_their_stored_facts_in_id_order()
+    {
+        NewMessage From(string id, string sender, params string[] recipients) => Message(id, recipients) with
+        {
+            Message = Message(id).Message with { Sender = sender },
+        };
+        await QueueFreeAsync(From("0000000000G1G1G1", "alice@example.com", "a@x.test", "b@Y.test"));
+        Time.Advance(TimeSpan.FromHours(3));
+        await QueueFreeAsync(From("0000000000G2G2G2", "bob@other.test", "c@x.test"));
+        await QueueFreeAsync(From("0000000000G3G3G3", "", "alice@example.com"));
+        var done = await QueueFreeAsync(From("0000000000G4G4G4", "alice@example.com", "d@x.test"));
+        await Queue.RecordOutcomesAsync([new RecipientOutcome(done[0], RecipientStatus.Delivered, Attempt("250 ok"), null)]);
+
+        async Task<string[]> Select(QueueSelection selection) =>
+            (await Queue.WaitingAsync(selection, Now, 0, 100)).Select(w => w.Recipient.Address).ToArray();
+        Assert.Equal(["a@x.test", "b@Y.test", "c@x.test", "alice@example.com"], await Select(new QueueSelection()));   // never a final one
+        Assert.Equal(["a@x.test", "c@x.test"], await Select(new QueueSelection { Domain = "x.test" }));
+        Assert.Equal(["b@Y.test"], await Select(new QueueSelection { Domain = "y.test" }));
+        Assert.Equal(["a@x.test", "b@Y.test"], await Select(new QueueSelection { Sender = "alice@example.com" }));
+        Assert.Equal(["c@x.test"], await Select(new QueueSelection { Sender = "@other.test" }));
+        Assert.Equal(["alice@example.com"], await Select(new QueueSelection { Sender = "" }));
+        Assert.Equal(["c@x.test"], await Select(new QueueSelection { MessageId = "0000000000G2G2G2" }));
+        Assert.Equal(["a@x.test", "b@Y.test"], await Select(new QueueSelection { OlderThan = TimeSpan.FromHours(2) }));
+        Assert.Equal(["a@x.test", "b@Y.test", "c@x.test", "alice@example.com"], await Select(new QueueSelection { Status = RecipientStatus.Queued }));
+        Assert.Empty(await Select(new QueueSelection { Status = RecipientStatus.Held }));
+
+        // Pages follow on from the last id, and each carries what an operator selects by.
+        var first = await Queue.WaitingAsync(new QueueSelection(), Now, 0, 3);
+        var rest = await Queue.WaitingAsync(new QueueSelection(), Now, first[^1].Recipient.Id, 3);
+        Assert.Equal(["alice@example.com"], rest.Select(w => w.Recipient.Address));
+        Assert.Equal(("alice@example.com", Now - TimeSpan.FromHours(3), "example.com"), (first[0].Sender, first[0].ReceivedAt, first[0].SenderDomain));
+        Assert.Equal("", rest[0].Sender);
+    }
+
+    [Fact]
+    public async Task An_operator_change_leaves_a_leased_recipient_alone_and_counts_it_in_the_audit_line()
+    {
+        // Fresh mail is delivered under the lease it was queued with: an operator's hold must not take.
+        var leased = (await Queue.EnqueueAsync([Message("0000000000H1H1H1", "a@x.test")], Now + Lease))[0][0];
+        var line = await AuditLineAsync(QueueAction.Hold, "message=0000000000H1H1H1");
+        var result = await Queue.ApplyOperatorBatchAsync(new OperatorBatch(line.Id, Now, [RecipientTransitions.Hold(leased, "held by anna")], [], null, Skipped: 2));
+        Assert.Empty(result.Changed);
+        Assert.Equal([LifecycleEvents.Queued], (await EventsAsync("0000000000H1H1H1")).Select(e => e.Type));
+        Assert.Equal((0, 3), await CountsAsync(line.Id));      // the two the caller left alone, and this one
+
+        // Once the lease has run out (its node is gone), the same change takes, with its event and its reason.
+        Time.Advance(Lease + TimeSpan.FromSeconds(1));
+        result = await Queue.ApplyOperatorBatchAsync(new OperatorBatch(line.Id, Now, [RecipientTransitions.Hold(leased, "held by anna: spam run")], [], null, 0));
+        Assert.Equal([leased.Id], result.Changed);
+        var held = (await EventsAsync("0000000000H1H1H1")).Last();
+        Assert.Equal((LifecycleEvents.Held, "held by anna: spam run"), (held.Type, held.Reason));
+        Assert.Equal((1, 3), await CountsAsync(line.Id));
+    }
+
+    async Task<(int Touched, int Skipped)> CountsAsync(long auditId) => await Audit.GetAsync(auditId) is { } e ? (e.Touched, e.Skipped) : (-1, -1);
+
+    [Fact]
+    public async Task A_delete_of_many_recipients_in_batches_completes_and_emits_one_event_per_recipient()
+    {
+        // 40 messages of 150 recipients: 6,000 recipients, deleted 500 at a time as the engine pages through them.
+        var messages = Enumerable.Range(0, 40).Select(m => Message($"0000000000M{m:D5}", Enumerable.Range(0, 150).Select(r => $"r{r}@d{m % 3}.test").ToArray())).ToList();
+        await Queue.EnqueueAsync(messages, Now - TimeSpan.FromSeconds(1));
+        var line = await AuditLineAsync(QueueAction.Delete, "all");
+        var completed = new List<string>();
+        long after = 0;
+        var batches = 0;
+        while (batches < 100)
+        {
+            var page = await Queue.WaitingAsync(new QueueSelection(), Now, after, 500);
+            if (page.Count == 0)
+                break;
+            after = page[^1].Recipient.Id;
+            var changes = page.Select(w => RecipientTransitions.Delete(w.Recipient, "deleted by anna: spam run", "Deleted by the operator: spam run")).ToList();
+            var result = await Queue.ApplyOperatorBatchAsync(new OperatorBatch(line.Id, Now, changes, [], null, 0));
+            Assert.Equal(page.Count, result.Changed.Count);
+            completed.AddRange(result.Completed);
+            batches++;
+        }
+        Assert.Equal(12, batches);
+        Assert.Equal(messages.Select(m => m.Message.Id).Order(), completed.Distinct().Order());
+        Assert.Empty(await Queue.WaitingAsync(new QueueSelection(), Now, 0, 10));
+        Assert.Equal((6000, 0), await CountsAsync(line.Id));
+        var deleted = await Log.EventsAsync(new EventQuery(Type: LifecycleEvents.Deleted, Limit: 10_000));
+        Assert.Equal(6000, deleted.Count);
+        Assert.Equal(6000, deleted.Select(e => e.RecipientId).Distinct().Count());
+        Assert.All(deleted, e => Assert.Equal((RecipientStatus.Queued, RecipientStatus.Deleted, "deleted by anna: spam run"), (e.From!.Value, e.To, e.Reason)));
+        var report = await Log.GetReportAsync("0000000000M00000");
+        Assert.All(report!.Recipients, r => Assert.Equal((RecipientStatus.Deleted, "Deleted by the operator: spam run"), (r.Status, r.LastReply)));
+    }
+
+    [Fact]
+    public async Task A_delete_with_a_bounce_is_a_bounced_outcome_with_its_reason_and_one_attempt()
+    {
+        var queued = await QueueFreeAsync(Message("0000000000B1B1B1", "a@x.test", "b@x.test"));
+        await Queue.RecordOutcomesAsync([new RecipientOutcome(queued[1], RecipientStatus.Deferred, Attempt("451 4.7.1 later"), Now + TimeSpan.FromHours(1))]);
+        var line = await AuditLineAsync(QueueAction.Bounce, "message=0000000000B1B1B1");
+        var attempt = new DeliveryAttempt(Now, null, null, null, null, "Deleted by the operator: spam run", null, TimeSpan.Zero);
+        var deferred = (await Queue.WaitingAsync(new QueueSelection { Status = RecipientStatus.Deferred }, Now, 0, 10)).Single().Recipient;
+        var outcomes = new[] { RecipientTransitions.DeletedWithBounce(queued[0], attempt, "bounced by anna: spam run"), RecipientTransitions.DeletedWithBounce(deferred, attempt, "bounced by anna: spam run") };
+        var result = await Queue.ApplyOperatorBatchAsync(new OperatorBatch(line.Id, Now, [], outcomes, null, 0));
+        Assert.Equal(2, result.Changed.Count);
+        Assert.Equal(["0000000000B1B1B1"], result.Completed);
+        var events = (await EventsAsync("0000000000B1B1B1")).Where(e => e.Type == LifecycleEvents.Bounced).ToList();
+        Assert.Equal(2, events.Count);
+        Assert.All(events, e => Assert.Equal(("bounced by anna: spam run", "Deleted by the operator: spam run"), (e.Reason, e.Reply!.Text)));
+        Assert.Equal(3, (await Log.GetReportAsync("0000000000B1B1B1"))!.Attempts.Count);   // the deferral, and one for each bounce
+
+        // The same decision again finds them final: nothing takes, and no attempt is invented.
+        result = await Queue.ApplyOperatorBatchAsync(new OperatorBatch(line.Id, Now, [], outcomes, null, 0));
+        Assert.Empty(result.Changed);
+        Assert.Equal(3, (await Log.GetReportAsync("0000000000B1B1B1"))!.Attempts.Count);
+        Assert.Equal((2, 2), await CountsAsync(line.Id));
     }
 
     public void Dispose()

@@ -1,3 +1,4 @@
+using Outpost.Engine.Audit;
 using Outpost.Engine.Queue;
 using Outpost.Engine.SendLog;
 using Outpost.Engine.Suppression;
@@ -17,11 +18,13 @@ public sealed class SqliteStoreSet : StoreSet
         Queue = new SqliteQueueStore(_db, time);
         Log = new SqliteSendLog(_db);
         Suppressions = new SqliteSuppressionStore(_db);
+        Audit = new SqliteAuditStore(_db);
     }
 
     public override IQueueStore Queue { get; }
     public override ISendLog Log { get; }
     public override ISuppressionStore Suppressions { get; }
+    public override IAuditStore Audit { get; }
 
     public override void Dispose()
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using Outpost.Engine.Audit;
 using Outpost.Engine.Queue;
 using Outpost.Engine.SendLog;
 using Outpost.Engine.Suppression;
@@ -14,6 +15,7 @@ public abstract class StoreSet : IDisposable
     public abstract IQueueStore Queue { get; }
     public abstract ISendLog Log { get; }
     public abstract ISuppressionStore Suppressions { get; }
+    public abstract IAuditStore Audit { get; }
 
     public abstract void Dispose();
 

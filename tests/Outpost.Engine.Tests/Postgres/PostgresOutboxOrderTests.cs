@@ -49,7 +49,9 @@ public sealed class PostgresOutboxOrderTests(PostgresFixture fixture) : IDisposa
         await slow.FlushAsync(connection, transaction, CancellationToken.None);
 
         // Meanwhile node b changes the recipient and commits (or, with ids that do not follow commits, would).
-        var hold = Task.Run(() => b.Queue.HoldAsync("00000000000RDER1", Now));
+        var queued = (await b.Queue.WaitingAsync(new QueueSelection { MessageId = "00000000000RDER1" }, Now, 0, 10)).Single().Recipient;
+        var hold = Task.Run(async () => (await b.Queue.ApplyOperatorBatchAsync(
+            new OperatorBatch(0, Now, [RecipientTransitions.Hold(queued, "held by an operator")], [], null, 0))).Changed.Count);
         await WaitUntilBlockedOrDoneAsync(hold);
 
         // A reader reads and keeps its place.

@@ -94,9 +94,10 @@ public sealed class QueueCommitterTests : IAsyncDisposable
             inner.RecordTriesAsync(tries, cancellationToken);
         public Task<int> ReleaseAllLeasesAsync(CancellationToken cancellationToken = default) => inner.ReleaseAllLeasesAsync(cancellationToken);
         public Task<QueuedMessage?> GetMessageAsync(string id, CancellationToken cancellationToken = default) => inner.GetMessageAsync(id, cancellationToken);
-        public Task<int> RetryNowAsync(string? messageId, DateTimeOffset now, CancellationToken cancellationToken = default) => inner.RetryNowAsync(messageId, now, cancellationToken);
-        public Task<int> HoldAsync(string messageId, DateTimeOffset now, CancellationToken cancellationToken = default) => inner.HoldAsync(messageId, now, cancellationToken);
-        public Task<int> ReleaseAsync(string messageId, DateTimeOffset now, CancellationToken cancellationToken = default) => inner.ReleaseAsync(messageId, now, cancellationToken);
+        public Task<IReadOnlyList<WaitingRecipient>> WaitingAsync(QueueSelection selection, DateTimeOffset now, long afterId, int limit, CancellationToken cancellationToken = default) =>
+            inner.WaitingAsync(selection, now, afterId, limit, cancellationToken);
+        public Task<OperatorBatchResult> ApplyOperatorBatchAsync(OperatorBatch batch, CancellationToken cancellationToken = default) =>
+            inner.ApplyOperatorBatchAsync(batch, cancellationToken);
         public Task<IReadOnlyList<QueuedRecipient>> ListOpenAsync(int limit, CancellationToken cancellationToken = default) => inner.ListOpenAsync(limit, cancellationToken);
         public Task<IReadOnlyDictionary<string, int>> DepthAsync(CancellationToken cancellationToken = default) => inner.DepthAsync(cancellationToken);
         public Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default) => inner.NextDueAsync(cancellationToken);

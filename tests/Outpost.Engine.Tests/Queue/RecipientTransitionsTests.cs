@@ -22,6 +22,9 @@ public sealed class RecipientTransitionsTests
             (RecipientStatus.Delivering, RecipientStatus.Delivered), (RecipientStatus.Delivering, RecipientStatus.Deferred), (RecipientStatus.Delivering, RecipientStatus.Bounced),
             (RecipientStatus.Queued, RecipientStatus.Held), (RecipientStatus.Deferred, RecipientStatus.Held),
             (RecipientStatus.Held, RecipientStatus.Queued), (RecipientStatus.Held, RecipientStatus.Deferred), (RecipientStatus.Held, RecipientStatus.Bounced),
+            // an operator's delete: silently (deleted) or with a bounce (a deferred one bounces only this way)
+            (RecipientStatus.Queued, RecipientStatus.Deleted), (RecipientStatus.Deferred, RecipientStatus.Deleted), (RecipientStatus.Held, RecipientStatus.Deleted),
+            (RecipientStatus.Deferred, RecipientStatus.Bounced),
             (RecipientStatus.Delivering, RecipientStatus.Queued), (RecipientStatus.Delivering, RecipientStatus.Deferred),
             (RecipientStatus.Queued, RecipientStatus.Queued), (RecipientStatus.Deferred, RecipientStatus.Deferred),
         };
@@ -73,6 +76,77 @@ public sealed class RecipientTransitionsTests
         Assert.Contains("cannot go from bounced to delivered", error.Message);
         Assert.Throws<InvalidOperationException>(() => RecipientTransitions.Hold(Recipient(RecipientStatus.Delivering), "r"));
         Assert.Throws<InvalidOperationException>(() => RecipientTransitions.Claim(Recipient(RecipientStatus.Held)));
+    }
+
+    [Fact]
+    public void Deleted_is_final_and_has_its_own_event()
+    {
+        Assert.True(RecipientStatus.Deleted.IsFinal());
+        Assert.DoesNotContain(RecipientStatus.Deleted, RecipientStatusNames.Waiting);
+        Assert.Contains(LifecycleEvents.Deleted, LifecycleEvents.All);
+        Assert.Equal(RecipientStatus.Deleted, RecipientStatusNames.Parse("deleted"));
+    }
+
+    /// <summary>Which waiting statuses each operator action reaches, written out by hand: every pair.</summary>
+    public static TheoryData<QueueAction, RecipientStatus, bool> Reaches()
+    {
+        var reached = new HashSet<(QueueAction, RecipientStatus)>
+        {
+            (QueueAction.Hold, RecipientStatus.Queued), (QueueAction.Hold, RecipientStatus.Deferred),
+            (QueueAction.Release, RecipientStatus.Held),
+            (QueueAction.Retry, RecipientStatus.Deferred),
+            (QueueAction.Delete, RecipientStatus.Queued), (QueueAction.Delete, RecipientStatus.Deferred), (QueueAction.Delete, RecipientStatus.Held),
+            (QueueAction.Bounce, RecipientStatus.Queued), (QueueAction.Bounce, RecipientStatus.Deferred), (QueueAction.Bounce, RecipientStatus.Held),
+        };
+        var data = new TheoryData<QueueAction, RecipientStatus, bool>();
+        foreach (var action in Enum.GetValues<QueueAction>())
+            foreach (var status in Enum.GetValues<RecipientStatus>())
+                data.Add(action, status, reached.Contains((action, status)));
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Reaches))]
+    public void An_operator_action_reaches_the_statuses_the_lifecycle_lets_it_change(QueueAction action, RecipientStatus status, bool reached)
+    {
+        Assert.Equal(reached, RecipientTransitions.Applies(action, status));
+        if (!reached)
+            return;
+        // What it reaches, the table allows: the owner's decision never throws for it.
+        var r = Recipient(status, attempts: 1);
+        var attempt = new DeliveryAttempt(Now, null, null, null, null, "Deleted by the operator: spam", null, TimeSpan.Zero);
+        var to = action switch
+        {
+            QueueAction.Hold => RecipientTransitions.Hold(r, "why").To,
+            QueueAction.Release => RecipientTransitions.Release(r, "why").To,
+            QueueAction.Retry => RecipientTransitions.RetryNow(r, "why").To,
+            QueueAction.Delete => RecipientTransitions.Delete(r, "why", "Deleted by the operator: spam").To,
+            _ => RecipientTransitions.DeletedWithBounce(r, attempt, "why").NewStatus,
+        };
+        Assert.True(RecipientTransitions.IsAllowed(status, to));
+    }
+
+    [Fact]
+    public void An_operators_changes_spare_a_leased_recipient_and_say_why()
+    {
+        var hold = RecipientTransitions.Hold(Recipient(RecipientStatus.Queued), "held by anna: spam run (audit 3)");
+        Assert.Equal((RecipientStatus.Held, LifecycleEvents.Held, "held by anna: spam run (audit 3)", true), (hold.To, hold.Event, hold.Reason, hold.UnlessLeased));
+
+        var retry = RecipientTransitions.RetryNow(Recipient(RecipientStatus.Deferred, 2), "retried by anna");
+        Assert.Equal((RecipientStatus.Deferred, false, true), (retry.To, retry.ChangesStatus, retry.UnlessLeased));   // no status change, so no event
+
+        var delete = RecipientTransitions.Delete(Recipient(RecipientStatus.Held, 1), "deleted by anna: spam", "Deleted by the operator: spam");
+        Assert.Equal((RecipientStatus.Deleted, LifecycleEvents.Deleted, "Deleted by the operator: spam", true), (delete.To, delete.Event, delete.Reply, delete.UnlessLeased));
+
+        var attempt = new DeliveryAttempt(Now, null, null, null, null, "Deleted by the operator: spam", null, TimeSpan.Zero);
+        var bounce = RecipientTransitions.DeletedWithBounce(Recipient(RecipientStatus.Deferred, 1), attempt, "bounced by anna: spam");
+        Assert.Equal((RecipientStatus.Bounced, LifecycleEvents.Bounced, "bounced by anna: spam", true), (bounce.NewStatus, bounce.Event, bounce.Reason, bounce.UnlessLeased));
+
+        // A delivery's own changes carry no such guard: the delivery holds the lease.
+        Assert.False(RecipientTransitions.Claim(Recipient(RecipientStatus.Queued)).UnlessLeased);
+        Assert.False(RecipientTransitions.Delivered(Recipient(RecipientStatus.Delivering), Attempt("250 ok")).UnlessLeased);
+        Assert.Throws<InvalidOperationException>(() => RecipientTransitions.Delete(Recipient(RecipientStatus.Delivering), "r", "r"));
+        Assert.Throws<InvalidOperationException>(() => RecipientTransitions.DeletedWithBounce(Recipient(RecipientStatus.Deleted), attempt, "r"));
     }
 
     [Fact]

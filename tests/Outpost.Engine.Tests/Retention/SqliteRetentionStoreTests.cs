@@ -59,7 +59,8 @@ public sealed class SqliteRetentionStoreTests : IDisposable
         var deferred = await _w.QueueAsync("deferred@remote.test");
         await _w.OutcomeAsync(RecipientStatus.Deferred, deferred[0]);
         var held = await _w.QueueAsync("held@remote.test");
-        await _w.Queue.HoldAsync(held[0].MessageId, _w.Now);
+        _w.Time.Advance(TimeSpan.FromSeconds(1));   // past the lease it was queued with
+        await _w.Queue.ApplyOperatorBatchAsync(new OperatorBatch(0, _w.Now, [RecipientTransitions.Hold(held[0], "held by an operator")], [], null, 0));
         var review = await _w.QueueAsync(["review@remote.test"], review: true);
         // One recipient final, the other still open: the message is open.
         var half = await _w.QueueAsync("done@remote.test", "waiting@remote.test");

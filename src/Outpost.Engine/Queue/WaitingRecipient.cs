@@ -1,0 +1,14 @@
+namespace Outpost.Engine.Queue;
+
+/// <summary>
+/// A recipient still in the queue (queued, deferred, delivering or held) with what an operator selects
+/// it by: its message's sender (empty for the null sender) and arrival, and the lease a delivery holds.
+/// </summary>
+public sealed record WaitingRecipient(QueuedRecipient Recipient, string Sender, DateTimeOffset ReceivedAt, DateTimeOffset? LeaseUntil)
+{
+    /// <summary>Being delivered at <paramref name="now"/>: claimed, or under the lease of the delivery that queued it.</summary>
+    public bool InDelivery(DateTimeOffset now) => Recipient.Status == RecipientStatus.Delivering || LeaseUntil > now;
+
+    /// <summary>The sender's domain, or "" for the null sender.</summary>
+    public string SenderDomain => Sender.Length == 0 ? "" : Sender[(Sender.IndexOf('@') + 1)..].ToLowerInvariant();
+}
