@@ -10,6 +10,7 @@ using Outpost.Engine.Review;
 using Outpost.Engine.Routing.Channels;
 using Outpost.Engine.SendLog;
 using Outpost.Engine.Suppression;
+using Outpost.Engine.Webhooks;
 
 namespace Outpost.Storage.Sqlite;
 
@@ -32,6 +33,7 @@ public static class SqliteServices
         services.AddSingleton<IRetentionStore, SqliteRetentionStore>();
         services.AddSingleton<IIdempotencyStore, SqliteIdempotencyStore>();
         services.AddSingleton<IComplaintStore, SqliteComplaintStore>();
+        services.AddSingleton<IWebhookStore, SqliteWebhookStore>();
         return services;
     }
 }

@@ -24,6 +24,12 @@ public sealed class RetentionOptions
     /// </summary>
     public TimeSpan Events { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>Webhook deliveries that reached their endpoint go, with their attempts, once they are this old.</summary>
+    public TimeSpan Webhooks { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Webhook deliveries given up on (failed) stay longer, so their attempts can be looked into; then they go too.</summary>
+    public TimeSpan WebhookFailures { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>
     /// A spool file whose message is no longer open (final, or unknown to the database) is swept once the
     /// file and the message's last change are this old, so a message being received or just finished is never touched.
@@ -50,7 +56,7 @@ public sealed class RetentionOptions
     /// <summary>The first thing wrong with these options, as one sentence for the operator; null when they are fine.</summary>
     public string? Problem()
     {
-        foreach (var (name, period) in new[] { ("SendLog", SendLog), ("Refusals", Refusals), ("Health", Health), ("Events", Events) })
+        foreach (var (name, period) in new[] { ("SendLog", SendLog), ("Refusals", Refusals), ("Health", Health), ("Events", Events), ("Webhooks", Webhooks), ("WebhookFailures", WebhookFailures) })
             if (period < TimeSpan.Zero)
                 return $"Retention:{name} is {Show(period)}; a period is 0 (keep forever) or longer, e.g. 30.00:00:00 for 30 days.";
         if (SendLog > TimeSpan.Zero && SendLog < ShortestSendLog)
