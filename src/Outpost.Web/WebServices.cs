@@ -26,6 +26,7 @@ public static class WebServices
         DomainEndpoints.Map(api);
         SuppressionEndpoints.Map(api);
         ComplaintEndpoints.Map(api);
+        WebhookEndpoints.Map(api);
         return app;
     }
 }

@@ -26,4 +26,5 @@ root.Subcommands.Add(ChannelCommands.Create());
 root.Subcommands.Add(ChannelCommands.CreateRoute());
 root.Subcommands.Add(ApiKeyCommands.Create());
 root.Subcommands.Add(PurgeCommand.Create());
+root.Subcommands.Add(WebhookCommands.Create());
 return await root.Parse(args).InvokeAsync();
