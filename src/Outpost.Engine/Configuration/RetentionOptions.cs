@@ -19,8 +19,9 @@ public sealed class RetentionOptions
     public TimeSpan Health { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>
-    /// Rows of the events outbox (every recipient status change) older than this go. 30 days until webhooks
-    /// read the outbox; then an event delivered to every endpoint can go sooner.
+    /// Rows of the events outbox (every recipient status change) older than this go. Webhook deliveries are
+    /// made from new events within seconds and keep their own copy of the body, so this period does not
+    /// hold webhooks back, even for an endpoint paused for longer.
     /// </summary>
     public TimeSpan Events { get; set; } = TimeSpan.FromDays(30);
 
