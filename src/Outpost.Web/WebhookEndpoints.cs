@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Outpost.Engine.Submission;
+using Outpost.Engine.Accounts;
 using Outpost.Engine.Webhooks;
 
 namespace Outpost.Web;
