@@ -21,7 +21,8 @@ namespace Outpost.Engine.Webhooks;
 /// At start the leases of a crashed run are released, so what was in flight is sent again: a receiver
 /// may see an event twice (the same webhook-id), never miss one.
 /// Talks to: the webhook store, the send log's outbox, the sender, the keyring, metrics.
-/// Security: signs with each endpoint's own key; logs ids, URLs and errors, never secrets or bodies.
+/// Security: signs with each endpoint's own key; logs ids, hosts and errors, never secrets, bodies or
+/// whole URLs (a receiver may put a token of its own in the path or query).
 /// </summary>
 public sealed class WebhookDispatcher : BackgroundService
 {
@@ -236,7 +237,8 @@ public sealed class WebhookDispatcher : BackgroundService
         foreach (var endpoint in endpoints)
         {
             if (endpoint.PausedReason is { } reason && _paused.Add(endpoint.Id))
-                _logger.LogWarning("Webhook endpoint {Id} ({Url}) is paused: {Reason}", endpoint.Id, endpoint.Url, reason);
+                // The host only: a URL's path or query may carry the receiver's own token.
+                _logger.LogWarning("Webhook endpoint {Id} ({Host}) is paused: {Reason}", endpoint.Id, new Uri(endpoint.Url).Host, reason);
             else if (endpoint.PausedReason is null)
                 _paused.Remove(endpoint.Id);
         }
