@@ -2,8 +2,9 @@
 # Outpost's test command: installs the real peers the tests talk to (swaks as the client, dnsmasq as
 # DNS, an aiosmtpd MX, dkimpy as an independent DKIM verifier, openssl for the MX's certificate,
 # Debian's chromium for the admin pages' browser tests, Debian's postgresql for the PostgreSQL back end's
-# tests, which start a private cluster of their own) when they are missing, builds, runs every test
-# project, and ends with one line: "N passed, N failed".
+# tests, which start a private cluster of their own, Node.js with the standardwebhooks package for the
+# webhook receiver) when they are missing, builds, runs every test project, and ends with one line:
+# "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -16,6 +17,8 @@ command -v swaks >/dev/null 2>&1 || need+=(swaks)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 if (( ${#need[@]} )); then
   echo "Installing test peers: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -27,6 +30,14 @@ fi
 if [[ $(id -u) == 0 ]] && ! id -u outpost-test >/dev/null 2>&1; then
   useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin outpost-test \
     || echo "Could not create the user outpost-test; the test PostgreSQL runs as nobody."
+fi
+
+# The webhook receiver's verifier, from the npm registry into the peer's own folder (versions pinned in its package.json).
+receiver=tests/Outpost.Scenarios/peers/webhooks
+if [ ! -f "$receiver/node_modules/standardwebhooks/package.json" ]; then
+  echo "Installing the webhook receiver's standardwebhooks package"
+  npm install --prefix "$receiver" --no-audit --no-fund --no-package-lock --silent >/dev/null || {
+    echo "Could not install standardwebhooks for the webhook receiver"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
 configuration=Release

@@ -29,6 +29,8 @@ internal sealed partial class SmtpSession
     {
         _connection = connection;
         _info = info;
+        // The live list: the engine reads it when the protocol refuses a message after DATA, before the transaction is reset.
+        _info.Recipients = _recipients;
         _options = options;
         _backend = backend;
         _certificate = certificate;

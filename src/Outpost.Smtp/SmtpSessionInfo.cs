@@ -25,6 +25,9 @@ public sealed class SmtpSessionInfo
     /// <summary>Recipients accepted so far in the current transaction (rate limits count them before DATA).</summary>
     public int AcceptedRecipients { get; set; }
 
+    /// <summary>The recipients accepted so far in the current transaction, so that a refusal of the whole message can name each.</summary>
+    public IReadOnlyList<MailPath> Recipients { get; set; } = [];
+
     public bool IsTls => TlsProtocol is not null;
 
     /// <summary>May this client open a transaction at all? On the feedback listener anyone may; the engine limits the recipients.</summary>

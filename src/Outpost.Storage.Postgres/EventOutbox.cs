@@ -27,11 +27,14 @@ sealed class EventOutbox
             return;
         await using var command = new NpgsqlCommand(
             "WITH counter AS (UPDATE event_counter SET last_id = last_id + @n RETURNING last_id) " +
-            "INSERT INTO events (id, type, message_id, recipient_id, address, from_status, to_status, reason, code, enhanced, reply, attempt, channel, created_at) " +
-            "SELECT counter.last_id - @n + e.ord, e.type, e.message_id, e.recipient_id, e.address, e.from_status, e.to_status, e.reason, e.code, e.enhanced, " +
+            "INSERT INTO events (id, type, message_id, recipient_id, address, sender, sender_domain, from_status, to_status, reason, code, enhanced, reply, attempt, channel, created_at) " +
+            "SELECT counter.last_id - @n + e.ord, e.type, e.message_id, e.recipient_id, e.address, " +
+            // Every event carries its sender: the refusal's own, or its message's (webhooks route by domain).
+            "COALESCE(e.sender, m.sender, ''), COALESCE(e.sender_domain, m.sender_domain, ''), e.from_status, e.to_status, e.reason, e.code, e.enhanced, " +
             "e.reply, e.attempt, e.channel, e.created_at " +
-            "FROM counter, unnest(@type, @message, @recipient, @address, @from, @to, @reason, @code, @enhanced, @reply, @attempt, @channel, @at) " +
-            "WITH ORDINALITY AS e(type, message_id, recipient_id, address, from_status, to_status, reason, code, enhanced, reply, attempt, channel, created_at, ord)",
+            "FROM counter, unnest(@type, @message, @recipient, @address, @sender, @domain, @from, @to, @reason, @code, @enhanced, @reply, @attempt, @channel, @at) " +
+            "WITH ORDINALITY AS e(type, message_id, recipient_id, address, sender, sender_domain, from_status, to_status, reason, code, enhanced, reply, attempt, channel, created_at, ord) " +
+            "LEFT JOIN messages m ON m.id = e.message_id",
             connection, transaction);
         command.Parameters
             .Long("n", _pending.Count)
@@ -39,6 +42,8 @@ sealed class EventOutbox
             .TextArray("message", [.. _pending.Select(e => e.MessageId)])
             .LongArray("recipient", [.. _pending.Select(e => e.RecipientId)])
             .TextArray("address", [.. _pending.Select(e => e.Address)])
+            .TextArray("sender", [.. _pending.Select(e => e.Sender)])
+            .TextArray("domain", [.. _pending.Select(e => e.SenderDomain)])
             .TextArray("from", [.. _pending.Select(e => e.From)])
             .TextArray("to", [.. _pending.Select(e => e.To)])
             .TextArray("reason", [.. _pending.Select(e => e.Reason)])

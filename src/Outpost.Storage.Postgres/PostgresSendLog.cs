@@ -10,7 +10,7 @@ namespace Outpost.Storage.Postgres;
 /// </summary>
 public sealed class PostgresSendLog(PostgresDatabase db) : ISendLog
 {
-    public Task RecordRefusalAsync(Refusal r, CancellationToken cancellationToken = default) =>
+    public Task RecordRefusalAsync(Refusal r, IReadOnlyList<RefusedRecipient>? recipients = null, CancellationToken cancellationToken = default) =>
         db.WriteAsync(async (tx, ct) =>
         {
             await using var command = tx.Command(
@@ -18,6 +18,10 @@ public sealed class PostgresSendLog(PostgresDatabase db) : ISendLog
                 "VALUES (@at, @session, @ip, @auth, @sender, @rcpt, @stage, @code, @reply)");
             command.Parameters.Time("at", r.At).Text("session", r.SessionId).Text("ip", r.ClientIp).Text("auth", r.AuthUser).Text("sender", r.Sender)
                 .Text("rcpt", r.Recipient).Text("stage", r.Stage).Int("code", r.Code).Text("reply", r.Reply);
+            // Each refused recipient's event goes into the outbox of this transaction: a crash keeps both or neither.
+            var writer = new TransitionWriter(tx);
+            foreach (var refused in recipients ?? [])
+                writer.Refused(refused, r.At);
             return await command.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
 
@@ -73,11 +77,24 @@ public sealed class PostgresSendLog(PostgresDatabase db) : ISendLog
     public async Task<IReadOnlyList<LifecycleEvent>> EventsAsync(EventQuery query, CancellationToken cancellationToken = default)
     {
         await using var command = db.Read(
-            "SELECT id, type, message_id, recipient_id, address, from_status, to_status, reason, code, enhanced, reply, attempt, channel, created_at FROM events " +
-            "WHERE id > @after AND (@message IS NULL OR message_id = @message) AND (@type IS NULL OR type = @type) ORDER BY id LIMIT @limit");
-        command.Parameters.Long("after", query.AfterId).Text("message", query.MessageId).Text("type", query.Type).Int("limit", query.Limit);
-        return await command.ListAsync(r => new LifecycleEvent(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetString(4),
+            "SELECT id, type, message_id, recipient_id, address, from_status, to_status, reason, code, enhanced, reply, attempt, channel, created_at, sender, sender_domain " +
+            "FROM events WHERE id > @after AND (@upTo IS NULL OR id <= @upTo) AND (@message IS NULL OR message_id = @message) AND (@type IS NULL OR type = @type) " +
+            "AND (@domain IS NULL OR sender_domain = @domain) ORDER BY id LIMIT @limit");
+        command.Parameters.Long("after", query.AfterId).Long("upTo", query.UpTo).Text("message", query.MessageId).Text("type", query.Type)
+            .Text("domain", query.SenderDomain).Int("limit", query.Limit);
+        return await command.ListAsync(r => new LifecycleEvent(r.GetInt64(0), r.GetString(1), r.Text(2), r.IsDBNull(3) ? null : r.GetInt64(3), r.GetString(4),
             r.Text(5) is { } from ? RecipientStatusNames.Parse(from) : null, RecipientStatusNames.Parse(r.GetString(6)), r.Text(7),
-            r.Text(10) is { } reply ? new RemoteReply(r.Int(8), r.Text(9), reply) : null, r.GetInt32(11), r.Text(12), r.Time(13)), cancellationToken);
+            r.Text(10) is { } reply ? new RemoteReply(r.Int(8), r.Text(9), reply) : null, r.GetInt32(11), r.Text(12), r.Time(13))
+        {
+            Sender = r.GetString(14),
+            SenderDomain = r.GetString(15),
+        }, cancellationToken);
+    }
+
+    /// <summary>The counter's committed value: ids are taken from it under its row lock in commit order, so every event up to it has committed.</summary>
+    public async Task<long> LatestEventIdAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = db.Read("SELECT last_id FROM event_counter");
+        return (await command.ListAsync(r => r.GetInt64(0), cancellationToken)).Single();
     }
 }

@@ -29,7 +29,7 @@ static class Sql
     public static NpgsqlParameterCollection TextArray(this NpgsqlParameterCollection p, string name, string?[] values) =>
         Add(p, name, NpgsqlDbType.Array | NpgsqlDbType.Text, values);
 
-    public static NpgsqlParameterCollection LongArray(this NpgsqlParameterCollection p, string name, long[] values) =>
+    public static NpgsqlParameterCollection LongArray(this NpgsqlParameterCollection p, string name, long?[] values) =>
         Add(p, name, NpgsqlDbType.Array | NpgsqlDbType.Bigint, values);
 
     public static NpgsqlParameterCollection IntArray(this NpgsqlParameterCollection p, string name, int?[] values) =>

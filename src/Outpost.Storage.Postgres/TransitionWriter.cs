@@ -137,4 +137,15 @@ sealed class TransitionWriter(WriteTransaction tx)
     void Event(string type, QueuedRecipient r, RecipientStatus? from, RecipientStatus to, string? reason, RemoteReply? reply, int attempt, string? channel, DateTimeOffset now) =>
         tx.Outbox.Add(new PendingEvent(type, r.MessageId, r.Id, r.Address, from?.ToName(), to.ToName(), reason, reply?.Code, reply?.Enhanced, reply?.Text,
             attempt, channel, now));
+
+    /// <summary>
+    /// The event of a recipient refused at submission (rejected, or suppressed): no message, no recipient
+    /// row, the sender as the refusal names it. Written in the transaction of the refusal's own row.
+    /// </summary>
+    public void Refused(RefusedRecipient r, DateTimeOffset now) =>
+        tx.Outbox.Add(new PendingEvent(r.Event, null, null, r.Address, null, r.Status.ToName(), r.Reason, r.Reply.Code, r.Reply.Enhanced, r.Reply.Text, 0, null, now)
+        {
+            Sender = r.Sender,
+            SenderDomain = r.SenderDomain,
+        });
 }

@@ -93,6 +93,9 @@ public sealed class SqliteRetentionStore(SqliteDatabase db) : IRetentionStore
         AgedRows.Events => ("events", "created_at < @before"),
         // A key's window runs from its (last) claim; created_at has its own index.
         AgedRows.IdempotencyKeys => ("idempotency_keys", "created_at < @before"),
+        // A delivery's attempts go with it (ON DELETE CASCADE); a pending one is never old.
+        AgedRows.WebhooksDelivered => ("webhook_deliveries", "status = 'delivered' AND done_at < @before"),
+        AgedRows.WebhooksFailed => ("webhook_deliveries", "status = 'failed' AND done_at < @before"),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 

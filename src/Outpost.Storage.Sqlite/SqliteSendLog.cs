@@ -15,9 +15,11 @@ public sealed class SqliteSendLog(SqliteDatabase db) : ISendLog
     {
         public long id { get; init; }
         public string type { get; init; } = "";
-        public string message_id { get; init; } = "";
-        public long recipient_id { get; init; }
+        public string? message_id { get; init; }
+        public long? recipient_id { get; init; }
         public string address { get; init; } = "";
+        public string sender { get; init; } = "";
+        public string sender_domain { get; init; } = "";
         public string? from_status { get; init; }
         public string to_status { get; init; } = "";
         public string? reason { get; init; }
@@ -30,16 +32,30 @@ public sealed class SqliteSendLog(SqliteDatabase db) : ISendLog
 
         public LifecycleEvent ToEvent() => new(id, type, message_id, recipient_id, address,
             from_status is null ? null : RecipientStatusNames.Parse(from_status), RecipientStatusNames.Parse(to_status), reason,
-            reply is null ? null : new RemoteReply((int?)code, enhanced, reply), (int)attempt, channel, Time.FromMs(created_at));
+            reply is null ? null : new RemoteReply((int?)code, enhanced, reply), (int)attempt, channel, Time.FromMs(created_at))
+        {
+            Sender = sender,
+            SenderDomain = sender_domain,
+        };
     }
 
     sealed record RefusalRow(long at, string session_id, string client_ip, string? auth_user, string? sender, string? recipient, string stage, long code, string reply);
 
-    public Task RecordRefusalAsync(Refusal r, CancellationToken cancellationToken = default) =>
-        db.WriteAsync((c, t) => c.Execute(
-            "INSERT INTO refusals (at, session_id, client_ip, auth_user, sender, recipient, stage, code, reply) VALUES (@at, @session, @ip, @auth, @sender, @rcpt, @stage, @code, @reply)",
-            new { at = r.At.ToMs(), session = r.SessionId, ip = r.ClientIp, auth = r.AuthUser, sender = r.Sender, rcpt = r.Recipient, stage = r.Stage, code = r.Code, reply = r.Reply }, t),
-            cancellationToken);
+    public Task RecordRefusalAsync(Refusal r, IReadOnlyList<RefusedRecipient>? recipients = null, CancellationToken cancellationToken = default) =>
+        db.WriteAsync((c, t) =>
+        {
+            c.Execute(
+                "INSERT INTO refusals (at, session_id, client_ip, auth_user, sender, recipient, stage, code, reply) VALUES (@at, @session, @ip, @auth, @sender, @rcpt, @stage, @code, @reply)",
+                new { at = r.At.ToMs(), session = r.SessionId, ip = r.ClientIp, auth = r.AuthUser, sender = r.Sender, rcpt = r.Recipient, stage = r.Stage, code = r.Code, reply = r.Reply }, t);
+            if (recipients is { Count: > 0 })
+            {
+                // Each refused recipient's event, in the refusal's transaction: a crash keeps both or neither.
+                using var writer = new TransitionWriter(c, t);
+                foreach (var refused in recipients)
+                    writer.Refused(refused, r.At.ToMs());
+            }
+            return 0;
+        }, cancellationToken);
 
     public async Task<IReadOnlyList<LogEntry>> QueryAsync(LogQuery q, CancellationToken cancellationToken = default)
     {
@@ -89,10 +105,27 @@ public sealed class SqliteSendLog(SqliteDatabase db) : ISendLog
     public async Task<IReadOnlyList<LifecycleEvent>> EventsAsync(EventQuery query, CancellationToken cancellationToken = default)
     {
         using var c = db.OpenRead();
+        // Only the filters asked for, as plain conditions, so SQLite can walk events_message or events_domain
+        // (an "@x IS NULL OR" condition would keep it from using either).
+        var where = new List<string> { "id > @after" };
+        if (query.UpTo is not null)
+            where.Add("id <= @upTo");
+        if (query.MessageId is not null)
+            where.Add("message_id = @message");
+        if (query.Type is not null)
+            where.Add("type = @type");
+        if (query.SenderDomain is not null)
+            where.Add("sender_domain = @domain");
         var rows = await c.QueryAsync<EventRow>(
-            "SELECT id, type, message_id, recipient_id, address, from_status, to_status, reason, code, enhanced, reply, attempt, channel, created_at FROM events " +
-            "WHERE id > @after AND (@message IS NULL OR message_id = @message) AND (@type IS NULL OR type = @type) ORDER BY id LIMIT @limit",
-            new { after = query.AfterId, message = query.MessageId, type = query.Type, limit = query.Limit });
+            "SELECT id, type, message_id, recipient_id, address, sender, sender_domain, from_status, to_status, reason, code, enhanced, reply, attempt, channel, created_at " +
+            $"FROM events WHERE {string.Join(" AND ", where)} ORDER BY id LIMIT @limit",
+            new { after = query.AfterId, upTo = query.UpTo, message = query.MessageId, type = query.Type, domain = query.SenderDomain, limit = query.Limit });
         return rows.Select(r => r.ToEvent()).ToList();
+    }
+
+    public async Task<long> LatestEventIdAsync(CancellationToken cancellationToken = default)
+    {
+        using var c = db.OpenRead();
+        return await c.ExecuteScalarAsync<long?>("SELECT MAX(id) FROM events") ?? 0;
     }
 }

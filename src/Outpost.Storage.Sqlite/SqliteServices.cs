@@ -11,6 +11,7 @@ using Outpost.Engine.Review;
 using Outpost.Engine.Routing.Channels;
 using Outpost.Engine.SendLog;
 using Outpost.Engine.Suppression;
+using Outpost.Engine.Webhooks;
 
 namespace Outpost.Storage.Sqlite;
 
@@ -34,6 +35,7 @@ public static class SqliteServices
         services.AddSingleton<IIdempotencyStore, SqliteIdempotencyStore>();
         services.AddSingleton<IComplaintStore, SqliteComplaintStore>();
         services.AddSingleton<IAuditStore, SqliteAuditStore>();
+        services.AddSingleton<IWebhookStore, SqliteWebhookStore>();
         return services;
     }
 }

@@ -8,7 +8,9 @@ namespace Outpost.Storage.Sqlite;
 /// transaction: "set the new status where the status is still the old one", and for every change that
 /// took, its row in the events outbox. A change whose recipient moved on meanwhile (another node, an
 /// operator) does not take and emits nothing; the caller learns it from the result. The outbox's one
-/// event without a change (a complaint) is written here too, so every event row has one writer.
+/// event without a change (a complaint) is written here too, and so is the event of a recipient refused
+/// at submission, which never had a row (<see cref="Refused"/>, beside the refusal's): every event row
+/// has one writer.
 /// Commands are prepared once per transaction and reused for every row of a batch.
 /// </summary>
 sealed class TransitionWriter(SqliteConnection connection, SqliteTransaction transaction) : IDisposable
@@ -77,12 +79,30 @@ sealed class TransitionWriter(SqliteConnection connection, SqliteTransaction tra
             enhanced, a.Reply, a.Tls, (long)a.Duration.TotalMilliseconds);
     }
 
-    void Event(string type, QueuedRecipient r, RecipientStatus? from, RecipientStatus to, string? reason, RemoteReply? reply, int attempt, string? channel, long now)
+    /// <summary>
+    /// The event of a recipient refused at submission (rejected, or suppressed): no message, no recipient
+    /// row, the sender as the refusal names it. Written in the transaction of the refusal's own row.
+    /// </summary>
+    public void Refused(RefusedRecipient r, long now) =>
+        Insert(r.Event, null, null, r.Address, r.Sender, r.SenderDomain, null, r.Status, r.Reason, r.Reply, 0, null, now);
+
+    void Event(string type, QueuedRecipient r, RecipientStatus? from, RecipientStatus to, string? reason, RemoteReply? reply, int attempt, string? channel, long now) =>
+        Insert(type, r.MessageId, r.Id, r.Address, null, null, from, to, reason, reply, attempt, channel, now);
+
+    /// <summary>
+    /// One outbox row. Without a sender given, the message's sender and sending domain are copied from its
+    /// row (a primary-key lookup), so every event carries them and webhooks can route by domain.
+    /// </summary>
+    void Insert(string type, string? messageId, long? recipientId, string address, string? sender, string? senderDomain, RecipientStatus? from, RecipientStatus to,
+        string? reason, RemoteReply? reply, int attempt, string? channel, long now)
     {
         _event ??= Prepared.Command(connection, transaction,
-            "INSERT INTO events (type, message_id, recipient_id, address, from_status, to_status, reason, code, enhanced, reply, attempt, channel, created_at) " +
-            "VALUES ($type, $mid, $rid, $address, $from, $to, $reason, $code, $enhanced, $reply, $attempt, $channel, $now)");
-        Prepared.Run(_event, type, r.MessageId, r.Id, r.Address, from?.ToName(), to.ToName(), reason, reply?.Code, reply?.Enhanced, reply?.Text, attempt, channel, now);
+            "INSERT INTO events (type, message_id, recipient_id, address, sender, sender_domain, from_status, to_status, reason, code, enhanced, reply, attempt, channel, created_at) " +
+            "VALUES ($type, $mid, $rid, $address, COALESCE($sender, (SELECT sender FROM messages WHERE id = $mid), ''), " +
+            "COALESCE($domain, (SELECT sender_domain FROM messages WHERE id = $mid), ''), " +
+            "$from, $to, $reason, $code, $enhanced, $reply, $attempt, $channel, $now)");
+        Prepared.Run(_event, type, messageId, recipientId, address, sender, senderDomain, from?.ToName(), to.ToName(), reason, reply?.Code, reply?.Enhanced, reply?.Text,
+            attempt, channel, now);
     }
 
     public void Dispose()

@@ -28,6 +28,7 @@ public static class WebServices
         ComplaintEndpoints.Map(api);
         QueueEndpoints.Map(api);
         AuditEndpoints.Map(api);
+        WebhookEndpoints.Map(api);
         return app;
     }
 }

@@ -27,5 +27,6 @@ root.Subcommands.Add(ChannelCommands.Create());
 root.Subcommands.Add(ChannelCommands.CreateRoute());
 root.Subcommands.Add(ApiKeyCommands.Create());
 root.Subcommands.Add(PurgeCommand.Create());
+root.Subcommands.Add(WebhookCommands.Create());
 // No response files: "@example.com" is a sender's domain (outpost queue hold --sender @example.com), not a file to read arguments from.
 return await root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null }).InvokeAsync();

@@ -244,6 +244,65 @@ public sealed class AdminPagesTests(MailWorld world)
     }
 
     [Fact]
+    public async Task A_domain_admin_and_an_operator_manage_webhooks_on_the_webhooks_page()
+    {
+        var server = await ServerAsync();
+        var receiver = await world.SharedPeerAsync("webhook-receiver", WebhookReceiver.StartAsync);
+        var name = "page" + Submit.Token();
+        var page = await LoggedInAsync(server, $"admin@{Domain}");
+        await page.GotoAsync("/webhooks");
+        await page.FillAsync("form.webhook-add input[name=Url]", receiver.Url(name));
+        await page.ClickAsync("form.webhook-add button[type=submit]");
+        var secret = (await page.Locator("#new-secret").InnerTextAsync()).Trim();
+        Assert.StartsWith("whsec_", secret);
+        await receiver.SetSecretAsync(name, secret);
+        var row = page.Locator("tr.webhook", new() { HasText = receiver.Url(name) });
+        Assert.Contains("active", await row.InnerTextAsync());
+        var events = await row.InnerTextAsync();
+        Assert.True(events.Contains("held, deferred, delivered, bounced, rejected, suppressed, complaint", StringComparison.Ordinal), events);
+
+        // A domain's endpoint may not reach loopback (this server does not allow private networks): the test says so.
+        await row.Locator("button", new() { HasText = "Send test" }).ClickAsync();
+        await page.Locator(".flash", new() { HasText = "Test event" }).WaitForAsync(new() { Timeout = 60_000 });
+        Assert.Contains("failed: no answer: 127.0.0.1 is not a public address", await page.Locator(".flash").InnerTextAsync());
+        Assert.Contains("127.0.0.1 is not a public address", await page.Locator("tr.attempt").First.InnerTextAsync());
+        Assert.DoesNotContain(secret, await page.ContentAsync()); // shown once
+
+        await row.Locator("button", new() { HasText = "Pause" }).ClickAsync();
+        await page.Locator(".flash", new() { HasText = "is paused" }).WaitForAsync(new() { Timeout = 60_000 });
+        Assert.Contains($"Paused by admin@{Domain}.", await row.InnerTextAsync());
+        await row.Locator("button", new() { HasText = "Resume" }).ClickAsync();
+        await page.Locator(".flash", new() { HasText = "is resumed" }).WaitForAsync(new() { Timeout = 60_000 });
+        Assert.Contains("active", await row.InnerTextAsync());
+        await Chromium.ScreenshotAsync(page, "webhooks");
+
+        // An operator sees it, and adds one for every domain, which may reach loopback: its test arrives, signed.
+        var op = await LoggedInAsync(server, $"op@{Domain}");
+        await op.GotoAsync("/webhooks");
+        Assert.Equal(1, await op.Locator("tr.webhook", new() { HasText = receiver.Url(name) }).CountAsync());
+        var global = name + "all";
+        await op.FillAsync("form.webhook-add input[name=Url]", receiver.Url(global));
+        await op.ClickAsync("form.webhook-add button[type=submit]");
+        await receiver.SetSecretAsync(global, (await op.Locator("#new-secret").InnerTextAsync()).Trim());
+        var globalRow = op.Locator("tr.webhook", new() { HasText = receiver.Url(global) });
+        Assert.Contains("every domain", await globalRow.InnerTextAsync());
+        await globalRow.Locator("button", new() { HasText = "Send test" }).ClickAsync();
+        await op.Locator(".flash", new() { HasText = "Test event" }).WaitForAsync(new() { Timeout = 60_000 });
+        Assert.Contains("delivered to endpoint", await op.Locator(".flash").InnerTextAsync());
+        Assert.True(Assert.Single(await receiver.ReceivedAsync(global)).Valid);
+
+        // The domain admin does not see the operator's endpoint; removing their own takes it off the list.
+        await page.GotoAsync("/webhooks");
+        Assert.Equal(0, await page.Locator("tr.webhook", new() { HasText = receiver.Url(global) }).CountAsync());
+        await page.Locator("tr.webhook", new() { HasText = receiver.Url(name) }).Locator("button", new() { HasText = "Remove" }).ClickAsync();
+        await page.Locator(".flash", new() { HasText = "is removed" }).WaitForAsync(new() { Timeout = 60_000 });
+        Assert.Equal(0, await page.Locator("tr.webhook", new() { HasText = receiver.Url(name) }).CountAsync());
+
+        var alice = await LoggedInAsync(server, $"alice@{Domain}");
+        Assert.Equal(403, (await alice.GotoAsync("/webhooks"))!.Status);
+    }
+
+    [Fact]
     public async Task Each_role_sees_only_its_own_scope()
     {
         var server = await ServerAsync();

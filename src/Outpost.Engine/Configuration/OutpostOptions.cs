@@ -28,4 +28,5 @@ public sealed class OutpostOptions
     public RetentionOptions Retention { get; set; } = new();
     public StorageOptions Storage { get; set; } = new();
     public ComplaintOptions Complaints { get; set; } = new();
+    public WebhookOptions Webhooks { get; set; } = new();
 }

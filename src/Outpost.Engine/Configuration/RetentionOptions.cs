@@ -19,10 +19,17 @@ public sealed class RetentionOptions
     public TimeSpan Health { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>
-    /// Rows of the events outbox (every recipient status change) older than this go. 30 days until webhooks
-    /// read the outbox; then an event delivered to every endpoint can go sooner.
+    /// Rows of the events outbox (every recipient status change) older than this go. Webhook deliveries are
+    /// made from new events within seconds and keep their own copy of the body, so this period does not
+    /// hold webhooks back, even for an endpoint paused for longer.
     /// </summary>
     public TimeSpan Events { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Webhook deliveries that reached their endpoint go, with their attempts, once they are this old.</summary>
+    public TimeSpan Webhooks { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Webhook deliveries given up on (failed) stay longer, so their attempts can be looked into; then they go too.</summary>
+    public TimeSpan WebhookFailures { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>
     /// A spool file whose message is no longer open (final, or unknown to the database) is swept once the
@@ -50,7 +57,7 @@ public sealed class RetentionOptions
     /// <summary>The first thing wrong with these options, as one sentence for the operator; null when they are fine.</summary>
     public string? Problem()
     {
-        foreach (var (name, period) in new[] { ("SendLog", SendLog), ("Refusals", Refusals), ("Health", Health), ("Events", Events) })
+        foreach (var (name, period) in new[] { ("SendLog", SendLog), ("Refusals", Refusals), ("Health", Health), ("Events", Events), ("Webhooks", Webhooks), ("WebhookFailures", WebhookFailures) })
             if (period < TimeSpan.Zero)
                 return $"Retention:{name} is {Show(period)}; a period is 0 (keep forever) or longer, e.g. 30.00:00:00 for 30 days.";
         if (SendLog > TimeSpan.Zero && SendLog < ShortestSendLog)

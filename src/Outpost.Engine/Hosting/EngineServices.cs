@@ -94,6 +94,13 @@ public static class EngineServices
             sp.GetRequiredService<Router>(), sp.GetRequiredService<ContentClassifier>(),
             sp.GetRequiredService<RestrictionService>(), sp.GetRequiredService<Metrics.OutpostMetrics>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Outpost.Submission")));
+        services.AddSingleton(new Secrets.SecretBox(options.DataDirectory));
+        services.AddSingleton(options.Webhooks);
+        services.AddSingleton(new DnsAddressResolver(options.Dns));
+        services.AddSingleton<Webhooks.IWebhookSender, Webhooks.HttpWebhookSender>();
+        services.AddSingleton<Webhooks.WebhookKeyring>();
+        services.AddSingleton<Webhooks.WebhookFanOut>();
+        services.AddSingleton<Webhooks.WebhookService>();
         services.AddSingleton(options.Retention);
         services.AddSingleton<SpoolSweeper>();
         services.AddSingleton<RetentionService>();
@@ -117,12 +124,13 @@ public static class EngineServices
         return services;
     }
 
-    /// <summary>The long-running parts of <c>outpost serve</c>: the queue scheduler, the DNS re-check, retention and the SMTP listeners.</summary>
+    /// <summary>The long-running parts of <c>outpost serve</c>: the queue scheduler, the DNS re-check, retention, the webhook dispatcher and the SMTP listeners.</summary>
     public static IServiceCollection AddOutpostServer(this IServiceCollection services)
     {
         services.AddHostedService<DeliveryScheduler>();
         services.AddHostedService<DnsRecheckService>();
         services.AddHostedService<RetentionScheduler>();
+        services.AddHostedService<Webhooks.WebhookDispatcher>();
         services.AddHostedService<SmtpHostedService>();
         return services;
     }

@@ -7,7 +7,8 @@ namespace Outpost.Engine.Metrics;
 /// <summary>
 /// The counters operators watch, kept in memory and written in Prometheus' text format at /metrics:
 /// messages accepted, refusals by reason, delivery results (per channel), and the delivery latency
-/// from acceptance to delivery as a histogram. Queue depth is read from the queue when scraped.
+/// from acceptance to delivery as a histogram; webhook tries by outcome and the webhook backlog (outbox
+/// lag, pending deliveries). Queue depth is read from the queue when scraped.
 /// </summary>
 public sealed class OutpostMetrics
 {
@@ -20,6 +21,9 @@ public sealed class OutpostMetrics
     long _latencyCount;
     double _latencySum;
     readonly object _sumLock = new();
+    readonly ConcurrentDictionary<string, long> _webhooks = new();
+    long _webhookLag, _webhookPending;
+    double _webhookOldest;
 
     public void Accepted() => Interlocked.Increment(ref _accepted);
 
@@ -37,6 +41,20 @@ public sealed class OutpostMetrics
         Interlocked.Increment(ref _latencyCount);
         lock (_sumLock)
             _latencySum += seconds;
+    }
+
+    /// <summary>A webhook try's outcome: delivered, retried (it failed and will be tried again), failed (given up).</summary>
+    public void WebhookTry(string outcome) => _webhooks.AddOrUpdate(outcome, 1, (_, n) => n + 1);
+
+    /// <summary>
+    /// The webhook dispatcher's backlog, as it last saw it: outbox events the slowest endpoint has not
+    /// read yet, deliveries pending, and how old the oldest pending one is.
+    /// </summary>
+    public void WebhookBacklog(long eventsBehind, long pending, TimeSpan oldestPending)
+    {
+        Interlocked.Exchange(ref _webhookLag, eventsBehind);
+        Interlocked.Exchange(ref _webhookPending, pending);
+        Interlocked.Exchange(ref _webhookOldest, Math.Max(0, oldestPending.TotalSeconds));
     }
 
     public string Render(IReadOnlyDictionary<string, int> queueDepth)
@@ -82,6 +100,20 @@ public sealed class OutpostMetrics
             sum = _latencySum;
         Line($"outpost_delivery_latency_seconds_sum {F(sum)}");
         Line($"outpost_delivery_latency_seconds_count {Interlocked.Read(ref _latencyCount)}");
+
+        Line("# HELP outpost_webhook_deliveries_total Webhook tries by outcome: delivered (2xx), retried (failed, tried again later), failed (given up).");
+        Line("# TYPE outpost_webhook_deliveries_total counter");
+        foreach (var outcome in new[] { "delivered", "retried", "failed" })
+            Line($"outpost_webhook_deliveries_total{{outcome=\"{outcome}\"}} {_webhooks.GetValueOrDefault(outcome)}");
+        Line("# HELP outpost_webhook_outbox_lag_events Events in the outbox that the slowest webhook endpoint has not read yet.");
+        Line("# TYPE outpost_webhook_outbox_lag_events gauge");
+        Line($"outpost_webhook_outbox_lag_events {Interlocked.Read(ref _webhookLag)}");
+        Line("# HELP outpost_webhook_pending_deliveries Webhook deliveries waiting to be sent (paused endpoints' included).");
+        Line("# TYPE outpost_webhook_pending_deliveries gauge");
+        Line($"outpost_webhook_pending_deliveries {Interlocked.Read(ref _webhookPending)}");
+        Line("# HELP outpost_webhook_oldest_pending_seconds How long the oldest pending webhook delivery has waited.");
+        Line("# TYPE outpost_webhook_oldest_pending_seconds gauge");
+        Line($"outpost_webhook_oldest_pending_seconds {F(Interlocked.CompareExchange(ref _webhookOldest, 0, 0))}");
         return sb.ToString();
     }
 }

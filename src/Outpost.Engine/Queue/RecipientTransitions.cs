@@ -72,6 +72,15 @@ public static class RecipientTransitions
     public static RecipientOutcome RefusedAfterReview(QueuedRecipient recipient, DeliveryAttempt attempt) =>
         Outcome(new RecipientOutcome(recipient, RecipientStatus.Bounced, attempt, null));
 
+    /// <summary>
+    /// A recipient refused at submission with <paramref name="reply"/> (the sentence the sender saw):
+    /// "suppressed" when the refusal is the sending domain's suppression list, "rejected" for every other
+    /// refusal (policy, content, relay, limits). It was never queued, so there is no "from".
+    /// </summary>
+    public static RefusedRecipient Refused(string sender, string address, int code, string reply, bool suppressed) =>
+        new(sender, address, suppressed ? LifecycleEvents.Suppressed : LifecycleEvents.Rejected, new RemoteReply(code, RemoteReply.EnhancedIn(reply), reply),
+            suppressed ? "the address is on the sending domain's suppression list" : "refused at submission");
+
     public static RecipientTransition Claim(QueuedRecipient recipient) =>
         Transition(recipient, RecipientStatus.Delivering, LifecycleEvents.Delivering, "claimed for delivery");
 

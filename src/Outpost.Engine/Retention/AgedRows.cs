@@ -20,4 +20,9 @@ public enum AgedRows
 
     /// <summary>Idempotency keys of API submissions whose window has passed.</summary>
     IdempotencyKeys,
+    /// <summary>Webhook deliveries that reached their endpoint, with their attempts.</summary>
+    WebhooksDelivered,
+
+    /// <summary>Webhook deliveries given up on, with their attempts.</summary>
+    WebhooksFailed,
 }

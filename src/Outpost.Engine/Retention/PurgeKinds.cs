@@ -12,5 +12,7 @@ public static class PurgeKinds
     public const string ChannelHealth = "channel-health";
     public const string Events = "events";
     public const string IdempotencyKeys = "idempotency-keys";
+    public const string WebhooksDelivered = "webhooks-delivered";
+    public const string WebhooksFailed = "webhooks-failed";
     public const string SpoolFiles = "spool-files";
 }

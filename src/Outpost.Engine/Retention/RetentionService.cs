@@ -4,9 +4,10 @@ namespace Outpost.Engine.Retention;
 
 /// <summary>
 /// Retention: removes history older than its configured period — settled messages with their recipients,
-/// attempts and reviews; refusals; content violations; stale channel health; idempotency keys past their
-/// window — and sweeps orphaned spool files. It deletes in batches of <see cref="RetentionOptions.BatchSize"/>
-/// rows, each batch its own short write transaction with a pause after it, so the queue's writers (in this process or in
+/// attempts and reviews; refusals; content violations; stale channel health; the events outbox; finished
+/// webhook deliveries with their attempts; idempotency keys past their window — and sweeps orphaned spool
+/// files. It deletes in batches of <see cref="RetentionOptions.BatchSize"/> rows, each batch its own short
+/// write transaction with a pause after it, so the queue's writers (in this process or in
 /// <c>outpost serve</c> beside <c>outpost purge</c>) never wait long. A dry run counts and removes nothing.
 /// Talks to: the retention store and the spool sweeper; run by <see cref="RetentionScheduler"/> and <c>outpost purge</c>.
 /// Security: never removes a message that still has an open recipient (queued, deferred, delivering,
@@ -38,6 +39,8 @@ public sealed class RetentionService(IRetentionStore store, SpoolSweeper sweeper
         // Not a retention period: a key older than its window is already forgotten (the service treats it as
         // absent), so its row is only clutter; it goes in the same batches.
         kinds.Add(await AgedAsync(AgedRows.IdempotencyKeys, PurgeKinds.IdempotencyKeys, api.IdempotencyWindow, now, dryRun, cancellationToken));
+        kinds.Add(await AgedAsync(AgedRows.WebhooksDelivered, PurgeKinds.WebhooksDelivered, Period(options.Webhooks), now, dryRun, cancellationToken));
+        kinds.Add(await AgedAsync(AgedRows.WebhooksFailed, PurgeKinds.WebhooksFailed, Period(options.WebhookFailures), now, dryRun, cancellationToken));
 
         var swept = await sweeper.SweepAsync(now - options.SpoolGrace, dryRun, cancellationToken);
         kinds.Add(new PurgeCount(PurgeKinds.SpoolFiles, swept.Files, options.SpoolGrace, swept.Bytes));

@@ -72,7 +72,13 @@ public sealed partial class ApiSubmission(SubmissionBackend backend, OutpostOpti
         {
             size += System.Text.Encoding.UTF8.GetByteCount(line) + 2;
             if (size > options.Smtp.MaxMessageSize)
-                return new ApiSubmissionResult(SmtpReplies.MessageTooBig(options.Smtp.MaxMessageSize), null, replies);
+            {
+                // Recorded as SMTP records it: a refusal of the message, with each recipient's rejected event.
+                var tooBig = SmtpReplies.MessageTooBig(options.Smtp.MaxMessageSize);
+                session.Recipients = accepted;
+                backend.OnProtocolRefusal(session, "data", tooBig, senderPath);
+                return new ApiSubmissionResult(tooBig, null, replies);
+            }
             sink.WriteLine(System.Text.Encoding.UTF8.GetBytes(line));
         }
         var final = await sink.CommitAsync(cancellationToken);

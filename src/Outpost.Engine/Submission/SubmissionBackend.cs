@@ -3,6 +3,7 @@ using Outpost.Engine.Accounts;
 using Outpost.Engine.Domains;
 using Outpost.Engine.Idempotency;
 using Outpost.Engine.Policy;
+using Outpost.Engine.Queue;
 using Outpost.Engine.Routing;
 using Outpost.Engine.SendLog;
 using Outpost.Engine.Suppression;
@@ -63,7 +64,7 @@ public sealed class SubmissionBackend : ISmtpBackend
         var address = session.Remote.Address;
         if (_throttle.IsBlocked(address))
         {
-            await RefuseAsync(session, "auth", new SmtpReply(421, "4.7.0", "Too many failed logins; try again later"), null, null, Truncate(user));
+            await RefuseAsync(session, "auth", new SmtpReply(421, "4.7.0", "Too many failed logins; try again later"), null, null, attemptedUser: Truncate(user));
             return new AuthOutcome(false, null, TimeSpan.Zero, Disconnect: true);
         }
         if (await _login.LoginAsync(user, password, cancellationToken) is { } mailbox)
@@ -71,7 +72,7 @@ public sealed class SubmissionBackend : ISmtpBackend
 
         var (delay, disconnect) = _throttle.RecordFailure(address);
         _logger.LogWarning("Failed login for {User} from {Client}", Truncate(user), address);
-        await RefuseAsync(session, "auth", SmtpReplies.AuthFailed, null, null, Truncate(user));
+        await RefuseAsync(session, "auth", SmtpReplies.AuthFailed, null, null, attemptedUser: Truncate(user));
         return new AuthOutcome(false, null, delay, disconnect);
     }
 
@@ -124,7 +125,7 @@ public sealed class SubmissionBackend : ISmtpBackend
             if (await _accounts.GetMailboxAsync(address.Normalized, cancellationToken) is not null)
                 return new SmtpReply(250, "2.1.5", "Recipient ok");
             var unknown = new SmtpReply(550, "5.1.1", $"The mailbox <{address.Normalized}> does not exist");
-            await RefuseAsync(session, "rcpt", unknown, sender.Address.Normalized, address.Normalized);
+            await RefuseAsync(session, "rcpt", unknown, sender.Address.Normalized, address.Normalized, [Refused(sender, recipient, unknown)]);
             return unknown;
         }
 
@@ -132,12 +133,14 @@ public sealed class SubmissionBackend : ISmtpBackend
         // in that order (F1); then an address the sender's domain must not send to again; then the rate limits.
         var senderDomain = sender.Address.Domain;
         var refusal = await _context.Restrictions.RefusalAsync(sender.Address.Normalized, senderDomain, cancellationToken)
-            ?? await _gate.RefusalAsync(senderDomain, cancellationToken)
-            ?? await _suppressions.RefusalAsync(senderDomain, address.Normalized, cancellationToken)
-            ?? await _rates.RefusalAsync(sender.Address.Normalized, senderDomain, session.AcceptedRecipients + 1, cancellationToken);
+            ?? await _gate.RefusalAsync(senderDomain, cancellationToken);
+        var suppressed = false;
+        if (refusal is null && await _suppressions.RefusalAsync(senderDomain, address.Normalized, cancellationToken) is { } suppression)
+            (refusal, suppressed) = (suppression, true);
+        refusal ??= await _rates.RefusalAsync(sender.Address.Normalized, senderDomain, session.AcceptedRecipients + 1, cancellationToken);
         if (refusal is { } refused)
         {
-            await RefuseAsync(session, "rcpt", refused, sender.Address.Normalized, address.Normalized);
+            await RefuseAsync(session, "rcpt", refused, sender.Address.Normalized, address.Normalized, [Refused(sender, recipient, refused, suppressed)]);
             return refused;
         }
         var note = await _gate.FreshRecordsNoteAsync(senderDomain, cancellationToken);
@@ -148,19 +151,34 @@ public sealed class SubmissionBackend : ISmtpBackend
 
     /// <summary>As SMTP's DATA, for an API submission: <paramref name="completion"/> gives the idempotency key's completion to write with the message.</summary>
     public IMessageSink OpenMessage(SmtpSessionInfo session, MailPath sender, IReadOnlyList<MailPath> recipients, Func<SmtpReply, IdempotencyCompletion>? completion) =>
-        new SpoolMessageSink(_context, session, sender, recipients, reply => RefuseAsync(session, "data", reply, sender.Address.Normalized, null), completion);
+        new SpoolMessageSink(_context, session, sender, recipients,
+            reply => RefuseAsync(session, "data", reply, sender.Address.Normalized, null, recipients.Select(r => Refused(sender, r, reply)).ToList()), completion);
 
+    /// <summary>
+    /// A refusal by the protocol layer. After DATA (too big, a line too long, a bare line ending) it refuses
+    /// the whole message, so each recipient of the transaction gets its rejected event.
+    /// </summary>
     public void OnProtocolRefusal(SmtpSessionInfo session, string stage, SmtpReply reply, MailPath? sender) =>
-        _ = RefuseAsync(session, stage, reply, sender?.Address.Normalized, null);
+        _ = RefuseAsync(session, stage, reply, sender?.Address.Normalized, null,
+            stage == "data" && sender is not null ? session.Recipients.Select(r => Refused(sender, r, reply)).ToList() : null);
 
-    /// <summary>Records a refusal; for a failed login <paramref name="attemptedUser"/> is the name that was tried (never the password).</summary>
-    async Task RefuseAsync(SmtpSessionInfo session, string stage, SmtpReply reply, string? sender, string? recipient, string? attemptedUser = null)
+    /// <summary>A recipient refused with <paramref name="reply"/>, as the lifecycle's owner words it; the sender was already accepted for this client.</summary>
+    static RefusedRecipient Refused(MailPath sender, MailPath recipient, SmtpReply reply, bool suppressed = false) =>
+        RecipientTransitions.Refused(sender.Address.Normalized, recipient.Address.Normalized, reply.Code, reply.ToString(), suppressed);
+
+    /// <summary>
+    /// Records a refusal; for a failed login <paramref name="attemptedUser"/> is the name that was tried (never the password).
+    /// Refusals of recipients or messages (RCPT, after DATA) carry the refused recipients, whose events
+    /// (rejected, suppressed) go into the outbox with the refusal; a refused login or sender has none.
+    /// </summary>
+    async Task RefuseAsync(SmtpSessionInfo session, string stage, SmtpReply reply, string? sender, string? recipient,
+        IReadOnlyList<RefusedRecipient>? refused = null, string? attemptedUser = null)
     {
         _context.Metrics.Refused(stage, string.IsNullOrEmpty(reply.Enhanced) ? reply.Code.ToString(System.Globalization.CultureInfo.InvariantCulture) : reply.Enhanced);
         try
         {
             await _log.RecordRefusalAsync(new Refusal(_context.Time.GetUtcNow(), session.Id, session.Remote.Address.ToString(),
-                session.AuthenticatedUser ?? attemptedUser, sender, recipient, stage, reply.Code, reply.ToString()));
+                session.AuthenticatedUser ?? attemptedUser, sender, recipient, stage, reply.Code, reply.ToString()), refused);
         }
         catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or InvalidOperationException)
         {

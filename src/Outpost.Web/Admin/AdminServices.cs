@@ -60,6 +60,7 @@ public static class AdminServices
             o.Conventions.AuthorizePage("/Review", OperatorPolicy);
             o.Conventions.AuthorizePage("/Suppressions", ManagerPolicy);
             o.Conventions.AuthorizeFolder("/Complaints", ManagerPolicy);
+            o.Conventions.AuthorizePage("/Webhooks", ManagerPolicy);
             o.Conventions.AuthorizePage("/Channels", OperatorPolicy);
         }).AddApplicationPart(typeof(AdminServices).Assembly);
         return services;

@@ -75,7 +75,7 @@ public static class LogCommands
         var after = new Option<long>("--after") { Description = "Only events after this id (a reader's place)" };
         var limit = new Option<int>("--limit") { Description = "At most this many", DefaultValueFactory = _ => 100 };
         var json = new Option<bool>("--json") { Description = "Print JSON" };
-        var command = new Command("events", "Every recipient status change, in order, from the events outbox") { message, type, after, limit, json };
+        var command = new Command("events", "Every recipient status change, in order, from the events outbox (refusals at submission too: rejected, suppressed)") { message, type, after, limit, json };
         command.SetAction(async (parse, ct) =>
         {
             if (parse.GetValue(type) is { } t && !LifecycleEvents.All.Contains(t))
@@ -87,14 +87,15 @@ public static class LogCommands
             {
                 Output.WriteJson(events.Select(e => new
                 {
-                    e.Id, e.Type, e.MessageId, e.Recipient, From = e.From?.ToName(), To = e.To.ToName(), e.Reason,
+                    e.Id, e.Type, e.MessageId, e.Sender, e.Recipient, From = e.From?.ToName(), To = e.To.ToName(), e.Reason,
                     Reply = e.Reply is null ? null : new { e.Reply.Code, e.Reply.Enhanced, e.Reply.Text }, e.Attempt, e.Channel, e.At,
                 }));
                 return 0;
             }
-            var table = new Table().AddColumns("Id", "Time", "Event", "Message", "Recipient", "Change", "Why");
+            var table = new Table().AddColumns("Id", "Time", "Event", "Message", "Sender", "Recipient", "Change", "Why");
             foreach (var e in events)
-                table.AddRow(e.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), Output.Time(e.At), e.Type, e.MessageId, Markup.Escape(e.Recipient),
+                table.AddRow(e.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), Output.Time(e.At), e.Type, e.MessageId ?? "–",
+                    Markup.Escape(e.Sender.Length == 0 ? "<>" : e.Sender), Markup.Escape(e.Recipient),
                     $"{e.From?.ToName() ?? "–"} → {e.To.ToName()}", Markup.Escape(e.Reply?.Text ?? e.Reason ?? ""));
             AnsiConsole.Write(table);
             return 0;

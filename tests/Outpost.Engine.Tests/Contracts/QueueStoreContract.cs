@@ -214,6 +214,34 @@ public abstract class QueueStoreContract : IDisposable
     }
 
     [Fact]
+    public async Task Every_event_carries_its_sender_and_a_refusals_recipients_have_events_without_a_message()
+    {
+        Assert.Equal(0, await Log.LatestEventIdAsync());
+        var queued = await QueueFreeAsync(Message("0000000000D1D1D1", "a@x.test"));
+        await Queue.RecordOutcomesAsync([new RecipientOutcome(queued[0], RecipientStatus.Delivered, Attempt("250 2.0.0 ok"), null)]);
+        const string Reply = "550 5.1.1 <b@y.test> is suppressed since 2026-11-01: 550 5.1.1 user unknown";
+        await Log.RecordRefusalAsync(new Refusal(Now, "s1", "127.0.0.1", "carol@other.test", "carol@other.test", "b@y.test", "rcpt", 550, Reply),
+        [
+            RecipientTransitions.Refused("carol@other.test", "b@y.test", 550, Reply, suppressed: true),
+            RecipientTransitions.Refused("carol@other.test", "c@y.test", 550, Reply, suppressed: false),
+        ]);
+
+        var all = await Log.EventsAsync(new EventQuery());
+        Assert.Equal(["queued", "delivered", "suppressed", "rejected"], all.Select(e => e.Type));
+        Assert.Equal(all[^1].Id, await Log.LatestEventIdAsync());
+        Assert.All(all.Take(2), e => Assert.Equal(("alice@example.com", "example.com", "0000000000D1D1D1"), (e.Sender, e.SenderDomain, e.MessageId)));
+        var refused = all[2];
+        Assert.Equal(("carol@other.test", "other.test", (string?)null, (long?)null, RecipientStatus.Rejected, (RecipientStatus?)null),
+            (refused.Sender, refused.SenderDomain, refused.MessageId, refused.RecipientId, refused.To, refused.From));
+        Assert.Equal(new RemoteReply(550, "5.1.1", Reply), refused.Reply);
+        Assert.Single(await Log.RefusalsAsync(null, 10));
+
+        // A reader of one sending domain, up to the newest id it saw.
+        Assert.Equal(["suppressed", "rejected"], (await Log.EventsAsync(new EventQuery { SenderDomain = "other.test" })).Select(e => e.Type));
+        Assert.Equal(["queued"], (await Log.EventsAsync(new EventQuery { SenderDomain = "example.com", UpTo = all[0].Id })).Select(e => e.Type));
+    }
+
+    [Fact]
     public async Task A_message_out_of_time_bounces_with_an_expired_event()
     {
         var queued = await QueueFreeAsync(Message("0000000000E1E1E1", "a@x.test"));

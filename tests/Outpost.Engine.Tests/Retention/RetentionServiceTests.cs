@@ -79,6 +79,8 @@ public sealed class RetentionServiceTests : IDisposable
         _w.Options.Refusals = TimeSpan.Zero;
         _w.Options.Health = TimeSpan.Zero;
         _w.Options.Events = TimeSpan.Zero;
+        _w.Options.Webhooks = TimeSpan.Zero;
+        _w.Options.WebhookFailures = TimeSpan.Zero;
         _w.Time.Advance(TimeSpan.FromDays(3650));
 
         var report = await _w.Service().RunAsync(dryRun: false);
