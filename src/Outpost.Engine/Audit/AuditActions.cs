@@ -4,7 +4,7 @@ namespace Outpost.Engine.Audit;
 
 /// <summary>
 /// The words of the audit trail's actions: the queue actions by their names (hold, release, retry,
-/// delete, bounce) and the restrictions' (restricted, lifted).
+/// delete, bounce), the restrictions' (restricted, lifted) and retention's (purged).
 /// </summary>
 public static class AuditActions
 {
@@ -15,5 +15,8 @@ public static class AuditActions
 
     public static readonly IReadOnlyList<string> Queue = Enum.GetValues<QueueAction>().Select(QueueActions.Name).ToList();
 
-    public static readonly IReadOnlyList<string> All = [.. Queue, .. Restrictions];
+    /// <summary>Retention removed history older than its periods (the scheduler or <c>outpost purge</c>).</summary>
+    public const string Purged = "purged";
+
+    public static readonly IReadOnlyList<string> All = [.. Queue, .. Restrictions, Purged];
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Outpost.Cli;
+using Outpost.Engine.Audit;
 using Outpost.Engine.Retention;
 using Spectre.Console;
 
@@ -18,14 +19,18 @@ public static class PurgeCommand
     {
         var dryRun = new Option<bool>("--dry-run") { Description = "Show what would go, remove nothing" };
         var json = new Option<bool>("--json") { Description = "Print JSON" };
-        var command = new Command("purge", "Remove history older than its retention period, and orphaned spool files") { dryRun, json };
+        var actor = new Option<string>("--actor") { Description = "Who runs it, as the audit trail keeps it (default: the OS user)", DefaultValueFactory = _ => Environment.UserName };
+        var command = new Command("purge", "Remove history older than its retention period, and orphaned spool files") { dryRun, json, actor };
         command.SetAction(async (parse, ct) =>
         {
             var options = CliContext.LoadOptions(parse);
             if ((options.Retention.Problem() ?? options.Api.Problem()) is { } problem)
                 return Output.Fail(problem);
+            if (AuditActor.Problem(parse.GetValue(actor)) is { } who)
+                return Output.Fail(who);
             await using var cli = CliContext.Create(parse);
             var report = await cli.Get<RetentionService>().RunAsync(parse.GetValue(dryRun), ct);
+            await RetentionAudit.RecordAsync(cli.Get<IAuditStore>(), new AuditActor(parse.GetValue(actor)!.Trim(), AuditActor.Cli), report, ct);
             if (parse.GetValue(json))
             {
                 Output.WriteJson(new

@@ -15,7 +15,7 @@ public sealed class RetentionSchedulerTests : IDisposable
         var store = new FailingOnceStore();
         var service = new RetentionService(store, new SpoolSweeper(_w.Spool, store, NullLogger<SpoolSweeper>.Instance), _w.Options, _w.PolicyOptions, _w.ApiOptions, _w.Time);
         var logger = new ListLogger<RetentionScheduler>();
-        using var scheduler = new RetentionScheduler(service, _w.Options, _w.Time, logger);
+        using var scheduler = new RetentionScheduler(service, new Outpost.Storage.Sqlite.SqliteAuditStore(_w.Db), _w.Options, _w.Time, logger);
         var start = _w.Now;
         await scheduler.StartAsync(CancellationToken.None);
 
