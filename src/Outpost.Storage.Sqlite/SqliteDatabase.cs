@@ -113,7 +113,9 @@ public sealed class SqliteDatabase : IDisposable
 
     public void Dispose()
     {
+        // A write still in flight (a background writer's last batch at shutdown) finishes before its
+        // connection closes under it; one that takes longer than this is cut off, as a crash would be.
+        _writeLock.Wait(TimeSpan.FromSeconds(10));
         _writer.Dispose();
-        _writeLock.Dispose();
     }
 }
