@@ -36,7 +36,7 @@ public sealed class PostgresQueueStore(PostgresDatabase db, TimeProvider time) :
                         "VALUES (@id, @sender, @subject, @size, @auth, @ip, @helo, @source, @at, @path, @domain, @remote, @verdict)").Parameters
                         .Text("id", m.Id).Text("sender", m.Sender).Text("subject", m.Subject).Long("size", m.Size).Text("auth", m.AuthUser)
                         .Text("ip", m.ClientIp).Text("helo", m.Helo).Text("source", m.Source).Time("at", m.ReceivedAt).Text("path", m.SpoolPath)
-                        .Text("domain", m.Sender[(m.Sender.IndexOf('@') + 1)..]).Int("remote", item.Recipients.Count(r => r.Route == Route.Remote))
+                        .Text("domain", m.SenderDomain).Int("remote", item.Recipients.Count(r => r.Route == Route.Remote))
                         .Text("verdict", m.ContentVerdict);
                     if (item.Review is { } hold)
                         messages.Add("INSERT INTO reviews (message_id, label, probability, evidence, model, created_at) VALUES (@id, @label, @p, @evidence, @model, @at)").Parameters

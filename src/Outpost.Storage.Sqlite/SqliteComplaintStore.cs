@@ -64,11 +64,11 @@ public sealed class SqliteComplaintStore(SqliteDatabase db) : IComplaintStore
             new { reportId, address }))?.ToComplaint();
     }
 
-    public async Task<Complaint?> FindForRecipientAsync(string messageId, long recipientId, string status, CancellationToken cancellationToken = default)
+    public async Task<Complaint?> FindForRecipientAsync(string messageId, long? recipientId, string status, CancellationToken cancellationToken = default)
     {
         using var c = db.OpenRead();
         return (await c.QueryFirstOrDefaultAsync<Row>(
-            $"SELECT {Columns} FROM complaints WHERE message_id = @messageId AND recipient_id = @recipientId AND status = @status ORDER BY id LIMIT 1",
+            $"SELECT {Columns} FROM complaints WHERE message_id = @messageId AND recipient_id IS @recipientId AND status = @status ORDER BY id LIMIT 1",
             new { messageId, recipientId, status }))?.ToComplaint();
     }
 

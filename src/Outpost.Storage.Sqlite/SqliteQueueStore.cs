@@ -39,7 +39,7 @@ public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQu
                 if (item.Idempotency is { } key && !SqliteIdempotencyStore.Complete(c, t, key, m.Id, now))
                     throw new IdempotencyClaimLostException(key.Ticket.KeyId);
                 Prepared.Run(message, m.Id, m.Sender, m.Subject, m.Size, m.AuthUser, m.ClientIp, m.Helo, m.Source, m.ReceivedAt.ToMs(), m.SpoolPath,
-                    m.Sender[(m.Sender.IndexOf('@') + 1)..], item.Recipients.Count(r => r.Route == Route.Remote), m.ContentVerdict, m.HeaderMessageId);
+                    m.SenderDomain, item.Recipients.Count(r => r.Route == Route.Remote), m.ContentVerdict, m.HeaderMessageId);
 
                 var queued = new List<QueuedRecipient>(item.Recipients.Count);
                 foreach (var r in item.Recipients)
@@ -144,11 +144,11 @@ public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQu
     static readonly string Waiting = RecipientStatusNames.SqlList(RecipientStatusNames.Waiting);
 
     sealed record WaitingRow(long id, string message_id, string address, string domain, string route, string status, long attempts, long next_attempt_at,
-        string? last_reply, long? lease_until, string sender, long received_at)
+        string? last_reply, long? lease_until, string sender, long received_at, long? review_since)
     {
         public WaitingRecipient ToWaiting() => new(
             new RecipientRow(id, message_id, address, domain, route, status, attempts, next_attempt_at, last_reply).ToRecipient(),
-            sender, Time.FromMs(received_at), lease_until is { } l ? Time.FromMs(l) : null);
+            sender, Time.FromMs(received_at), lease_until is { } l ? Time.FromMs(l) : null, review_since is not null);
     }
 
     public async Task<IReadOnlyList<WaitingRecipient>> WaitingAsync(QueueSelection selection, DateTimeOffset now, long afterId, int limit,
@@ -168,7 +168,9 @@ public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQu
             where.Add("m.received_at <= @before");
         using var c = db.OpenRead();
         var rows = await c.QueryAsync<WaitingRow>(
-            $"SELECT {Columns.Recipient}, r.lease_until, m.sender, m.received_at FROM recipients r JOIN messages m ON m.id = r.message_id " +
+            // A pending review (at most one per message: message_id is its key) marks mail the content model held.
+            $"SELECT {Columns.Recipient}, r.lease_until, m.sender, m.received_at, v.created_at AS review_since " +
+            "FROM recipients r JOIN messages m ON m.id = r.message_id LEFT JOIN reviews v ON v.message_id = r.message_id AND v.decision IS NULL " +
             $"WHERE {string.Join(" AND ", where)} ORDER BY r.id LIMIT @limit",
             new
             {

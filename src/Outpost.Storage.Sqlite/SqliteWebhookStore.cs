@@ -104,7 +104,8 @@ public sealed class SqliteWebhookStore(SqliteDatabase db) : IWebhookStore
                     new { id }, t) == 0)
                 return null;
             return c.Execute(
-                $"UPDATE webhook_deliveries SET next_attempt_at = @now, first_attempt_at = NULL WHERE endpoint_id = @id AND status = {Pending}",
+                // A fresh start: the backoff begins again at its first step and the 24 hours again (the tries so far stay in webhook_attempts).
+                $"UPDATE webhook_deliveries SET next_attempt_at = @now, first_attempt_at = NULL, attempts = 0 WHERE endpoint_id = @id AND status = {Pending}",
                 new { id, now = now.ToMs() }, t);
         }, cancellationToken);
 

@@ -147,8 +147,9 @@ public sealed class ComplaintReader(IComplaintStore store, ComplaintMatcher matc
                             ? $"{match.Explanation} A not-spam report (a recipient took the message out of the spam folder) changes nothing."
                             : $"{match.Explanation} A report of type {type} is not a complaint, so it changes nothing.",
                     };
-                else if (match.Complainer is { } recipient
-                    && await store.FindForRecipientAsync(recipient.MessageId, recipient.Id, ComplaintStatuses.Matched, cancellationToken) is { } earlier)
+                // Once per complainer and message; a report naming nobody of the message (redacted, or another
+                // address) once per message, so the same report sent again never counts twice.
+                else if (await store.FindForRecipientAsync(found.Message.Id, match.Complainer?.Id, ComplaintStatuses.Matched, cancellationToken) is { } earlier)
                     complaint = complaint with
                     {
                         Status = ComplaintStatuses.Duplicate,

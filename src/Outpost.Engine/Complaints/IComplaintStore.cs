@@ -10,8 +10,8 @@ public interface IComplaintStore
     /// <summary>The complaint already read from this report for this feedback address (a delivery tried again after a crash).</summary>
     Task<Complaint?> FindByReportAsync(string reportId, string address, CancellationToken cancellationToken = default);
 
-    /// <summary>An earlier complaint with the given status about the same message by the same recipient.</summary>
-    Task<Complaint?> FindForRecipientAsync(string messageId, long recipientId, string status, CancellationToken cancellationToken = default);
+    /// <summary>An earlier complaint with the given status about the same message by the same recipient (null: by no named recipient).</summary>
+    Task<Complaint?> FindForRecipientAsync(string messageId, long? recipientId, string status, CancellationToken cancellationToken = default);
 
     /// <summary>Queue ids of messages whose Message-ID header was <paramref name="headerMessageId"/> (without brackets), newest first.</summary>
     Task<IReadOnlyList<string>> MessagesWithHeaderIdAsync(string headerMessageId, int limit, CancellationToken cancellationToken = default);

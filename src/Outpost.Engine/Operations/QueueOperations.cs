@@ -115,68 +115,84 @@ public sealed class QueueOperations(IQueueStore queue, IAuditStore audit, Channe
         var routes = new RecipientChannels(channels);
         var bouncing = new Dictionary<string, List<RecipientOutcome>>(StringComparer.Ordinal);
         var finished = new HashSet<string>(StringComparer.Ordinal);
-        int matched = 0, touched = 0, skipped = 0;
+        int matched = 0, touched = 0, skipped = 0, underReview = 0;
         long after = 0;
-        while (true)
+        // Bounces already committed are sent even when the caller goes away (a closed page, a cut API call,
+        // Ctrl-C): their recipients are final, so the senders must hear of it now or never.
+        try
         {
-            var page = await queue.WaitingAsync(selection, started, after, BatchSize, cancellationToken);
-            if (page.Count == 0)
-                break;
-            after = page[^1].Recipient.Id;
-            var now = time.GetUtcNow();
-            var transitions = new List<RecipientTransition>();
-            var outcomes = new List<RecipientOutcome>();
-            var leftAlone = 0;
-            foreach (var w in page)
+            while (true)
             {
-                if (selection.Channel is not null && !selection.MatchesChannel(await routes.NameAsync(w)))
-                    continue;
-                matched++;
-                var r = w.Recipient;
-                if (w.InDelivery(now))
+                var page = await queue.WaitingAsync(selection, started, after, BatchSize, cancellationToken);
+                if (page.Count == 0)
+                    break;
+                after = page[^1].Recipient.Id;
+                var now = time.GetUtcNow();
+                var transitions = new List<RecipientTransition>();
+                var outcomes = new List<RecipientOutcome>();
+                var leftAlone = 0;
+                foreach (var w in page)
                 {
-                    // A delivery holds it: its outcome decides. Counted when the action would reach it otherwise
-                    // (a claimed recipient goes back to queued or deferred; a retry or release has nothing to do to it).
-                    if (r.Status == RecipientStatus.Delivering ? action is QueueAction.Hold or QueueAction.Delete or QueueAction.Bounce : RecipientTransitions.Applies(action, r.Status))
+                    if (selection.Channel is not null && !selection.MatchesChannel(await routes.NameAsync(w)))
+                        continue;
+                    matched++;
+                    var r = w.Recipient;
+                    if (w.InDelivery(now))
+                    {
+                        // A delivery holds it: its outcome decides. Counted when the action would reach it otherwise
+                        // (a claimed recipient goes back to queued or deferred; a retry or release has nothing to do to it).
+                        if (r.Status == RecipientStatus.Delivering ? action is QueueAction.Hold or QueueAction.Delete or QueueAction.Bounce : RecipientTransitions.Applies(action, r.Status))
+                            leftAlone++;
+                        continue;
+                    }
+                    if (!RecipientTransitions.Applies(action, r.Status))
+                        continue;
+                    if (w.HeldForReview)
+                    {
+                        // The content model held it: the review queue decides (a release there records the decision and
+                        // adds the example to the corpus; a refusal counts the violation). No queue action reaches it.
+                        underReview++;
                         leftAlone++;
-                    continue;
+                        continue;
+                    }
+                    switch (action)
+                    {
+                        case QueueAction.Hold: transitions.Add(RecipientTransitions.Hold(r, why)); break;
+                        case QueueAction.Release: transitions.Add(RecipientTransitions.Release(r, why)); break;
+                        case QueueAction.Retry: transitions.Add(RecipientTransitions.RetryNow(r, why)); break;
+                        case QueueAction.Delete: transitions.Add(RecipientTransitions.Delete(r, why, reply)); break;
+                        default:
+                            outcomes.Add(RecipientTransitions.DeletedWithBounce(r, new DeliveryAttempt(now, null, null, null, null, reply, null, TimeSpan.Zero), why));
+                            break;
+                    }
                 }
-                if (!RecipientTransitions.Applies(action, r.Status))
-                    continue;
-                switch (action)
+                skipped += leftAlone;
+                if (entry is null)
                 {
-                    case QueueAction.Hold: transitions.Add(RecipientTransitions.Hold(r, why)); break;
-                    case QueueAction.Release: transitions.Add(RecipientTransitions.Release(r, why)); break;
-                    case QueueAction.Retry: transitions.Add(RecipientTransitions.RetryNow(r, why)); break;
-                    case QueueAction.Delete: transitions.Add(RecipientTransitions.Delete(r, why, reply)); break;
-                    default:
-                        outcomes.Add(RecipientTransitions.DeletedWithBounce(r, new DeliveryAttempt(now, null, null, null, null, reply, null, TimeSpan.Zero), why));
-                        break;
+                    touched += transitions.Count + outcomes.Count;
+                    continue;
                 }
+                if (transitions.Count + outcomes.Count + leftAlone == 0)
+                    continue;
+                var next = action is QueueAction.Release or QueueAction.Retry ? now : (DateTimeOffset?)null;
+                var result = await queue.ApplyOperatorBatchAsync(new OperatorBatch(entry.Id, now, transitions, outcomes, next, leftAlone), cancellationToken);
+                touched += result.Changed.Count;
+                skipped += transitions.Count + outcomes.Count - result.Changed.Count;
+                var changed = result.Changed.ToHashSet();
+                foreach (var o in outcomes.Where(o => changed.Contains(o.Recipient.Id)))
+                    (bouncing.TryGetValue(o.Recipient.MessageId, out var list) ? list : bouncing[o.Recipient.MessageId] = []).Add(o);
+                finished.UnionWith(result.Completed);
+                // A message's recipients are next to each other: all but the page's last message are complete here.
+                await SettleAsync(bouncing, finished, keep: page[^1].Recipient.MessageId, CancellationToken.None);
+                await Task.Delay(PauseBetweenBatches, cancellationToken);
             }
-            skipped += leftAlone;
-            if (entry is null)
-            {
-                touched += transitions.Count + outcomes.Count;
-                continue;
-            }
-            if (transitions.Count + outcomes.Count + leftAlone == 0)
-                continue;
-            var next = action is QueueAction.Release or QueueAction.Retry ? now : (DateTimeOffset?)null;
-            var result = await queue.ApplyOperatorBatchAsync(new OperatorBatch(entry.Id, now, transitions, outcomes, next, leftAlone), cancellationToken);
-            touched += result.Changed.Count;
-            skipped += transitions.Count + outcomes.Count - result.Changed.Count;
-            var changed = result.Changed.ToHashSet();
-            foreach (var o in outcomes.Where(o => changed.Contains(o.Recipient.Id)))
-                (bouncing.TryGetValue(o.Recipient.MessageId, out var list) ? list : bouncing[o.Recipient.MessageId] = []).Add(o);
-            finished.UnionWith(result.Completed);
-            // A message's recipients are next to each other: all but the page's last message are complete here.
-            await SettleAsync(bouncing, finished, keep: page[^1].Recipient.MessageId, cancellationToken);
-            await Task.Delay(PauseBetweenBatches, cancellationToken);
         }
-        await SettleAsync(bouncing, finished, keep: null, cancellationToken);
+        finally
+        {
+            await SettleAsync(bouncing, finished, keep: null, CancellationToken.None);
+        }
 
-        var answer = new QueueOperationResult(action, selection, request.DryRun, matched, touched, skipped, entry?.Id, Sentence(action, selection, request.DryRun, matched, touched, skipped));
+        var answer = new QueueOperationResult(action, selection, request.DryRun, matched, touched, skipped, entry?.Id, Sentence(action, selection, request.DryRun, matched, touched, skipped, underReview));
         if (entry is not null)
             logger.LogInformation("Queue {Action} of {Selection} by {Actor} via {Via}: {Touched} recipient(s) changed, {Skipped} left alone (audit {Audit}){Reason}",
                 QueueActions.Name(action), selection.ToString(), actor.Name, actor.Via, touched, skipped, entry.Id, reason is null ? "" : ": " + reason);
@@ -223,16 +239,19 @@ public sealed class QueueOperations(IQueueStore queue, IAuditStore audit, Channe
     };
 
     /// <summary>The one sentence of an action's answer.</summary>
-    public static string Sentence(QueueAction action, QueueSelection selection, bool dryRun, int matched, int touched, int skipped)
+    public static string Sentence(QueueAction action, QueueSelection selection, bool dryRun, int matched, int touched, int skipped, int underReview = 0)
     {
         var of = selection.HasCriteria ? $"of {selection}" : "in the whole queue";
-        var left = skipped == 0 ? "" : $"; {skipped} being delivered at this moment {(dryRun ? "would be" : skipped == 1 ? "was" : "were")} left alone";
+        var delivering = skipped - underReview;
+        var left = (delivering == 0 ? "" : $"; {delivering} being delivered at this moment {(dryRun ? "would be" : delivering == 1 ? "was" : "were")} left alone")
+            + (underReview == 0 ? "" : $"; {underReview} held for review {(dryRun ? "would be" : underReview == 1 ? "was" : "were")} left to the review queue (outpost review)");
         if (dryRun)
             return $"A dry run: {touched} recipient(s) {of} would be {Past(action)}{left}; nothing was changed.";
         if (touched == 0)
         {
             var why = matched == 0 ? "no waiting recipient matches"
-                : skipped > 0 ? $"{skipped} being delivered at this moment; try again in a moment"
+                : underReview > 0 && delivering == 0 ? $"{underReview} held for review; decide {(underReview == 1 ? "it" : "them")} in the review queue (outpost review)"
+                : skipped > 0 ? $"{delivering} being delivered at this moment; try again in a moment"
                 : $"none is {action switch { QueueAction.Hold => "queued or deferred", QueueAction.Release => "held", QueueAction.Retry => "deferred", _ => "waiting" }}";
             return $"No recipient {of} can be {(action == QueueAction.Bounce ? "bounced" : Past(action))} now ({why}).";
         }

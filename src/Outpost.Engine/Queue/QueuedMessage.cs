@@ -21,4 +21,14 @@ public sealed record QueuedMessage(
 
     /// <summary>The Message-ID header (without brackets) as accepted or added, so a complaint that keeps only it can be matched.</summary>
     public string? HeaderMessageId { get; init; }
+
+    /// <summary>Where a report to the feedback listener comes from: anyone, unauthenticated.</summary>
+    public const string FeedbackSource = "feedback";
+
+    /// <summary>
+    /// The sending domain the message and its events are filed under (a domain's send log and webhooks). A
+    /// report on the feedback listener is filed under none: its sender is whatever an unauthenticated
+    /// client claimed, and must not put events into a customer's webhooks or log.
+    /// </summary>
+    public string SenderDomain => Source == FeedbackSource ? "" : Sender[(Sender.IndexOf('@') + 1)..];
 }

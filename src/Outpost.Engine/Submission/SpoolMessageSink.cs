@@ -127,7 +127,7 @@ internal sealed class SpoolMessageSink : IMessageSink
                 _session.AuthenticatedUser,
                 _session.Remote.Address.ToString(),
                 _session.Helo,
-                _session.Mode == ListenerMode.Feedback ? "feedback" : _session.AuthenticatedUser is not null ? "submission" : "relay",
+                _session.Mode == ListenerMode.Feedback ? QueuedMessage.FeedbackSource : _session.AuthenticatedUser is not null ? "submission" : "relay",
                 _receivedAt,
                 _path)
             {

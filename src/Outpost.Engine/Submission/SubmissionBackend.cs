@@ -175,6 +175,10 @@ public sealed class SubmissionBackend : ISmtpBackend
         IReadOnlyList<RefusedRecipient>? refused = null, string? attemptedUser = null)
     {
         _context.Metrics.Refused(stage, string.IsNullOrEmpty(reply.Enhanced) ? reply.Code.ToString(System.Globalization.CultureInfo.InvariantCulture) : reply.Enhanced);
+        // The feedback listener takes anyone's mail under any claimed sender: its refusals are logged, but they
+        // raise no events, which would land in the claimed domain's webhooks.
+        if (session.Mode == ListenerMode.Feedback)
+            refused = null;
         try
         {
             await _log.RecordRefusalAsync(new Refusal(_context.Time.GetUtcNow(), session.Id, session.Remote.Address.ToString(),

@@ -34,8 +34,8 @@ public static class ComplaintCommands
             }
             var table = new Table().AddColumns("Id", "Received", "Status", "Kind", "Type", "Message", "Complainer", "Sender", "What came of it");
             foreach (var c in rows)
-                table.AddRow(c.Id.ToString(CultureInfo.InvariantCulture), Output.Time(c.ReceivedAt), c.Status, c.Kind, c.FeedbackType ?? "",
-                    c.MessageId ?? "", Markup.Escape(c.Complainer ?? ""), Markup.Escape(c.Sender ?? ""), Markup.Escape(c.Explanation));
+                table.AddRow(c.Id.ToString(CultureInfo.InvariantCulture), Output.Time(c.ReceivedAt), Markup.Escape(c.Status), Markup.Escape(c.Kind),
+                    Markup.Escape(c.FeedbackType ?? ""), Markup.Escape(c.MessageId ?? ""), Markup.Escape(c.Complainer ?? ""), Markup.Escape(c.Sender ?? ""), Markup.Escape(c.Explanation));
             AnsiConsole.Write(table);
             AnsiConsole.MarkupLine($"{rows.Count} complaint(s).");
             return 0;

@@ -39,9 +39,11 @@ internal sealed class OperationsWorld : IAsyncDisposable
 
     /// <summary>
     /// Queues a message from <paramref name="sender"/> that arrived <paramref name="age"/> ago, with a spool file;
-    /// <paramref name="leased"/> keeps its recipients under the lease of the delivery that queued them.
+    /// <paramref name="leased"/> keeps its recipients under the lease of the delivery that queued them;
+    /// <paramref name="review"/> queues it held for review, as the content model does.
     /// </summary>
-    public async Task<IReadOnlyList<QueuedRecipient>> QueueAsync(string sender, string[] recipients, TimeSpan age = default, bool leased = false, Route route = Route.Remote)
+    public async Task<IReadOnlyList<QueuedRecipient>> QueueAsync(string sender, string[] recipients, TimeSpan age = default, bool leased = false, Route route = Route.Remote,
+        bool review = false)
     {
         var id = QueueId.New(Now);
         var body = Encoding.ASCII.GetBytes($"From: {sender}\r\nTo: {recipients[0]}\r\nSubject: Minutes\r\n\r\nThe minutes of Tuesday.\r\n");
@@ -49,7 +51,8 @@ internal sealed class OperationsWorld : IAsyncDisposable
             await file.WriteAsync(body);
         var message = new QueuedMessage(id, sender, "Minutes", body.Length, sender, "127.0.0.1", "client", "submission", Now - age, H.Spool.PathFor(id));
         var list = recipients.Select(r => new NewRecipient(r, r[(r.IndexOf('@') + 1)..], route)).ToList();
-        return (await H.Queue.EnqueueAsync([new NewMessage(message, list)], leased ? Now + TimeSpan.FromMinutes(15) : Now - TimeSpan.FromSeconds(1)))[0];
+        var hold = review ? new ReviewHold("marketing", 0.7, "evidence", "test-model") : null;
+        return (await H.Queue.EnqueueAsync([new NewMessage(message, list, hold)], leased ? Now + TimeSpan.FromMinutes(15) : Now - TimeSpan.FromSeconds(1)))[0];
     }
 
     /// <summary>One 451 for each: deferred an hour, their lease let go.</summary>

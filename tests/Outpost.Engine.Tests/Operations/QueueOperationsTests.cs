@@ -114,6 +114,29 @@ public sealed class QueueOperationsTests
     }
 
     [Fact]
+    public async Task Mail_held_for_review_is_left_to_the_review_queue_by_every_action()
+    {
+        await using var w = new OperationsWorld();
+        var reviewed = await w.QueueAsync("alice@example.com", ["r@remote.test"], review: true);
+        var operatorHeld = await w.QueueAsync("alice@example.com", ["o@remote.test"]);
+        Assert.Equal(1, (await w.RunAsync(QueueAction.Hold, QueueSelection.Everything, "incident")).Touched);
+
+        var released = await w.RunAsync(QueueAction.Release, Domain("remote.test"));
+        Assert.Equal((1, 1), (released.Touched, released.Skipped));
+        Assert.Equal("1 recipient(s) of domain=remote.test are released and will be tried now; 1 held for review was left to the review queue (outpost review).", released.Sentence);
+        Assert.Equal(RecipientStatus.Held, await w.StatusAsync(reviewed[0]));
+        Assert.Equal(RecipientStatus.Queued, await w.StatusAsync(operatorHeld[0]));
+
+        foreach (var action in new[] { QueueAction.Delete, QueueAction.Bounce })
+        {
+            var result = await w.RunAsync(action, new QueueSelection { MessageId = reviewed[0].MessageId }, "cleanup");
+            Assert.Equal(0, result.Touched);
+            Assert.Contains("held for review; decide it in the review queue (outpost review)", result.Sentence, StringComparison.Ordinal);
+            Assert.Equal(RecipientStatus.Held, await w.StatusAsync(reviewed[0]));
+        }
+    }
+
+    [Fact]
     public async Task A_delete_with_a_bounce_tells_the_sender_why_and_removes_the_finished_message()
     {
         await using var w = new OperationsWorld();
