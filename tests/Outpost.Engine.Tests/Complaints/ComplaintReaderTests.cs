@@ -196,6 +196,18 @@ public sealed class ComplaintReaderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_report_naming_nobody_of_its_message_counts_once_however_often_it_comes()
+    {
+        var sent = await SentAsync(["ivan@remote.test"]);
+        var report = ReportSamples.Arf("abuse", Without(Headers(sent.Text), "To"), rcptTo: "mallory@remote.test");
+        var first = await ReadAsync(report);
+        var again = await ReadAsync(report);
+        var third = await ReadAsync(report);
+        Assert.Equal((ComplaintStatuses.Matched, ComplaintStatuses.Duplicate, ComplaintStatuses.Duplicate), (first.Status, again.Status, third.Status));
+        Assert.Equal(1, await _engine.PolicyStore.CountViolationsAsync("alice@example.com", null, _engine.Time.GetUtcNow().AddDays(-1)));
+    }
+
+    [Fact]
     public async Task The_same_complaint_twice_changes_nothing_twice()
     {
         var sent = await SentAsync(["hank@remote.test"]);
