@@ -25,6 +25,18 @@ public static class WebhookEndpoints
         api.MapGet("/webhooks/{id:long}/attempts", AttemptsAsync);
     }
 
+    /// <summary>
+    /// Who calls and which domain's endpoints they reach, or the answer that refuses them (not signed in, or
+    /// not allowed); the caller is set whenever the refusal is null.
+    /// </summary>
+    static async Task<(ApiCaller Caller, string? Scope, IResult? Refused)> ScopeAsync(HttpContext http, ApiAuthentication auth)
+    {
+        if (await auth.AuthenticateAsync(http) is not { } caller)
+            return (null!, null, ApiResults.Unauthorized());
+        var (scope, refused) = Scope(caller);
+        return (caller, scope, refused);
+    }
+
     /// <summary>The caller's scope (null: an operator, every endpoint), or the refusal of a mailbox.</summary>
     static (string? Scope, IResult? Refused) Scope(ApiCaller caller) =>
         caller.Operator ? (null, null)
@@ -39,9 +51,7 @@ public static class WebhookEndpoints
 
     static async Task<IResult> ListAsync(HttpContext http, ApiAuthentication auth, WebhookService webhooks)
     {
-        if (await auth.AuthenticateAsync(http) is not { } caller)
-            return ApiResults.Unauthorized();
-        var (scope, refused) = Scope(caller);
+        var (caller, scope, refused) = await ScopeAsync(http, auth);
         if (refused is not null)
             return refused;
         var stats = await webhooks.StatsAsync(http.RequestAborted);
@@ -50,9 +60,7 @@ public static class WebhookEndpoints
 
     static async Task<IResult> AddAsync(HttpContext http, WebhookEndpointRequest request, ApiAuthentication auth, WebhookService webhooks)
     {
-        if (await auth.AuthenticateAsync(http) is not { } caller)
-            return ApiResults.Unauthorized();
-        var (scope, refused) = Scope(caller);
+        var (caller, scope, refused) = await ScopeAsync(http, auth);
         if (refused is not null)
             return refused;
         if (request.Events is { Count: > 50 })
@@ -75,9 +83,7 @@ public static class WebhookEndpoints
 
     static async Task<IResult> RemoveAsync(HttpContext http, long id, ApiAuthentication auth, WebhookService webhooks)
     {
-        if (await auth.AuthenticateAsync(http) is not { } caller)
-            return ApiResults.Unauthorized();
-        var (scope, refused) = Scope(caller);
+        var (caller, scope, refused) = await ScopeAsync(http, auth);
         if (refused is not null)
             return refused;
         return await webhooks.RemoveAsync(scope, id, http.RequestAborted) ? Results.NoContent() : ApiResults.NotFound(WebhookService.NotFound(id));
@@ -85,9 +91,7 @@ public static class WebhookEndpoints
 
     static async Task<IResult> TestAsync(HttpContext http, long id, ApiAuthentication auth, WebhookService webhooks)
     {
-        if (await auth.AuthenticateAsync(http) is not { } caller)
-            return ApiResults.Unauthorized();
-        var (scope, refused) = Scope(caller);
+        var (caller, scope, refused) = await ScopeAsync(http, auth);
         if (refused is not null)
             return refused;
         if (await webhooks.TestAsync(scope, id, http.RequestAborted) is not var (webhookId, response))
@@ -101,9 +105,7 @@ public static class WebhookEndpoints
 
     static async Task<IResult> PauseAsync(HttpContext http, long id, ApiAuthentication auth, WebhookService webhooks)
     {
-        if (await auth.AuthenticateAsync(http) is not { } caller)
-            return ApiResults.Unauthorized();
-        var (scope, refused) = Scope(caller);
+        var (caller, scope, refused) = await ScopeAsync(http, auth);
         if (refused is not null)
             return refused;
         return await webhooks.PauseAsync(scope, id, caller.Mailbox ?? $"key of {caller.Domain}", http.RequestAborted)
@@ -113,9 +115,7 @@ public static class WebhookEndpoints
 
     static async Task<IResult> ResumeAsync(HttpContext http, long id, ApiAuthentication auth, WebhookService webhooks)
     {
-        if (await auth.AuthenticateAsync(http) is not { } caller)
-            return ApiResults.Unauthorized();
-        var (scope, refused) = Scope(caller);
+        var (caller, scope, refused) = await ScopeAsync(http, auth);
         if (refused is not null)
             return refused;
         return await webhooks.ResumeAsync(scope, id, http.RequestAborted) is { } waiting
@@ -125,9 +125,7 @@ public static class WebhookEndpoints
 
     static async Task<IResult> AttemptsAsync(HttpContext http, long id, [FromQuery] int? limit, ApiAuthentication auth, WebhookService webhooks)
     {
-        if (await auth.AuthenticateAsync(http) is not { } caller)
-            return ApiResults.Unauthorized();
-        var (scope, refused) = Scope(caller);
+        var (caller, scope, refused) = await ScopeAsync(http, auth);
         if (refused is not null)
             return refused;
         if (await webhooks.AttemptsAsync(scope, id, limit ?? 50, http.RequestAborted) is not { } rows)
