@@ -31,15 +31,15 @@ public sealed class HeldOutTests(ITestOutputHelper output)
     /// <summary>The shipped model's held-out figures, a little below what was measured (docs/POLICY.md): precision, recall of refusals, refused or held.</summary>
     static readonly Dictionary<string, (double Precision, double Recall, double Caught)> Measured = new()
     {
-        [ContentLabels.Prohibited] = (0.98, 0.88, 0.98),
+        [ContentLabels.Prohibited] = (0.98, 0.90, 0.98),
         [ContentLabels.VerificationCode] = (0.98, 0.93, 0.98),
-        [ContentLabels.Marketing] = (0.98, 0.91, 0.94),
+        [ContentLabels.Marketing] = (0.98, 0.93, 0.95),
     };
 
     /// <summary>
     /// The product's goal is precision ≥ 0.98 and recall ≥ 0.90 per class and language (docs/POLICY.md);
-    /// the shipped model reaches it for verification codes and marketing overall, and in German and
-    /// English for every class, but not in Chinese. Until it does, this holds every class to the figures measured for the shipped model, so a
+    /// the shipped model reaches it for every class overall, and in German and English for every class,
+    /// but not in Chinese (prohibited and verification codes). Until it does, this holds every class to the figures measured for the shipped model, so a
     /// retrained model that is worse on mail it never saw fails here; the output says how far each class
     /// is from the goal.
     /// </summary>
