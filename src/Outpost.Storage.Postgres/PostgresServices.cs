@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Outpost.Engine.Accounts;
 using Outpost.Engine.Audit;
+using Outpost.Engine.Domains;
 using Outpost.Engine.Queue;
 using Outpost.Engine.SendLog;
 using Outpost.Engine.Suppression;
@@ -8,7 +10,7 @@ namespace Outpost.Storage.Postgres;
 
 /// <summary>
 /// Registers the PostgreSQL back end: the stores ported so far (queue, send log with events and refusals,
-/// suppressions, the audit trail). The stores it does not register yet are found by comparing with the SQLite back end,
+/// suppressions, the audit trail, accounts and API keys, DKIM keys and DNS checks). The stores it does not register yet are found by comparing with the SQLite back end,
 /// and a node refuses to start without them (see <c>StorageChoice</c> in the command).
 /// </summary>
 public static class PostgresServices
@@ -21,6 +23,9 @@ public static class PostgresServices
         services.AddSingleton<ISendLog, PostgresSendLog>();
         services.AddSingleton<ISuppressionStore, PostgresSuppressionStore>();
         services.AddSingleton<IAuditStore, PostgresAuditStore>();
+        services.AddSingleton<IAccountStore, PostgresAccountStore>();
+        services.AddSingleton<IApiKeyStore, PostgresApiKeyStore>();
+        services.AddSingleton<IDomainDnsStore, PostgresDomainDnsStore>();
         return services;
     }
 }

@@ -1,4 +1,6 @@
+using Outpost.Engine.Accounts;
 using Outpost.Engine.Audit;
+using Outpost.Engine.Domains;
 using Outpost.Engine.Queue;
 using Outpost.Engine.SendLog;
 using Outpost.Engine.Suppression;
@@ -21,12 +23,18 @@ public sealed class PostgresStoreSet : StoreSet
         Log = new PostgresSendLog(_db);
         Suppressions = new PostgresSuppressionStore(_db);
         Audit = new PostgresAuditStore(_db);
+        Accounts = new PostgresAccountStore(_db);
+        ApiKeys = new PostgresApiKeyStore(_db);
+        DomainDns = new PostgresDomainDnsStore(_db);
     }
 
     public override IQueueStore Queue { get; }
     public override ISendLog Log { get; }
     public override ISuppressionStore Suppressions { get; }
     public override IAuditStore Audit { get; }
+    public override IAccountStore Accounts { get; }
+    public override IApiKeyStore ApiKeys { get; }
+    public override IDomainDnsStore DomainDns { get; }
 
     public override void Dispose()
     {

@@ -1,4 +1,6 @@
+using Outpost.Engine.Accounts;
 using Outpost.Engine.Audit;
+using Outpost.Engine.Domains;
 using Outpost.Engine.Queue;
 using Outpost.Engine.SendLog;
 using Outpost.Engine.Suppression;
@@ -19,12 +21,18 @@ public sealed class SqliteStoreSet : StoreSet
         Log = new SqliteSendLog(_db);
         Suppressions = new SqliteSuppressionStore(_db);
         Audit = new SqliteAuditStore(_db);
+        Accounts = new SqliteAccountStore(_db);
+        ApiKeys = new SqliteApiKeyStore(_db);
+        DomainDns = new SqliteDomainDnsStore(_db);
     }
 
     public override IQueueStore Queue { get; }
     public override ISendLog Log { get; }
     public override ISuppressionStore Suppressions { get; }
     public override IAuditStore Audit { get; }
+    public override IAccountStore Accounts { get; }
+    public override IApiKeyStore ApiKeys { get; }
+    public override IDomainDnsStore DomainDns { get; }
 
     public override void Dispose()
     {

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
+using Outpost.Engine.Accounts;
 using Outpost.Engine.Audit;
+using Outpost.Engine.Domains;
 using Outpost.Engine.Queue;
 using Outpost.Engine.SendLog;
 using Outpost.Engine.Suppression;
@@ -8,7 +10,7 @@ namespace Outpost.Engine.Tests.Contracts;
 
 /// <summary>
 /// The stores one back end provides, over one fresh database, as the contract suites use them: only through
-/// the Engine's interfaces, so the same suites run against every back end (SQLite today, PostgreSQL next).
+/// the Engine's interfaces, so the same suites run against every back end (SQLite and PostgreSQL).
 /// </summary>
 public abstract class StoreSet : IDisposable
 {
@@ -16,6 +18,9 @@ public abstract class StoreSet : IDisposable
     public abstract ISendLog Log { get; }
     public abstract ISuppressionStore Suppressions { get; }
     public abstract IAuditStore Audit { get; }
+    public abstract IAccountStore Accounts { get; }
+    public abstract IApiKeyStore ApiKeys { get; }
+    public abstract IDomainDnsStore DomainDns { get; }
 
     public abstract void Dispose();
 
