@@ -2,7 +2,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Outpost.Engine.Accounts;
 using Outpost.Engine.Audit;
 using Outpost.Engine.Domains;
+using Outpost.Engine.Policy;
 using Outpost.Engine.Queue;
+using Outpost.Engine.Review;
 using Outpost.Engine.SendLog;
 using Outpost.Engine.Suppression;
 
@@ -10,8 +12,10 @@ namespace Outpost.Storage.Postgres;
 
 /// <summary>
 /// Registers the PostgreSQL back end: the stores ported so far (queue, send log with events and refusals,
-/// suppressions, the audit trail, accounts and API keys, DKIM keys and DNS checks). The stores it does not register yet are found by comparing with the SQLite back end,
-/// and a node refuses to start without them (see <c>StorageChoice</c> in the command).
+/// suppressions, the audit trail, accounts and API keys, DKIM keys and DNS checks, violations and
+/// restrictions, reviews, bulk fingerprints). The stores it does not
+/// register yet are found by comparing with the SQLite back end, and a node refuses to start without them
+/// (see <c>StorageChoice</c> in the command).
 /// </summary>
 public static class PostgresServices
 {
@@ -26,6 +30,9 @@ public static class PostgresServices
         services.AddSingleton<IAccountStore, PostgresAccountStore>();
         services.AddSingleton<IApiKeyStore, PostgresApiKeyStore>();
         services.AddSingleton<IDomainDnsStore, PostgresDomainDnsStore>();
+        services.AddSingleton<IPolicyStore, PostgresPolicyStore>();
+        services.AddSingleton<IBulkStore, PostgresBulkStore>();
+        services.AddSingleton<IReviewStore, PostgresReviewStore>();
         return services;
     }
 }

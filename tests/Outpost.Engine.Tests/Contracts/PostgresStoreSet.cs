@@ -1,7 +1,9 @@
 using Outpost.Engine.Accounts;
 using Outpost.Engine.Audit;
 using Outpost.Engine.Domains;
+using Outpost.Engine.Policy;
 using Outpost.Engine.Queue;
+using Outpost.Engine.Review;
 using Outpost.Engine.SendLog;
 using Outpost.Engine.Suppression;
 using Outpost.Engine.Tests.Postgres;
@@ -26,6 +28,9 @@ public sealed class PostgresStoreSet : StoreSet
         Accounts = new PostgresAccountStore(_db);
         ApiKeys = new PostgresApiKeyStore(_db);
         DomainDns = new PostgresDomainDnsStore(_db);
+        Policy = new PostgresPolicyStore(_db);
+        Bulk = new PostgresBulkStore(_db);
+        Reviews = new PostgresReviewStore(_db);
     }
 
     public override IQueueStore Queue { get; }
@@ -35,6 +40,9 @@ public sealed class PostgresStoreSet : StoreSet
     public override IAccountStore Accounts { get; }
     public override IApiKeyStore ApiKeys { get; }
     public override IDomainDnsStore DomainDns { get; }
+    public override IPolicyStore Policy { get; }
+    public override IBulkStore Bulk { get; }
+    public override IReviewStore Reviews { get; }
 
     public override void Dispose()
     {

@@ -1,7 +1,9 @@
 using Outpost.Engine.Accounts;
 using Outpost.Engine.Audit;
 using Outpost.Engine.Domains;
+using Outpost.Engine.Policy;
 using Outpost.Engine.Queue;
+using Outpost.Engine.Review;
 using Outpost.Engine.SendLog;
 using Outpost.Engine.Suppression;
 using Outpost.Storage.Sqlite;
@@ -24,6 +26,9 @@ public sealed class SqliteStoreSet : StoreSet
         Accounts = new SqliteAccountStore(_db);
         ApiKeys = new SqliteApiKeyStore(_db);
         DomainDns = new SqliteDomainDnsStore(_db);
+        Policy = new SqlitePolicyStore(_db);
+        Bulk = new SqliteBulkStore(_db);
+        Reviews = new SqliteReviewStore(_db);
     }
 
     public override IQueueStore Queue { get; }
@@ -33,6 +38,9 @@ public sealed class SqliteStoreSet : StoreSet
     public override IAccountStore Accounts { get; }
     public override IApiKeyStore ApiKeys { get; }
     public override IDomainDnsStore DomainDns { get; }
+    public override IPolicyStore Policy { get; }
+    public override IBulkStore Bulk { get; }
+    public override IReviewStore Reviews { get; }
 
     public override void Dispose()
     {

@@ -2,7 +2,9 @@ using Microsoft.Extensions.Time.Testing;
 using Outpost.Engine.Accounts;
 using Outpost.Engine.Audit;
 using Outpost.Engine.Domains;
+using Outpost.Engine.Policy;
 using Outpost.Engine.Queue;
+using Outpost.Engine.Review;
 using Outpost.Engine.SendLog;
 using Outpost.Engine.Suppression;
 
@@ -21,6 +23,9 @@ public abstract class StoreSet : IDisposable
     public abstract IAccountStore Accounts { get; }
     public abstract IApiKeyStore ApiKeys { get; }
     public abstract IDomainDnsStore DomainDns { get; }
+    public abstract IPolicyStore Policy { get; }
+    public abstract IBulkStore Bulk { get; }
+    public abstract IReviewStore Reviews { get; }
 
     public abstract void Dispose();
 
