@@ -5,6 +5,7 @@ using Outpost.Engine.Domains;
 using Outpost.Engine.Policy;
 using Outpost.Engine.Queue;
 using Outpost.Engine.Review;
+using Outpost.Engine.Routing.Channels;
 using Outpost.Engine.SendLog;
 using Outpost.Engine.Suppression;
 
@@ -13,7 +14,7 @@ namespace Outpost.Storage.Postgres;
 /// <summary>
 /// Registers the PostgreSQL back end: the stores ported so far (queue, send log with events and refusals,
 /// suppressions, the audit trail, accounts and API keys, DKIM keys and DNS checks, violations and
-/// restrictions, reviews, bulk fingerprints). The stores it does not
+/// restrictions, reviews, bulk fingerprints, channels and their health). The stores it does not
 /// register yet are found by comparing with the SQLite back end, and a node refuses to start without them
 /// (see <c>StorageChoice</c> in the command).
 /// </summary>
@@ -33,6 +34,7 @@ public static class PostgresServices
         services.AddSingleton<IPolicyStore, PostgresPolicyStore>();
         services.AddSingleton<IBulkStore, PostgresBulkStore>();
         services.AddSingleton<IReviewStore, PostgresReviewStore>();
+        services.AddSingleton<IChannelStore, PostgresChannelStore>();
         return services;
     }
 }

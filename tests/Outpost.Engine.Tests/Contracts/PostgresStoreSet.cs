@@ -4,6 +4,7 @@ using Outpost.Engine.Domains;
 using Outpost.Engine.Policy;
 using Outpost.Engine.Queue;
 using Outpost.Engine.Review;
+using Outpost.Engine.Routing.Channels;
 using Outpost.Engine.SendLog;
 using Outpost.Engine.Suppression;
 using Outpost.Engine.Tests.Postgres;
@@ -31,6 +32,7 @@ public sealed class PostgresStoreSet : StoreSet
         Policy = new PostgresPolicyStore(_db);
         Bulk = new PostgresBulkStore(_db);
         Reviews = new PostgresReviewStore(_db);
+        Channels = new PostgresChannelStore(_db);
     }
 
     public override IQueueStore Queue { get; }
@@ -43,6 +45,7 @@ public sealed class PostgresStoreSet : StoreSet
     public override IPolicyStore Policy { get; }
     public override IBulkStore Bulk { get; }
     public override IReviewStore Reviews { get; }
+    public override IChannelStore Channels { get; }
 
     public override void Dispose()
     {

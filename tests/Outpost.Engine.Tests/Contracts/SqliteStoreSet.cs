@@ -4,6 +4,7 @@ using Outpost.Engine.Domains;
 using Outpost.Engine.Policy;
 using Outpost.Engine.Queue;
 using Outpost.Engine.Review;
+using Outpost.Engine.Routing.Channels;
 using Outpost.Engine.SendLog;
 using Outpost.Engine.Suppression;
 using Outpost.Storage.Sqlite;
@@ -29,6 +30,7 @@ public sealed class SqliteStoreSet : StoreSet
         Policy = new SqlitePolicyStore(_db);
         Bulk = new SqliteBulkStore(_db);
         Reviews = new SqliteReviewStore(_db);
+        Channels = new SqliteChannelStore(_db);
     }
 
     public override IQueueStore Queue { get; }
@@ -41,6 +43,7 @@ public sealed class SqliteStoreSet : StoreSet
     public override IPolicyStore Policy { get; }
     public override IBulkStore Bulk { get; }
     public override IReviewStore Reviews { get; }
+    public override IChannelStore Channels { get; }
 
     public override void Dispose()
     {

@@ -5,6 +5,7 @@ using Outpost.Engine.Domains;
 using Outpost.Engine.Policy;
 using Outpost.Engine.Queue;
 using Outpost.Engine.Review;
+using Outpost.Engine.Routing.Channels;
 using Outpost.Engine.SendLog;
 using Outpost.Engine.Suppression;
 
@@ -26,6 +27,7 @@ public abstract class StoreSet : IDisposable
     public abstract IPolicyStore Policy { get; }
     public abstract IBulkStore Bulk { get; }
     public abstract IReviewStore Reviews { get; }
+    public abstract IChannelStore Channels { get; }
 
     public abstract void Dispose();
 
