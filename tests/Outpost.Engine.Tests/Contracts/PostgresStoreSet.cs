@@ -1,13 +1,17 @@
 using Outpost.Engine.Accounts;
 using Outpost.Engine.Audit;
+using Outpost.Engine.Complaints;
 using Outpost.Engine.Domains;
+using Outpost.Engine.Idempotency;
 using Outpost.Engine.Policy;
 using Outpost.Engine.Queue;
+using Outpost.Engine.Retention;
 using Outpost.Engine.Review;
 using Outpost.Engine.Routing.Channels;
 using Outpost.Engine.SendLog;
 using Outpost.Engine.Suppression;
 using Outpost.Engine.Tests.Postgres;
+using Outpost.Engine.Webhooks;
 using Outpost.Storage.Postgres;
 
 namespace Outpost.Engine.Tests.Contracts;
@@ -33,6 +37,10 @@ public sealed class PostgresStoreSet : StoreSet
         Bulk = new PostgresBulkStore(_db);
         Reviews = new PostgresReviewStore(_db);
         Channels = new PostgresChannelStore(_db);
+        Idempotency = new PostgresIdempotencyStore(_db);
+        Complaints = new PostgresComplaintStore(_db);
+        Webhooks = new PostgresWebhookStore(_db);
+        Retention = new PostgresRetentionStore(_db);
     }
 
     public override IQueueStore Queue { get; }
@@ -46,6 +54,10 @@ public sealed class PostgresStoreSet : StoreSet
     public override IBulkStore Bulk { get; }
     public override IReviewStore Reviews { get; }
     public override IChannelStore Channels { get; }
+    public override IIdempotencyStore Idempotency { get; }
+    public override IComplaintStore Complaints { get; }
+    public override IWebhookStore Webhooks { get; }
+    public override IRetentionStore Retention { get; }
 
     public override void Dispose()
     {

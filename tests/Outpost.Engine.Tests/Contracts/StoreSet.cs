@@ -1,13 +1,17 @@
 using Microsoft.Extensions.Time.Testing;
 using Outpost.Engine.Accounts;
 using Outpost.Engine.Audit;
+using Outpost.Engine.Complaints;
 using Outpost.Engine.Domains;
+using Outpost.Engine.Idempotency;
 using Outpost.Engine.Policy;
 using Outpost.Engine.Queue;
+using Outpost.Engine.Retention;
 using Outpost.Engine.Review;
 using Outpost.Engine.Routing.Channels;
 using Outpost.Engine.SendLog;
 using Outpost.Engine.Suppression;
+using Outpost.Engine.Webhooks;
 
 namespace Outpost.Engine.Tests.Contracts;
 
@@ -28,6 +32,10 @@ public abstract class StoreSet : IDisposable
     public abstract IBulkStore Bulk { get; }
     public abstract IReviewStore Reviews { get; }
     public abstract IChannelStore Channels { get; }
+    public abstract IIdempotencyStore Idempotency { get; }
+    public abstract IComplaintStore Complaints { get; }
+    public abstract IWebhookStore Webhooks { get; }
+    public abstract IRetentionStore Retention { get; }
 
     public abstract void Dispose();
 
