@@ -3,7 +3,7 @@ using Outpost.Engine.Audit;
 
 namespace Outpost.Storage.Postgres;
 
-/// <summary>The audit trail in PostgreSQL: queue actions (and, once the policy store is here, restrictions), read newest first.</summary>
+/// <summary>The audit trail in PostgreSQL: queue actions and restrictions, read newest first.</summary>
 public sealed class PostgresAuditStore(PostgresDatabase db) : IAuditStore
 {
     const string Columns = "id, at, actor, via, action, target, domain, reason, touched, skipped";
@@ -12,15 +12,17 @@ public sealed class PostgresAuditStore(PostgresDatabase db) : IAuditStore
         new(r.GetInt64(0), r.Time(1), r.GetString(2), r.Text(3), r.GetString(4), r.GetString(5), r.Text(6), r.Text(7), r.GetInt32(8), r.GetInt32(9));
 
     public Task<AuditEntry> AddAsync(AuditEntry entry, CancellationToken cancellationToken = default) =>
-        db.WriteAsync(async (tx, ct) =>
-        {
-            await using var command = tx.Command(
-                "INSERT INTO audit (at, actor, via, action, target, domain, reason) VALUES (@at, @actor, @via, @action, @target, @domain, @reason) RETURNING id");
-            command.Parameters.Time("at", entry.At).Text("actor", entry.Actor).Text("via", entry.Via).Text("action", entry.Action).Text("target", entry.Target)
-                .Text("domain", entry.Domain).Text("reason", entry.Reason);
-            var id = (long)(await command.ExecuteScalarAsync(ct))!;
-            return entry with { Id = id, Touched = 0, Skipped = 0 };
-        }, cancellationToken);
+        db.WriteAsync(async (tx, ct) => entry with { Id = await InsertAsync(tx, entry, ct), Touched = 0, Skipped = 0 }, cancellationToken);
+
+    /// <summary>A line of the trail inside a caller's transaction (a restriction and its line commit together); returns its id.</summary>
+    internal static async Task<long> InsertAsync(WriteTransaction tx, AuditEntry entry, CancellationToken cancellationToken)
+    {
+        await using var command = tx.Command(
+            "INSERT INTO audit (at, actor, via, action, target, domain, reason) VALUES (@at, @actor, @via, @action, @target, @domain, @reason) RETURNING id");
+        command.Parameters.Time("at", entry.At).Text("actor", entry.Actor).Text("via", entry.Via).Text("action", entry.Action).Text("target", entry.Target)
+            .Text("domain", entry.Domain).Text("reason", entry.Reason);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
 
     public async Task<AuditEntry?> GetAsync(long id, CancellationToken cancellationToken = default)
     {

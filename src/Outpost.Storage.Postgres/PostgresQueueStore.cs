@@ -1,4 +1,5 @@
 using Npgsql;
+using Outpost.Engine.Idempotency;
 using Outpost.Engine.Queue;
 
 namespace Outpost.Storage.Postgres;
@@ -9,7 +10,8 @@ namespace Outpost.Storage.Postgres;
 /// wait for each other; each claim is a lease that runs out. Every status change is decided by
 /// <see cref="RecipientTransitions"/> and applied by <see cref="TransitionWriter"/>, which writes its
 /// event in the same transaction; no statement here decides a status on its own. Statements of a
-/// batch go to the server in one round trip.
+/// batch go to the server in one round trip. A message submitted with an idempotency key finishes its
+/// key in its enqueue transaction.
 /// </summary>
 public sealed class PostgresQueueStore(PostgresDatabase db, TimeProvider time) : IQueueStore
 {
@@ -23,6 +25,11 @@ public sealed class PostgresQueueStore(PostgresDatabase db, TimeProvider time) :
         db.WriteAsync<IReadOnlyList<IReadOnlyList<QueuedRecipient>>>(async (tx, ct) =>
         {
             var now = time.GetUtcNow();
+            // The keys first: a message whose idempotency claim was taken over is not queued, and the whole
+            // transaction (the batch) rolls back; the committer then queues the others alone (as on SQLite).
+            foreach (var item in batch)
+                if (item.Idempotency is { } key && !await PostgresIdempotencyStore.CompleteAsync(tx, key, item.Message.Id, now, ct))
+                    throw new IdempotencyClaimLostException(key.Ticket.KeyId);
             // The messages (and their reviews) first, then every recipient, each returning its id; a few hundred
             // statements a round trip, so a large group commit never becomes one unbounded message.
             foreach (var chunk in batch.Chunk(StatementsPerBatch / 2))
@@ -32,12 +39,12 @@ public sealed class PostgresQueueStore(PostgresDatabase db, TimeProvider time) :
                 {
                     var m = item.Message;
                     messages.Add(
-                        "INSERT INTO messages (id, sender, subject, size, auth_user, client_ip, helo, source, received_at, spool_path, sender_domain, remote_recipients, content_verdict) " +
-                        "VALUES (@id, @sender, @subject, @size, @auth, @ip, @helo, @source, @at, @path, @domain, @remote, @verdict)").Parameters
+                        "INSERT INTO messages (id, sender, subject, size, auth_user, client_ip, helo, source, received_at, spool_path, sender_domain, remote_recipients, content_verdict, header_message_id) " +
+                        "VALUES (@id, @sender, @subject, @size, @auth, @ip, @helo, @source, @at, @path, @domain, @remote, @verdict, @mid)").Parameters
                         .Text("id", m.Id).Text("sender", m.Sender).Text("subject", m.Subject).Long("size", m.Size).Text("auth", m.AuthUser)
                         .Text("ip", m.ClientIp).Text("helo", m.Helo).Text("source", m.Source).Time("at", m.ReceivedAt).Text("path", m.SpoolPath)
                         .Text("domain", m.SenderDomain).Int("remote", item.Recipients.Count(r => r.Route == Route.Remote))
-                        .Text("verdict", m.ContentVerdict);
+                        .Text("verdict", m.ContentVerdict).Text("mid", m.HeaderMessageId);
                     if (item.Review is { } hold)
                         messages.Add("INSERT INTO reviews (message_id, label, probability, evidence, model, created_at) VALUES (@id, @label, @p, @evidence, @model, @at)").Parameters
                             .Text("id", m.Id).Text("label", hold.Label).Double("p", hold.Probability).Text("evidence", hold.Evidence).Text("model", hold.Model).Time("at", now);

@@ -1,15 +1,26 @@
 using Microsoft.Extensions.DependencyInjection;
+using Outpost.Engine.Accounts;
 using Outpost.Engine.Audit;
+using Outpost.Engine.Complaints;
+using Outpost.Engine.Domains;
+using Outpost.Engine.Idempotency;
+using Outpost.Engine.Policy;
 using Outpost.Engine.Queue;
+using Outpost.Engine.Retention;
+using Outpost.Engine.Review;
+using Outpost.Engine.Routing.Channels;
 using Outpost.Engine.SendLog;
 using Outpost.Engine.Suppression;
+using Outpost.Engine.Webhooks;
 
 namespace Outpost.Storage.Postgres;
 
 /// <summary>
-/// Registers the PostgreSQL back end: the stores ported so far (queue, send log with events and refusals,
-/// suppressions, the audit trail). The stores it does not register yet are found by comparing with the SQLite back end,
-/// and a node refuses to start without them (see <c>StorageChoice</c> in the command).
+/// Registers the PostgreSQL back end: every store the engine uses (the queue, the send log with events and
+/// refusals, suppressions, the audit trail, accounts and API keys, DKIM keys and DNS checks, violations and
+/// restrictions, reviews, bulk fingerprints, channels and their health, retention, idempotency keys,
+/// complaints, webhooks). A store added to the SQLite back end and not here is found by comparing the two,
+/// and a node then refuses to start (see <c>StorageChoice</c> in the command).
 /// </summary>
 public static class PostgresServices
 {
@@ -21,6 +32,17 @@ public static class PostgresServices
         services.AddSingleton<ISendLog, PostgresSendLog>();
         services.AddSingleton<ISuppressionStore, PostgresSuppressionStore>();
         services.AddSingleton<IAuditStore, PostgresAuditStore>();
+        services.AddSingleton<IAccountStore, PostgresAccountStore>();
+        services.AddSingleton<IApiKeyStore, PostgresApiKeyStore>();
+        services.AddSingleton<IDomainDnsStore, PostgresDomainDnsStore>();
+        services.AddSingleton<IPolicyStore, PostgresPolicyStore>();
+        services.AddSingleton<IBulkStore, PostgresBulkStore>();
+        services.AddSingleton<IReviewStore, PostgresReviewStore>();
+        services.AddSingleton<IChannelStore, PostgresChannelStore>();
+        services.AddSingleton<IRetentionStore, PostgresRetentionStore>();
+        services.AddSingleton<IIdempotencyStore, PostgresIdempotencyStore>();
+        services.AddSingleton<IComplaintStore, PostgresComplaintStore>();
+        services.AddSingleton<IWebhookStore, PostgresWebhookStore>();
         return services;
     }
 }

@@ -19,16 +19,19 @@ public sealed class PostgresSuppressionStore(PostgresDatabase db) : ISuppression
     }
 
     public Task UpsertAsync(Suppression s, CancellationToken cancellationToken = default) =>
-        db.WriteAsync(async (tx, ct) =>
-        {
-            await using var command = tx.Command(
-                $"INSERT INTO suppressions ({Columns}) VALUES (@domain, @address, @reason, @source, @message, @by, @at, @expires) " +
-                "ON CONFLICT (domain, address) DO UPDATE SET reason = EXCLUDED.reason, source = EXCLUDED.source, message_id = EXCLUDED.message_id, " +
-                "created_by = EXCLUDED.created_by, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at");
-            command.Parameters.Text("domain", s.Domain).Text("address", s.Address).Text("reason", s.Reason).Text("source", s.Source)
-                .Text("message", s.MessageId).Text("by", s.CreatedBy).Time("at", s.CreatedAt).Time("expires", s.ExpiresAt);
-            return await command.ExecuteNonQueryAsync(ct);
-        }, cancellationToken);
+        db.WriteAsync((tx, ct) => UpsertAsync(tx, s, ct), cancellationToken);
+
+    /// <summary>An entry inside a caller's transaction (a complaint and the suppression it causes commit together).</summary>
+    internal static async Task<int> UpsertAsync(WriteTransaction tx, Suppression s, CancellationToken cancellationToken)
+    {
+        await using var command = tx.Command(
+            $"INSERT INTO suppressions ({Columns}) VALUES (@domain, @address, @reason, @source, @message, @by, @at, @expires) " +
+            "ON CONFLICT (domain, address) DO UPDATE SET reason = EXCLUDED.reason, source = EXCLUDED.source, message_id = EXCLUDED.message_id, " +
+            "created_by = EXCLUDED.created_by, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at");
+        command.Parameters.Text("domain", s.Domain).Text("address", s.Address).Text("reason", s.Reason).Text("source", s.Source)
+            .Text("message", s.MessageId).Text("by", s.CreatedBy).Time("at", s.CreatedAt).Time("expires", s.ExpiresAt);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     public Task<bool> RemoveAsync(string domain, string address, CancellationToken cancellationToken = default) =>
         db.WriteAsync(async (tx, ct) =>

@@ -116,6 +116,13 @@ sealed class TransitionWriter(WriteTransaction tx)
     public void Created(QueuedRecipient recipient, string name, DateTimeOffset now) =>
         Event(name, recipient, null, recipient.Status, null, null, 0, null, now);
 
+    /// <summary>
+    /// An event that changes no status (a complaint about a delivered message): its row in the outbox,
+    /// with the recipient's status as it stands as both the old and the new one.
+    /// </summary>
+    public void Note(string type, QueuedRecipient recipient, string? reason, DateTimeOffset now) =>
+        Event(type, recipient, recipient.Status, recipient.Status, reason, null, recipient.Attempts, null, now);
+
     /// <summary>Tries that failed over to another channel: attempts in the log, no status change.</summary>
     public async Task AttemptsAsync(IReadOnlyList<(QueuedRecipient Recipient, DeliveryAttempt Attempt)> tries, RecipientStatus outcome, CancellationToken cancellationToken)
     {

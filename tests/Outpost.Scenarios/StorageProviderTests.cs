@@ -3,9 +3,8 @@ using Outpost.Scenarios.Infrastructure;
 namespace Outpost.Scenarios;
 
 /// <summary>
-/// Storage:Provider in the real program: a wrong choice refuses to start in one sentence, and PostgreSQL,
-/// while it lacks stores, refuses serve and the management commands alike, naming what is missing,
-/// before anything listens or connects.
+/// Storage:Provider in the real program: a wrong choice refuses to start in one sentence, and a PostgreSQL
+/// that cannot be reached refuses serve and the management commands alike, before anything listens.
 /// </summary>
 public sealed class StorageProviderTests : IDisposable
 {
@@ -15,13 +14,13 @@ public sealed class StorageProviderTests : IDisposable
         Processes.RunAsync("dotnet", new[] { Paths.OutpostDll, "--data", _data }.Concat(args), env: env, timeout: TimeSpan.FromSeconds(60));
 
     [Fact]
-    public async Task Postgres_without_every_store_refuses_serve_and_the_commands_naming_what_is_missing()
+    public async Task Postgres_that_cannot_be_reached_refuses_serve_and_the_commands_in_one_sentence_without_the_password()
     {
         var env = new Dictionary<string, string>
         {
             ["OUTPOST__Storage__Provider"] = "postgres",
-            // Nothing listens there: the refusal comes before any connection.
-            ["OUTPOST__Storage__ConnectionString"] = "Host=127.0.0.1;Port=1;Username=outpost;Password=hunter2-secret",
+            // Nothing listens there: every store exists on PostgreSQL, so the node tries the database and is refused.
+            ["OUTPOST__Storage__ConnectionString"] = "Host=127.0.0.1;Port=1;Username=outpost;Password=hunter2-secret;Timeout=5",
             ["OUTPOST__Smtp__Submission"] = $"127.0.0.1:{Ports.Free()}",
         };
         foreach (var args in new[] { new[] { "serve" }, ["domain", "list"], ["events"] })
@@ -29,14 +28,13 @@ public sealed class StorageProviderTests : IDisposable
             var result = await RunAsync(env, args);
             Assert.Equal(1, result.ExitCode);
             var sentence = result.Error.Trim();
-            Assert.StartsWith("Storage:Provider is postgres, but these stores are not on PostgreSQL yet: ", sentence, StringComparison.Ordinal);
-            Assert.EndsWith("; use Storage:Provider sqlite until they are (docs/SCALING.md lists what PostgreSQL holds so far).", sentence, StringComparison.Ordinal);
-            Assert.Contains("IAccountStore", sentence, StringComparison.Ordinal);
-            // The ported stores are not named, and the password never shows.
-            Assert.DoesNotContain("IQueueStore", sentence, StringComparison.Ordinal);
-            Assert.DoesNotContain("ISuppressionStore", sentence, StringComparison.Ordinal);
+            Assert.StartsWith("PostgreSQL at 127.0.0.1:1 cannot be used (", sentence, StringComparison.Ordinal);
+            Assert.EndsWith("); check Storage:ConnectionString and that the server is running.", sentence, StringComparison.Ordinal);
+            // No store is named missing any more, and the password never shows.
+            Assert.DoesNotContain("not on PostgreSQL yet", result.All, StringComparison.Ordinal);
             Assert.DoesNotContain("hunter2", result.All, StringComparison.Ordinal);
             Assert.Single(sentence.Split('\n'));
+            Assert.False(File.Exists(Path.Combine(_data, "outpost.db")), "a PostgreSQL node must not create the SQLite database");
         }
     }
 

@@ -1,8 +1,17 @@
+using Outpost.Engine.Accounts;
 using Outpost.Engine.Audit;
+using Outpost.Engine.Complaints;
+using Outpost.Engine.Domains;
+using Outpost.Engine.Idempotency;
+using Outpost.Engine.Policy;
 using Outpost.Engine.Queue;
+using Outpost.Engine.Retention;
+using Outpost.Engine.Review;
+using Outpost.Engine.Routing.Channels;
 using Outpost.Engine.SendLog;
 using Outpost.Engine.Suppression;
 using Outpost.Engine.Tests.Postgres;
+using Outpost.Engine.Webhooks;
 using Outpost.Storage.Postgres;
 
 namespace Outpost.Engine.Tests.Contracts;
@@ -21,12 +30,34 @@ public sealed class PostgresStoreSet : StoreSet
         Log = new PostgresSendLog(_db);
         Suppressions = new PostgresSuppressionStore(_db);
         Audit = new PostgresAuditStore(_db);
+        Accounts = new PostgresAccountStore(_db);
+        ApiKeys = new PostgresApiKeyStore(_db);
+        DomainDns = new PostgresDomainDnsStore(_db);
+        Policy = new PostgresPolicyStore(_db);
+        Bulk = new PostgresBulkStore(_db);
+        Reviews = new PostgresReviewStore(_db);
+        Channels = new PostgresChannelStore(_db);
+        Idempotency = new PostgresIdempotencyStore(_db);
+        Complaints = new PostgresComplaintStore(_db);
+        Webhooks = new PostgresWebhookStore(_db);
+        Retention = new PostgresRetentionStore(_db);
     }
 
     public override IQueueStore Queue { get; }
     public override ISendLog Log { get; }
     public override ISuppressionStore Suppressions { get; }
     public override IAuditStore Audit { get; }
+    public override IAccountStore Accounts { get; }
+    public override IApiKeyStore ApiKeys { get; }
+    public override IDomainDnsStore DomainDns { get; }
+    public override IPolicyStore Policy { get; }
+    public override IBulkStore Bulk { get; }
+    public override IReviewStore Reviews { get; }
+    public override IChannelStore Channels { get; }
+    public override IIdempotencyStore Idempotency { get; }
+    public override IComplaintStore Complaints { get; }
+    public override IWebhookStore Webhooks { get; }
+    public override IRetentionStore Retention { get; }
 
     public override void Dispose()
     {

@@ -1,14 +1,23 @@
 using Microsoft.Extensions.Time.Testing;
+using Outpost.Engine.Accounts;
 using Outpost.Engine.Audit;
+using Outpost.Engine.Complaints;
+using Outpost.Engine.Domains;
+using Outpost.Engine.Idempotency;
+using Outpost.Engine.Policy;
 using Outpost.Engine.Queue;
+using Outpost.Engine.Retention;
+using Outpost.Engine.Review;
+using Outpost.Engine.Routing.Channels;
 using Outpost.Engine.SendLog;
 using Outpost.Engine.Suppression;
+using Outpost.Engine.Webhooks;
 
 namespace Outpost.Engine.Tests.Contracts;
 
 /// <summary>
 /// The stores one back end provides, over one fresh database, as the contract suites use them: only through
-/// the Engine's interfaces, so the same suites run against every back end (SQLite today, PostgreSQL next).
+/// the Engine's interfaces, so the same suites run against every back end (SQLite and PostgreSQL).
 /// </summary>
 public abstract class StoreSet : IDisposable
 {
@@ -16,6 +25,17 @@ public abstract class StoreSet : IDisposable
     public abstract ISendLog Log { get; }
     public abstract ISuppressionStore Suppressions { get; }
     public abstract IAuditStore Audit { get; }
+    public abstract IAccountStore Accounts { get; }
+    public abstract IApiKeyStore ApiKeys { get; }
+    public abstract IDomainDnsStore DomainDns { get; }
+    public abstract IPolicyStore Policy { get; }
+    public abstract IBulkStore Bulk { get; }
+    public abstract IReviewStore Reviews { get; }
+    public abstract IChannelStore Channels { get; }
+    public abstract IIdempotencyStore Idempotency { get; }
+    public abstract IComplaintStore Complaints { get; }
+    public abstract IWebhookStore Webhooks { get; }
+    public abstract IRetentionStore Retention { get; }
 
     public abstract void Dispose();
 

@@ -1,0 +1,7 @@
+namespace Outpost.Engine.Tests.Contracts;
+
+/// <summary>The policy store contract on SQLite.</summary>
+public sealed class SqlitePolicyStoreContract : PolicyStoreContract
+{
+    protected override StoreSet Open(TimeProvider time) => new SqliteStoreSet(time);
+}
