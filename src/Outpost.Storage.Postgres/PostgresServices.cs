@@ -7,7 +7,7 @@ using Outpost.Engine.Suppression;
 namespace Outpost.Storage.Postgres;
 
 /// <summary>
-/// Registers the PostgreSQL back end: the stores ported so far (queue, send log with events and refusals,
+/// Registers the PostgreSQL back end: the stores ported so far (queue with its wake-ups, send log with events and refusals,
 /// suppressions, the audit trail). The stores it does not register yet are found by comparing with the SQLite back end,
 /// and a node refuses to start without them (see <c>StorageChoice</c> in the command).
 /// </summary>
@@ -18,6 +18,7 @@ public static class PostgresServices
     {
         services.AddSingleton(_ => open());
         services.AddSingleton<IQueueStore, PostgresQueueStore>();
+        services.AddSingleton<IQueueWakeups, PostgresWakeups>();
         services.AddSingleton<ISendLog, PostgresSendLog>();
         services.AddSingleton<ISuppressionStore, PostgresSuppressionStore>();
         services.AddSingleton<IAuditStore, PostgresAuditStore>();
