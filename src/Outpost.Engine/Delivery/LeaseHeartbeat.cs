@@ -12,12 +12,15 @@ namespace Outpost.Engine.Delivery;
 /// </summary>
 public sealed class LeaseHeartbeat(IQueueStore store, LeaseRules leases, NodeIdentity node, TimeProvider time, ILogger<LeaseHeartbeat> logger) : BackgroundService
 {
+    // Made with the service, not when its loop starts (on another thread): the first beat is due one
+    // interval after the node began, whenever the loop gets going.
+    readonly PeriodicTimer _beats = new(leases.HeartbeatEvery, time);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var beats = new PeriodicTimer(leases.HeartbeatEvery, time);
         try
         {
-            while (await beats.WaitForNextTickAsync(stoppingToken))
+            while (await _beats.WaitForNextTickAsync(stoppingToken))
                 await BeatAsync(stoppingToken);
         }
         catch (OperationCanceledException)
@@ -38,5 +41,11 @@ public sealed class LeaseHeartbeat(IQueueStore store, LeaseRules leases, NodeIde
             logger.LogWarning(ex, "Node {Node} could not renew its leases; it tries again in {Every}", node.Id, leases.HeartbeatEvery);
             return -1;
         }
+    }
+
+    public override void Dispose()
+    {
+        _beats.Dispose();
+        base.Dispose();
     }
 }

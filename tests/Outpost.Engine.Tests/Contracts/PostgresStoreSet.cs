@@ -12,12 +12,14 @@ public sealed class PostgresStoreSet : StoreSet
 {
     readonly TestDatabase _database;
     readonly PostgresDatabase _db;
+    readonly TimeProvider _time;
 
     public PostgresStoreSet(PostgresFixture fixture, TimeProvider time)
     {
         _database = fixture.NewDatabase();
         _db = PostgresDatabase.Open(_database.ConnectionString);
-        Queue = new PostgresQueueStore(_db, time);
+        _time = time;
+        Queue = new PostgresQueueStore(_db, time, new NodeIdentity("node-a"));
         Log = new PostgresSendLog(_db);
         Suppressions = new PostgresSuppressionStore(_db);
         Audit = new PostgresAuditStore(_db);
@@ -27,6 +29,8 @@ public sealed class PostgresStoreSet : StoreSet
     public override ISendLog Log { get; }
     public override ISuppressionStore Suppressions { get; }
     public override IAuditStore Audit { get; }
+
+    public override IQueueStore QueueOf(NodeIdentity node) => new PostgresQueueStore(_db, _time, node);
 
     public override void Dispose()
     {

@@ -11,11 +11,13 @@ public sealed class SqliteStoreSet : StoreSet
 {
     readonly TempDirectory _dir = new();
     readonly SqliteDatabase _db;
+    readonly TimeProvider _time;
 
     public SqliteStoreSet(TimeProvider time)
     {
         _db = new SqliteDatabase(Path.Combine(_dir.Path, "outpost.db"));
-        Queue = new SqliteQueueStore(_db, time);
+        _time = time;
+        Queue = new SqliteQueueStore(_db, time, new NodeIdentity("node-a"));
         Log = new SqliteSendLog(_db);
         Suppressions = new SqliteSuppressionStore(_db);
         Audit = new SqliteAuditStore(_db);
@@ -25,6 +27,8 @@ public sealed class SqliteStoreSet : StoreSet
     public override ISendLog Log { get; }
     public override ISuppressionStore Suppressions { get; }
     public override IAuditStore Audit { get; }
+
+    public override IQueueStore QueueOf(NodeIdentity node) => new SqliteQueueStore(_db, _time, node);
 
     public override void Dispose()
     {
