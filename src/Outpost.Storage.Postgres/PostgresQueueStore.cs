@@ -11,7 +11,7 @@ namespace Outpost.Storage.Postgres;
 /// event in the same transaction; no statement here decides a status on its own. Statements of a
 /// batch go to the server in one round trip. Leases carry this node's name (<paramref name="node"/>): the
 /// heartbeat renews only its own, a start releases only its own, and claims take any node's that ran out
-/// (the rules are <see cref="LeaseRules"/>'). Claims are fair across sender domains. Writes that make
+/// (the rules are <see cref="LeaseRules"/>). Claims are fair across sender domains. Writes that make
 /// work claimable by any node (an operator's release or retry, a start's released leases) send
 /// <see cref="PostgresWakeups.Channel"/> in their transaction, so idle nodes wake when they commit.
 /// </summary>
@@ -178,13 +178,15 @@ public sealed class PostgresQueueStore(PostgresDatabase db, TimeProvider time, N
         CancellationToken cancellationToken, bool wake = false) =>
         db.WriteAsync(async (tx, ct) =>
         {
-            if (wake)
-                tx.WakeIdleNodes();
             await using var select = tx.Command($"SELECT {Rows.RecipientColumns} FROM recipients r WHERE {where} ORDER BY r.id FOR NO KEY UPDATE");
             parameters(select.Parameters);
             var rows = await select.ListAsync(r => Rows.Recipient(r), ct);
             var changed = await new TransitionWriter(tx).ApplyAsync(rows.Select(decide).ToList(), time.GetUtcNow(), leaseUntil: null, next, ct);
-            return changed.Count(c => c);
+            var count = changed.Count(c => c);
+            // Recipients waiting again are any node's to claim: wake the idle ones (nothing released, no notice).
+            if (wake && count > 0)
+                tx.WakeIdleNodes();
+            return count;
         }, cancellationToken);
 
     public async Task<QueuedMessage?> GetMessageAsync(string id, CancellationToken cancellationToken = default)
