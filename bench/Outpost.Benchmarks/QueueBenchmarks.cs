@@ -25,7 +25,7 @@ public class QueueBenchmarks
         _dir = Path.Combine(Path.GetTempPath(), "outpost-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_dir);
         _db = new SqliteDatabase(Path.Combine(_dir, "queue.db"));
-        _store = new SqliteQueueStore(_db, _time);
+        _store = new SqliteQueueStore(_db, _time, new NodeIdentity("bench"));
         for (var i = 0; i < 100; i++)
             _store.EnqueueAsync(Batch(100), _time.GetUtcNow().AddSeconds(-1)).GetAwaiter().GetResult();
     }

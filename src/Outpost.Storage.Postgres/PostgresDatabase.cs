@@ -76,6 +76,12 @@ public sealed class PostgresDatabase : IDisposable
             try
             {
                 var result = await work(scope, cancellationToken);
+                // PostgreSQL holds a notice until the commit and drops it with a rollback: nobody wakes for work that is not there.
+                if (scope.Wakes)
+                {
+                    await using var notify = new NpgsqlCommand($"NOTIFY {PostgresWakeups.Channel}", connection, transaction);
+                    await notify.ExecuteNonQueryAsync(cancellationToken);
+                }
                 await scope.Outbox.FlushAsync(connection, transaction, cancellationToken);
                 // Not cancelled halfway: a commit the caller gave up on might still have happened.
                 await transaction.CommitAsync(CancellationToken.None);

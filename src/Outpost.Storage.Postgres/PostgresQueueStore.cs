@@ -11,9 +11,13 @@ namespace Outpost.Storage.Postgres;
 /// <see cref="RecipientTransitions"/> and applied by <see cref="TransitionWriter"/>, which writes its
 /// event in the same transaction; no statement here decides a status on its own. Statements of a
 /// batch go to the server in one round trip. A message submitted with an idempotency key finishes its
-/// key in its enqueue transaction.
+/// key in its enqueue transaction. Leases carry this node's name (<paramref name="node"/>): the
+/// heartbeat renews only its own, a start releases only its own, and claims take any node's that ran out
+/// (the rules are <see cref="LeaseRules"/>). Claims are fair across sender domains. Writes that make
+/// work claimable by any node (an operator's release or retry, a start's released leases) send
+/// <see cref="PostgresWakeups.Channel"/> in their transaction, so idle nodes wake when they commit.
 /// </summary>
-public sealed class PostgresQueueStore(PostgresDatabase db, TimeProvider time) : IQueueStore
+public sealed class PostgresQueueStore(PostgresDatabase db, TimeProvider time, NodeIdentity node) : IQueueStore
 {
     static readonly string Open = RecipientStatusNames.SqlList(RecipientStatusNames.Open);
     static readonly string Final = RecipientStatusNames.SqlList(RecipientStatusNames.Final);
@@ -64,10 +68,10 @@ public sealed class PostgresQueueStore(PostgresDatabase db, TimeProvider time) :
                 await using var recipients = tx.Batch();
                 foreach (var (item, r, status, held) in chunk)
                     recipients.Add(
-                        "INSERT INTO recipients (message_id, address, domain, route, status, attempts, next_attempt_at, lease_until, updated_at) " +
-                        "VALUES (@m, @address, @domain, @route, @status, 0, @now, @lease, @now) RETURNING id").Parameters
+                        "INSERT INTO recipients (message_id, address, domain, route, status, attempts, next_attempt_at, lease_until, lease_node, updated_at) " +
+                        "VALUES (@m, @address, @domain, @route, @status, 0, @now, @lease, @node, @now) RETURNING id").Parameters
                         .Text("m", batch[item].Message.Id).Text("address", r.Address).Text("domain", r.Domain).Text("route", r.Route.ToString().ToLowerInvariant())
-                        .Text("status", status.ToName()).Time("now", now).Time("lease", held ? null : leaseUntil);
+                        .Text("status", status.ToName()).Time("now", now).Time("lease", held ? null : leaseUntil).Text("node", held ? null : node.Id);
                 // One result per statement, in the statements' order.
                 await using var reader = await recipients.ExecuteReaderAsync(ct);
                 for (var k = 0; k < chunk.Length; k++)
@@ -98,13 +102,21 @@ public sealed class PostgresQueueStore(PostgresDatabase db, TimeProvider time) :
             // SKIP LOCKED: rows another node is claiming right now are passed over, not waited for, and do not count toward the limit.
             // NO KEY UPDATE, the weaker of the FOR UPDATE locks, is enough for a row whose key stays, and does not
             // block the foreign-key check of an attempt row being written for the same recipient.
+            // Fair across sender domains: each due recipient gets its turn within its sender domain (the unlocked
+            // subquery), and the batch takes every domain's first turn before any domain's second. The lock is
+            // taken on the outer rows only, after the order, so a skipped row's place goes to the next in turn;
+            // a row another node claimed and committed meanwhile is judged again as it is now and left out.
             await using var select = tx.Command(
-                $"SELECT {Rows.RecipientColumns} FROM recipients r WHERE r.status IN {Open} AND r.next_attempt_at <= @now " +
-                "AND (r.lease_until IS NULL OR r.lease_until < @now) ORDER BY r.next_attempt_at LIMIT @limit FOR NO KEY UPDATE SKIP LOCKED");
+                $"SELECT {Rows.RecipientColumns} FROM recipients r JOIN (" +
+                "SELECT d.id, row_number() OVER (PARTITION BY lower(m.sender_domain) ORDER BY d.next_attempt_at, d.id) AS turn " +
+                $"FROM recipients d JOIN messages m ON m.id = d.message_id WHERE d.status IN {Open} AND d.next_attempt_at <= @now " +
+                "AND (d.lease_until IS NULL OR d.lease_until < @now)) f ON f.id = r.id " +
+                $"WHERE r.status IN {Open} AND r.next_attempt_at <= @now AND (r.lease_until IS NULL OR r.lease_until < @now) " +
+                "ORDER BY f.turn, r.next_attempt_at, r.id LIMIT @limit FOR NO KEY UPDATE OF r SKIP LOCKED");
             select.Parameters.Time("now", now).Int("limit", limit);
             var due = await select.ListAsync(r => Rows.Recipient(r), ct);
             var claims = due.Select(RecipientTransitions.Claim).ToList();
-            var changed = await new TransitionWriter(tx).ApplyAsync(claims, time.GetUtcNow(), leaseUntil, nextAttemptAt: null, ct);
+            var changed = await new TransitionWriter(tx).ApplyAsync(claims, time.GetUtcNow(), leaseUntil, nextAttemptAt: null, ct, leaseNode: node.Id);
             List<QueuedRecipient> taken = [.. due.Select((r, i) => (r, i)).Where(x => changed[x.i]).Select(x => x.r with { Status = claims[x.i].To })];
             if (taken.Count == 0)
                 return (taken, new Dictionary<string, QueuedMessage>());
@@ -149,22 +161,39 @@ public sealed class PostgresQueueStore(PostgresDatabase db, TimeProvider time) :
             return tries.Count;
         }, cancellationToken);
 
-    public Task<int> ReleaseAllLeasesAsync(CancellationToken cancellationToken = default) =>
-        Transition($"r.status IN {Open} AND r.lease_until IS NOT NULL", _ => { }, RecipientTransitions.LeaseLost, next: null, cancellationToken);
+    public Task<int> ReleaseOwnLeasesAsync(CancellationToken cancellationToken = default) =>
+        Transition($"r.status IN {Open} AND r.lease_until IS NOT NULL AND (r.lease_node = @node OR r.lease_node IS NULL)", p => p.Text("node", node.Id),
+            RecipientTransitions.LeaseLost, next: null, cancellationToken, wake: true);
+
+    public Task<int> RenewLeasesAsync(DateTimeOffset leaseUntil, DateTimeOffset claimedSince, CancellationToken cancellationToken = default) =>
+        db.WriteAsync(async (tx, ct) =>
+        {
+            // Only the lease moves: no status change, so no transition and no event. Nothing else writes a leased
+            // recipient, so updated_at is when it was claimed (or queued). A row another node claimed meanwhile
+            // bears that node's name: the update waits for its lock, sees the new name and leaves it.
+            await using var renew = tx.Command(
+                $"UPDATE recipients SET lease_until = @until WHERE lease_node = @node AND lease_until IS NOT NULL AND status IN {Open} AND updated_at >= @since");
+            renew.Parameters.Time("until", leaseUntil).Text("node", node.Id).Time("since", claimedSince);
+            return await renew.ExecuteNonQueryAsync(ct);
+        }, cancellationToken);
 
     /// <summary>
     /// Locks the recipients <paramref name="where"/> selects and applies to each the change <paramref name="decide"/> makes
     /// of it, leases cleared. The lock waits for a claim or an outcome in flight, and the row is then read as it is after it.
     /// </summary>
     Task<int> Transition(string where, Action<NpgsqlParameterCollection> parameters, Func<QueuedRecipient, RecipientTransition> decide, DateTimeOffset? next,
-        CancellationToken cancellationToken) =>
+        CancellationToken cancellationToken, bool wake = false) =>
         db.WriteAsync(async (tx, ct) =>
         {
             await using var select = tx.Command($"SELECT {Rows.RecipientColumns} FROM recipients r WHERE {where} ORDER BY r.id FOR NO KEY UPDATE");
             parameters(select.Parameters);
             var rows = await select.ListAsync(r => Rows.Recipient(r), ct);
             var changed = await new TransitionWriter(tx).ApplyAsync(rows.Select(decide).ToList(), time.GetUtcNow(), leaseUntil: null, next, ct);
-            return changed.Count(c => c);
+            var count = changed.Count(c => c);
+            // Recipients waiting again are any node's to claim: wake the idle ones (nothing released, no notice).
+            if (wake && count > 0)
+                tx.WakeIdleNodes();
+            return count;
         }, cancellationToken);
 
     public async Task<QueuedMessage?> GetMessageAsync(string id, CancellationToken cancellationToken = default)
@@ -226,6 +255,9 @@ public sealed class PostgresQueueStore(PostgresDatabase db, TimeProvider time) :
                     .Long("id", batch.AuditId);
                 await audit.ExecuteNonQueryAsync(ct);
             }
+            // Released or retried recipients are due at once, for any node: wake the idle ones.
+            if (batch.NextAttemptAt is not null && changed.Count > 0)
+                tx.WakeIdleNodes();
             var ids = changed.Select(r => r.MessageId).Distinct().ToArray();
             if (ids.Length == 0)
                 return new OperatorBatchResult([], []);

@@ -16,7 +16,7 @@ using Outpost.Engine.Webhooks;
 namespace Outpost.Storage.Postgres;
 
 /// <summary>
-/// Registers the PostgreSQL back end: every store the engine uses (the queue, the send log with events and
+/// Registers the PostgreSQL back end: every store the engine uses (the queue with its wake-ups, the send log with events and
 /// refusals, suppressions, the audit trail, accounts and API keys, DKIM keys and DNS checks, violations and
 /// restrictions, reviews, bulk fingerprints, channels and their health, retention, idempotency keys,
 /// complaints, webhooks). A store added to the SQLite back end and not here is found by comparing the two,
@@ -29,6 +29,7 @@ public static class PostgresServices
     {
         services.AddSingleton(_ => open());
         services.AddSingleton<IQueueStore, PostgresQueueStore>();
+        services.AddSingleton<IQueueWakeups, PostgresWakeups>();
         services.AddSingleton<ISendLog, PostgresSendLog>();
         services.AddSingleton<ISuppressionStore, PostgresSuppressionStore>();
         services.AddSingleton<IAuditStore, PostgresAuditStore>();

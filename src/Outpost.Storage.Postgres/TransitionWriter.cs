@@ -25,10 +25,10 @@ sealed class TransitionWriter(WriteTransaction tx)
 
     const string OutcomeSql =
         "UPDATE recipients SET status = @to, attempts = attempts + 1, next_attempt_at = COALESCE(@next, next_attempt_at), " +
-        "lease_until = NULL, last_reply = @reply, updated_at = @now WHERE id = @id AND status = @from" + UnlessLeased;
+        "lease_until = NULL, lease_node = NULL, last_reply = @reply, updated_at = @now WHERE id = @id AND status = @from" + UnlessLeased;
 
     const string TransitionSql =
-        "UPDATE recipients SET status = @to, lease_until = @lease, next_attempt_at = COALESCE(@next, next_attempt_at), " +
+        "UPDATE recipients SET status = @to, lease_until = @lease, lease_node = @node, next_attempt_at = COALESCE(@next, next_attempt_at), " +
         "last_reply = COALESCE(@reply, last_reply), updated_at = @now WHERE id = @id AND status = @from" + UnlessLeased;
 
     const string AttemptSql =
@@ -83,9 +83,12 @@ sealed class TransitionWriter(WriteTransaction tx)
         return changed;
     }
 
-    /// <summary>Changes without an attempt: claims (with their lease), holds, releases, leases let go, an operator's retries and deletes. Returns which took.</summary>
+    /// <summary>
+    /// Changes without an attempt: claims (with their lease, held by <paramref name="leaseNode"/>), holds, releases,
+    /// leases let go, an operator's retries and deletes (no lease: both cleared). Returns which took.
+    /// </summary>
     public async Task<bool[]> ApplyAsync(IReadOnlyList<RecipientTransition> transitions, DateTimeOffset now, DateTimeOffset? leaseUntil,
-        DateTimeOffset? nextAttemptAt, CancellationToken cancellationToken)
+        DateTimeOffset? nextAttemptAt, CancellationToken cancellationToken, string? leaseNode = null)
     {
         var changed = new bool[transitions.Count];
         for (var start = 0; start < transitions.Count; start += ChangesPerBatch)
@@ -96,7 +99,7 @@ sealed class TransitionWriter(WriteTransaction tx)
             {
                 var t = transitions[i];
                 batch.Add(TransitionSql).Parameters
-                    .Text("to", t.To.ToName()).Time("lease", leaseUntil).Time("next", nextAttemptAt).Text("reply", t.Reply).Time("now", now)
+                    .Text("to", t.To.ToName()).Time("lease", leaseUntil).Text("node", leaseUntil is null ? null : leaseNode).Time("next", nextAttemptAt).Text("reply", t.Reply).Time("now", now)
                     .Long("id", t.Recipient.Id).Text("from", t.From.ToName()).Time("free", t.UnlessLeased ? now : null);
             }
             await batch.ExecuteNonQueryAsync(cancellationToken);

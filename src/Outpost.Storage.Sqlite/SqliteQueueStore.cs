@@ -10,9 +10,10 @@ namespace Outpost.Storage.Sqlite;
 /// claims read the partial index of open recipients, so history never slows them. Every status change
 /// is decided by <see cref="RecipientTransitions"/> and applied by <see cref="TransitionWriter"/>, which
 /// writes its event in the same transaction; no statement here decides a status on its own. A message
-/// submitted with an idempotency key finishes its key in its enqueue transaction.
+/// submitted with an idempotency key finishes its key in its enqueue transaction. Leases carry this
+/// node's name (<paramref name="node"/>), as on PostgreSQL, though SQLite serves one node.
 /// </summary>
-public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQueueStore
+public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time, NodeIdentity node) : IQueueStore
 {
     static readonly string Open = RecipientStatusNames.SqlList(RecipientStatusNames.Open);
     internal static readonly string Final = RecipientStatusNames.SqlList(RecipientStatusNames.Final);
@@ -25,8 +26,8 @@ public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQu
                 "INSERT INTO messages (id, sender, subject, size, auth_user, client_ip, helo, source, received_at, spool_path, sender_domain, remote_recipients, content_verdict, header_message_id) " +
                 "VALUES ($id, $sender, $subject, $size, $auth, $ip, $helo, $source, $at, $path, $domain, $remote, $verdict, $mid)");
             using var recipient = Prepared.Command(c, t,
-                "INSERT INTO recipients (message_id, address, domain, route, status, attempts, next_attempt_at, lease_until, updated_at) " +
-                "VALUES ($m, $address, $domain, $route, $status, 0, $now, $lease, $now) RETURNING id");
+                "INSERT INTO recipients (message_id, address, domain, route, status, attempts, next_attempt_at, lease_until, lease_node, updated_at) " +
+                "VALUES ($m, $address, $domain, $route, $status, 0, $now, $lease, $node, $now) RETURNING id");
             SqliteCommand? review = null;
             using var writer = new TransitionWriter(c, t);
 
@@ -48,7 +49,7 @@ public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQu
                     var held = item.Review is not null && r.Route == Route.Remote;
                     var status = RecipientTransitions.Initial(held);
                     var id = (long)Prepared.Scalar(recipient, m.Id, r.Address, r.Domain, r.Route.ToString().ToLowerInvariant(), status.ToName(), now.ToMs(),
-                        held ? null : leaseUntil.ToMs())!;
+                        held ? null : leaseUntil.ToMs(), held ? null : node.Id)!;
                     var row = new QueuedRecipient(id, m.Id, r.Address, r.Domain, r.Route, status, 0, now, null);
                     writer.Created(row, RecipientTransitions.InitialEvent(held), now.ToMs());
                     queued.Add(row);
@@ -69,15 +70,19 @@ public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQu
     {
         var claimed = await db.WriteAsync((c, t) =>
         {
+            // Fair across sender domains: each due recipient gets its turn within its sender domain, and the
+            // batch takes every domain's first turn before any domain's second (see IQueueStore.ClaimDueAsync).
             var due = c.Query<RecipientRow>(
-                $"SELECT {Columns.Recipient} FROM recipients r WHERE r.status IN {Open} AND r.next_attempt_at <= @now AND (r.lease_until IS NULL OR r.lease_until < @now) " +
-                "ORDER BY r.next_attempt_at LIMIT @limit", new { now = now.ToMs(), limit }, t).Select(r => r.ToRecipient()).ToList();
+                $"SELECT {Columns.Recipient} FROM (SELECT r.*, row_number() OVER (PARTITION BY lower(m.sender_domain) ORDER BY r.next_attempt_at, r.id) AS turn " +
+                $"FROM recipients r JOIN messages m ON m.id = r.message_id WHERE r.status IN {Open} AND r.next_attempt_at <= @now " +
+                "AND (r.lease_until IS NULL OR r.lease_until < @now)) r ORDER BY r.turn, r.next_attempt_at, r.id LIMIT @limit",
+                new { now = now.ToMs(), limit }, t).Select(r => r.ToRecipient()).ToList();
             using var writer = new TransitionWriter(c, t);
             var taken = new List<QueuedRecipient>(due.Count);
             foreach (var r in due)
             {
                 var claim = RecipientTransitions.Claim(r);
-                if (writer.Apply(claim, now.ToMs(), leaseUntil.ToMs()))
+                if (writer.Apply(claim, now.ToMs(), leaseUntil.ToMs(), leaseNode: node.Id))
                     taken.Add(r with { Status = claim.To });
             }
             return taken;
@@ -122,8 +127,16 @@ public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time) : IQu
             return tries.Count;
         }, cancellationToken);
 
-    public Task<int> ReleaseAllLeasesAsync(CancellationToken cancellationToken = default) =>
-        Transition($"r.status IN {Open} AND r.lease_until IS NOT NULL", new { }, RecipientTransitions.LeaseLost, cancellationToken);
+    public Task<int> ReleaseOwnLeasesAsync(CancellationToken cancellationToken = default) =>
+        Transition($"r.status IN {Open} AND r.lease_until IS NOT NULL AND (r.lease_node = @node OR r.lease_node IS NULL)", new { node = node.Id },
+            RecipientTransitions.LeaseLost, cancellationToken);
+
+    public Task<int> RenewLeasesAsync(DateTimeOffset leaseUntil, DateTimeOffset claimedSince, CancellationToken cancellationToken = default) =>
+        // Only the lease moves: no status changes, so no event and no transition. The claim (or the enqueue)
+        // was the row's last update, as nothing else writes a leased recipient, so updated_at is when it was claimed.
+        db.WriteAsync((c, t) => c.Execute(
+            $"UPDATE recipients SET lease_until = @until WHERE lease_node = @node AND lease_until IS NOT NULL AND status IN {Open} AND updated_at >= @since",
+            new { until = leaseUntil.ToMs(), node = node.Id, since = claimedSince.ToMs() }, t), cancellationToken);
 
     /// <summary>Reads the recipients <paramref name="where"/> selects and applies to each the change <paramref name="decide"/> makes of it, leases cleared.</summary>
     Task<int> Transition(string where, object parameters, Func<QueuedRecipient, RecipientTransition> decide, CancellationToken cancellationToken) =>

@@ -23,6 +23,8 @@ public static class SqliteServices
         services.AddSingleton(_ => new SqliteDatabase(Path.Combine(Path.GetFullPath(dataDirectory), "outpost.db")));
         services.AddSingleton<IAccountStore, SqliteAccountStore>();
         services.AddSingleton<IQueueStore, SqliteQueueStore>();
+        // One node: nobody else makes work claimable, so the delivery loop polls.
+        services.AddSingleton<IQueueWakeups, PollingWakeups>();
         services.AddSingleton<ISendLog, SqliteSendLog>();
         services.AddSingleton<IDomainDnsStore, SqliteDomainDnsStore>();
         services.AddSingleton<IPolicyStore, SqlitePolicyStore>();

@@ -28,7 +28,7 @@ sealed class TransitionWriter(SqliteConnection connection, SqliteTransaction tra
     {
         _outcome ??= Prepared.Command(connection, transaction,
             "UPDATE recipients SET status = $to, attempts = attempts + 1, next_attempt_at = COALESCE($next, next_attempt_at), " +
-            "lease_until = NULL, last_reply = $reply, updated_at = $now WHERE id = $id AND status = $from" + UnlessLeased);
+            "lease_until = NULL, lease_node = NULL, last_reply = $reply, updated_at = $now WHERE id = $id AND status = $from" + UnlessLeased);
         var changed = Prepared.Run(_outcome, o.NewStatus.ToName(), o.NextAttemptAt?.ToMs(), o.Attempt.Reply, now, o.Recipient.Id, o.Recipient.Status.ToName(),
             o.UnlessLeased ? now : null) == 1;
         // The reply's parts once, for the attempt row and the event alike.
@@ -42,14 +42,17 @@ sealed class TransitionWriter(SqliteConnection connection, SqliteTransaction tra
         return changed;
     }
 
-    /// <summary>A change without an attempt: a claim (with its lease), a hold, a release, a lease let go, an operator's retry or delete.</summary>
-    public bool Apply(RecipientTransition t, long now, long? leaseUntil, long? nextAttemptAt = null)
+    /// <summary>
+    /// A change without an attempt: a claim (with its lease, held by <paramref name="leaseNode"/>), a hold, a
+    /// release, a lease let go, an operator's retry or delete (no lease: both cleared).
+    /// </summary>
+    public bool Apply(RecipientTransition t, long now, long? leaseUntil, long? nextAttemptAt = null, string? leaseNode = null)
     {
         _transition ??= Prepared.Command(connection, transaction,
-            "UPDATE recipients SET status = $to, lease_until = $lease, next_attempt_at = COALESCE($next, next_attempt_at), " +
+            "UPDATE recipients SET status = $to, lease_until = $lease, lease_node = $node, next_attempt_at = COALESCE($next, next_attempt_at), " +
             "last_reply = COALESCE($reply, last_reply), updated_at = $now WHERE id = $id AND status = $from" + UnlessLeased);
-        var changed = Prepared.Run(_transition, t.To.ToName(), leaseUntil, nextAttemptAt, t.Reply, now, t.Recipient.Id, t.From.ToName(),
-            t.UnlessLeased ? now : null) == 1;
+        var changed = Prepared.Run(_transition, t.To.ToName(), leaseUntil, leaseUntil is null ? null : leaseNode, nextAttemptAt, t.Reply, now, t.Recipient.Id,
+            t.From.ToName(), t.UnlessLeased ? now : null) == 1;
         if (changed && t.ChangesStatus)
             Event(t.Event, t.Recipient, t.From, t.To, t.Reason, null, t.Recipient.Attempts, null, now);
         return changed;

@@ -61,7 +61,7 @@ internal sealed class EngineHarness : IAsyncDisposable
         Feedback = new FeedbackAddresses(Options.Complaints);
         Db = new SqliteDatabase(Path.Combine(Dir.Path, "outpost.db"));
         Accounts = new SqliteAccountStore(Db);
-        Queue = new SqliteQueueStore(Db, Time);
+        Queue = new SqliteQueueStore(Db, Time, new NodeIdentity("node-a"));
         Log = new SqliteSendLog(Db);
         Spool = new MessageSpool(Dir.Path);
         Committer = new QueueCommitter(Queue, Spool, Time, TimeSpan.FromMinutes(15), NullLogger<QueueCommitter>.Instance);

@@ -21,6 +21,22 @@ public sealed class StorageOptions
     /// <summary>For <c>postgres</c>: an Npgsql connection string, e.g. <c>Host=db;Database=outpost;Username=outpost;Password=…</c>.</summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>
+    /// The name this node's leases carry, e.g. <c>mx1</c>; empty: the host name and a short random suffix,
+    /// made once and kept in <c>&lt;data&gt;/node-id</c>, so a restarted node finds its own leases again.
+    /// </summary>
+    public string? NodeId { get; set; }
+
+    /// <summary>
+    /// How long a claim holds a recipient without a heartbeat: a node that dies loses its work to the other
+    /// nodes after this long. Its heartbeat renews the leases three times in this time.
+    /// </summary>
+    public TimeSpan LeaseTime { get; set; } = TimeSpan.FromSeconds(60);
+
+    public const int LongestNodeId = 64;
+    public static readonly TimeSpan ShortestLease = TimeSpan.FromSeconds(3);
+    public static readonly TimeSpan LongestLease = TimeSpan.FromHours(1);
+
     public bool IsPostgres => string.Equals(Provider?.Trim(), Postgres, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The first thing wrong with these options, as one sentence for the operator; null when they are fine.</summary>
@@ -37,8 +53,16 @@ public sealed class StorageOptions
             return "Storage:ConnectionString is set but Storage:Provider is sqlite; set Storage:Provider to postgres to use that database, or remove the connection string.";
         if (hasConnection && ConnectionString!.Length > LongestConnectionString)
             return $"Storage:ConnectionString is longer than {LongestConnectionString.ToString("N0", CultureInfo.InvariantCulture)} characters; a PostgreSQL connection string is much shorter.";
+        if (!string.IsNullOrEmpty(NodeId) && !IsNodeId(NodeId))
+            return $"Storage:NodeId '{Shorten(NodeId)}' is not a node name; use 1 to {LongestNodeId} letters, digits, '.', '-' or '_', e.g. mx1.";
+        if (LeaseTime < ShortestLease || LeaseTime > LongestLease)
+            return $"Storage:LeaseTime is {LeaseTime}; use between {ShortestLease} and {LongestLease} (the default is 00:01:00).";
         return null;
     }
+
+    /// <summary>A node's name as leases, logs and the nodes list show it: short, and nothing that needs quoting.</summary>
+    public static bool IsNodeId(string s) =>
+        s.Length is > 0 and <= LongestNodeId && s.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_');
 
     static string Shorten(string s) => s.Length <= 40 ? s : s[..40] + "…";
 }

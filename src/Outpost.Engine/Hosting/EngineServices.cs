@@ -69,8 +69,12 @@ public static class EngineServices
         services.AddSingleton<ComplaintService>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<ApiKeys>();
+        // The node's name, which its leases carry, and the lease rules: made when first needed (a command that
+        // never touches the queue writes no node-id file).
+        services.AddSingleton(_ => NodeIdentity.Resolve(options.Storage, options.DataDirectory));
+        services.AddSingleton(new LeaseRules(options.Storage.LeaseTime));
         services.AddSingleton(sp => new QueueCommitter(sp.GetRequiredService<IQueueStore>(), sp.GetRequiredService<MessageSpool>(),
-            sp.GetRequiredService<TimeProvider>(), DeliveryScheduler.Lease, sp.GetRequiredService<ILogger<QueueCommitter>>()));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LeaseRules>().LeaseTime, sp.GetRequiredService<ILogger<QueueCommitter>>()));
         services.AddSingleton<MessageEnqueuer>();
         services.AddSingleton<MessageInjector>();
         services.AddSingleton<ApiSubmission>();
@@ -124,10 +128,11 @@ public static class EngineServices
         return services;
     }
 
-    /// <summary>The long-running parts of <c>outpost serve</c>: the queue scheduler, the DNS re-check, retention, the webhook dispatcher and the SMTP listeners.</summary>
+    /// <summary>The long-running parts of <c>outpost serve</c>: the queue scheduler and the leases' heartbeat, the DNS re-check, retention, the webhook dispatcher and the SMTP listeners.</summary>
     public static IServiceCollection AddOutpostServer(this IServiceCollection services)
     {
         services.AddHostedService<DeliveryScheduler>();
+        services.AddHostedService<LeaseHeartbeat>();
         services.AddHostedService<DnsRecheckService>();
         services.AddHostedService<RetentionScheduler>();
         services.AddHostedService<Webhooks.WebhookDispatcher>();

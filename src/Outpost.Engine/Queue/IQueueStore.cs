@@ -2,14 +2,20 @@ namespace Outpost.Engine.Queue;
 
 /// <summary>
 /// The durable queue: messages and their recipients' state. A recipient is worked on by one node at a
-/// time, under a lease; a lease that runs out (a crash) makes it claimable again.
+/// time, under a lease that names the node (<see cref="NodeIdentity"/>, given to the store when it is made)
+/// and runs out (<see cref="LeaseRules"/>); a lease that runs out (a crash) makes it claimable again, by any node.
 /// </summary>
 public interface IQueueStore
 {
     /// <summary>Queues a batch in one transaction; the recipients come back leased to the caller, ready to deliver.</summary>
     Task<IReadOnlyList<IReadOnlyList<QueuedRecipient>>> EnqueueAsync(IReadOnlyList<NewMessage> batch, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default);
 
-    /// <summary>Claims recipients that are due, grouped into work by message, route and domain.</summary>
+    /// <summary>
+    /// Claims recipients that are due (their lease, if any, run out), grouped into work by message, route and
+    /// domain, leased to this node. Fair across sender domains: each domain's first due recipient comes before
+    /// any domain's second, and so on (within a turn, soonest due first), so one sender domain's burst does
+    /// not hold back another's mail past the first batch.
+    /// </summary>
     Task<IReadOnlyList<DeliveryWork>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>Stores attempts and new states; returns the ids of messages that have no open recipient left.</summary>
@@ -18,8 +24,17 @@ public interface IQueueStore
     /// <summary>Stores tries that failed over to another channel: attempts in the log, no change of status.</summary>
     Task RecordTriesAsync(IReadOnlyList<(QueuedRecipient Recipient, DeliveryAttempt Attempt)> tries, CancellationToken cancellationToken = default);
 
-    /// <summary>After a restart of a single node: every lease it held is released.</summary>
-    Task<int> ReleaseAllLeasesAsync(CancellationToken cancellationToken = default);
+    /// <summary>
+    /// At the start of a node: the leases that bear its name (and leases that bear none, from before leases
+    /// named their node) are released, their recipients waiting again; other nodes' leases are left alone.
+    /// </summary>
+    Task<int> ReleaseOwnLeasesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The heartbeat: this node's leases on open recipients claimed at or after <paramref name="claimedSince"/>
+    /// now run until <paramref name="leaseUntil"/>. A lease another node has taken over is not this node's any more.
+    /// </summary>
+    Task<int> RenewLeasesAsync(DateTimeOffset leaseUntil, DateTimeOffset claimedSince, CancellationToken cancellationToken = default);
 
     Task<QueuedMessage?> GetMessageAsync(string id, CancellationToken cancellationToken = default);
 

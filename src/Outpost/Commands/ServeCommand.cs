@@ -27,6 +27,12 @@ public static class ServeCommand
             if (options.Complaints.Problem() is { } complaints)
                 return Output.Fail(complaints);
             Directory.CreateDirectory(options.DataDirectory);
+            // One server per data directory, for the life of this process: a second one would deliver the same
+            // messages twice (SQLite) or run under the same node name (PostgreSQL).
+            var (dataLock, locked) = DataDirectoryLock.Take(options.DataDirectory);
+            if (locked is not null)
+                return Output.Fail(locked);
+            using var heldLock = dataLock;
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
             builder.Configuration.Sources.Clear();
             builder.Configuration.AddConfiguration(configuration);

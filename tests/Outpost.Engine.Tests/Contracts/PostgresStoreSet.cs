@@ -21,12 +21,14 @@ public sealed class PostgresStoreSet : StoreSet
 {
     readonly TestDatabase _database;
     readonly PostgresDatabase _db;
+    readonly TimeProvider _time;
 
     public PostgresStoreSet(PostgresFixture fixture, TimeProvider time)
     {
         _database = fixture.NewDatabase();
         _db = PostgresDatabase.Open(_database.ConnectionString);
-        Queue = new PostgresQueueStore(_db, time);
+        _time = time;
+        Queue = new PostgresQueueStore(_db, time, new NodeIdentity("node-a"));
         Log = new PostgresSendLog(_db);
         Suppressions = new PostgresSuppressionStore(_db);
         Audit = new PostgresAuditStore(_db);
@@ -58,6 +60,8 @@ public sealed class PostgresStoreSet : StoreSet
     public override IComplaintStore Complaints { get; }
     public override IWebhookStore Webhooks { get; }
     public override IRetentionStore Retention { get; }
+
+    public override IQueueStore QueueOf(NodeIdentity node) => new PostgresQueueStore(_db, _time, node);
 
     public override void Dispose()
     {

@@ -70,7 +70,7 @@ public abstract class QueueStoreContract : IDisposable
         Assert.Equal(3, queued[0].Count);
         Assert.Empty(await Queue.ClaimDueAsync(Now, Now + Lease, 100));
 
-        Assert.Equal(3, await Queue.ReleaseAllLeasesAsync());
+        Assert.Equal(3, await Queue.ReleaseOwnLeasesAsync());
         var work = await Queue.ClaimDueAsync(Now, Now + Lease, 100);
         Assert.Equal(2, work.Count); // grouped by domain: x.test and y.test
         Assert.Equal(2, work.Single(w => w.Recipients[0].Domain == "x.test").Recipients.Count);
@@ -147,7 +147,7 @@ public abstract class QueueStoreContract : IDisposable
     public async Task A_held_message_waits_outside_the_delivery_loop_until_released()
     {
         await Queue.EnqueueAsync([Message("0000000000CDCDCD", "a@x.test", "b@x.test")], Now + Lease);
-        await Queue.ReleaseAllLeasesAsync();
+        await Queue.ReleaseOwnLeasesAsync();
         Assert.Equal(2, await OperateAsync(QueueAction.Hold, "0000000000CDCDCD"));
         Assert.Empty(await Queue.ClaimDueAsync(Now, Now + Lease, 10));
         Assert.Equal(2, (await Queue.ListOpenAsync(10)).Count(r => r.Status == RecipientStatus.Held));
@@ -192,7 +192,7 @@ public abstract class QueueStoreContract : IDisposable
             new RecipientOutcome(queued[1], RecipientStatus.Deferred, Attempt("451 4.7.1 greylisted"), Now),
         ]);
         var deferred = await Queue.ClaimDueAsync(Now, Now + Lease, 10);
-        await Queue.ReleaseAllLeasesAsync();                      // delivering -> deferred (it had an attempt)
+        await Queue.ReleaseOwnLeasesAsync();                      // delivering -> deferred (it had an attempt)
         Assert.Equal(1, await OperateAsync(QueueAction.Hold, "0000000000EEEEEE"));
         Assert.Equal(1, await OperateAsync(QueueAction.Release, "0000000000EEEEEE"));
         Assert.Equal(0, await OperateAsync(QueueAction.Release, "0000000000EEEEEE")); // nothing held: no change, no event

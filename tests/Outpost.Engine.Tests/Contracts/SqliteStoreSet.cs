@@ -20,11 +20,13 @@ public sealed class SqliteStoreSet : StoreSet
 {
     readonly TempDirectory _dir = new();
     readonly SqliteDatabase _db;
+    readonly TimeProvider _time;
 
     public SqliteStoreSet(TimeProvider time)
     {
         _db = new SqliteDatabase(Path.Combine(_dir.Path, "outpost.db"));
-        Queue = new SqliteQueueStore(_db, time);
+        _time = time;
+        Queue = new SqliteQueueStore(_db, time, new NodeIdentity("node-a"));
         Log = new SqliteSendLog(_db);
         Suppressions = new SqliteSuppressionStore(_db);
         Audit = new SqliteAuditStore(_db);
@@ -56,6 +58,8 @@ public sealed class SqliteStoreSet : StoreSet
     public override IComplaintStore Complaints { get; }
     public override IWebhookStore Webhooks { get; }
     public override IRetentionStore Retention { get; }
+
+    public override IQueueStore QueueOf(NodeIdentity node) => new SqliteQueueStore(_db, _time, node);
 
     public override void Dispose()
     {

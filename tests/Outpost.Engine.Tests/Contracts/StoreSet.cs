@@ -37,6 +37,9 @@ public abstract class StoreSet : IDisposable
     public abstract IWebhookStore Webhooks { get; }
     public abstract IRetentionStore Retention { get; }
 
+    /// <summary>The queue as another node sees it: the same database, leases under <paramref name="node"/>'s name.</summary>
+    public abstract IQueueStore QueueOf(NodeIdentity node);
+
     public abstract void Dispose();
 
     /// <summary>The clock every store of a set reads.</summary>

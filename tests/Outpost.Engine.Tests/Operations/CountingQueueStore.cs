@@ -24,7 +24,9 @@ internal sealed class CountingQueueStore(IQueueStore inner) : IQueueStore
         inner.RecordOutcomesAsync(outcomes, cancellationToken);
     public Task RecordTriesAsync(IReadOnlyList<(QueuedRecipient Recipient, DeliveryAttempt Attempt)> tries, CancellationToken cancellationToken = default) =>
         inner.RecordTriesAsync(tries, cancellationToken);
-    public Task<int> ReleaseAllLeasesAsync(CancellationToken cancellationToken = default) => inner.ReleaseAllLeasesAsync(cancellationToken);
+    public Task<int> ReleaseOwnLeasesAsync(CancellationToken cancellationToken = default) => inner.ReleaseOwnLeasesAsync(cancellationToken);
+    public Task<int> RenewLeasesAsync(DateTimeOffset leaseUntil, DateTimeOffset claimedSince, CancellationToken cancellationToken = default) =>
+        inner.RenewLeasesAsync(leaseUntil, claimedSince, cancellationToken);
     public Task<QueuedMessage?> GetMessageAsync(string id, CancellationToken cancellationToken = default) => inner.GetMessageAsync(id, cancellationToken);
     public Task<IReadOnlyList<QueuedRecipient>> ListOpenAsync(int limit, CancellationToken cancellationToken = default) => inner.ListOpenAsync(limit, cancellationToken);
     public Task<IReadOnlyDictionary<string, int>> DepthAsync(CancellationToken cancellationToken = default) => inner.DepthAsync(cancellationToken);

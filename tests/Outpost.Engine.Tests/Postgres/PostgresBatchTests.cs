@@ -18,7 +18,7 @@ public sealed class PostgresBatchTests(PostgresFixture fixture) : IDisposable
     public async Task A_group_commit_of_many_recipients_keeps_every_id_with_its_address_and_every_outcome_with_its_recipient()
     {
         _db = PostgresDatabase.Open(_database.ConnectionString);
-        var queue = new PostgresQueueStore(_db, _time);
+        var queue = new PostgresQueueStore(_db, _time, new NodeIdentity("node-a"));
         var log = new PostgresSendLog(_db);
         var now = _time.GetUtcNow();
         var batch = Enumerable.Range(0, 3).Select(m => new NewMessage(

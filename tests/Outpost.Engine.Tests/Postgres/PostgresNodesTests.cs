@@ -23,7 +23,7 @@ public sealed class PostgresNodesTests(PostgresFixture fixture) : IDisposable
     {
         var db = PostgresDatabase.Open(_database.ConnectionString);
         _nodes.Add(db);
-        return (db, new PostgresQueueStore(db, _time), new PostgresSendLog(db));
+        return (db, new PostgresQueueStore(db, _time, new NodeIdentity("node-" + _nodes.Count)), new PostgresSendLog(db));
     }
 
     NewMessage Message(string id, IEnumerable<string> recipients) => new(

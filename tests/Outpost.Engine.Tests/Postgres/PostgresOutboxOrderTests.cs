@@ -25,7 +25,7 @@ public sealed class PostgresOutboxOrderTests(PostgresFixture fixture) : IDisposa
     {
         var db = PostgresDatabase.Open(_database.ConnectionString);
         _nodes.Add(db);
-        return (db, new PostgresQueueStore(db, _time), new PostgresSendLog(db));
+        return (db, new PostgresQueueStore(db, _time, new NodeIdentity("node-" + _nodes.Count)), new PostgresSendLog(db));
     }
 
     NewMessage Message(string id, params string[] recipients) => new(

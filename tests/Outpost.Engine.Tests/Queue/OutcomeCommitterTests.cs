@@ -17,7 +17,7 @@ public sealed class OutcomeCommitterTests : IAsyncDisposable
     public OutcomeCommitterTests()
     {
         _db = new SqliteDatabase(Path.Combine(_dir.Path, "outpost.db"));
-        _store = new GatedStore(new SqliteQueueStore(_db, _time));
+        _store = new GatedStore(new SqliteQueueStore(_db, _time, new NodeIdentity("node-a")));
         _committer = new OutcomeCommitter(_store, NullLogger<OutcomeCommitter>.Instance);
     }
 
@@ -137,7 +137,9 @@ public sealed class OutcomeCommitterTests : IAsyncDisposable
             inner.ClaimDueAsync(now, leaseUntil, limit, cancellationToken);
         public Task RecordTriesAsync(IReadOnlyList<(QueuedRecipient Recipient, DeliveryAttempt Attempt)> tries, CancellationToken cancellationToken = default) =>
             inner.RecordTriesAsync(tries, cancellationToken);
-        public Task<int> ReleaseAllLeasesAsync(CancellationToken cancellationToken = default) => inner.ReleaseAllLeasesAsync(cancellationToken);
+        public Task<int> ReleaseOwnLeasesAsync(CancellationToken cancellationToken = default) => inner.ReleaseOwnLeasesAsync(cancellationToken);
+        public Task<int> RenewLeasesAsync(DateTimeOffset leaseUntil, DateTimeOffset claimedSince, CancellationToken cancellationToken = default) =>
+            inner.RenewLeasesAsync(leaseUntil, claimedSince, cancellationToken);
         public Task<QueuedMessage?> GetMessageAsync(string id, CancellationToken cancellationToken = default) => inner.GetMessageAsync(id, cancellationToken);
         public Task<IReadOnlyList<WaitingRecipient>> WaitingAsync(QueueSelection selection, DateTimeOffset now, long afterId, int limit, CancellationToken cancellationToken = default) =>
             inner.WaitingAsync(selection, now, afterId, limit, cancellationToken);

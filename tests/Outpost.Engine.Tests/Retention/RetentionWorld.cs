@@ -32,7 +32,7 @@ internal sealed class RetentionWorld : IDisposable
     public RetentionWorld()
     {
         Db = new SqliteDatabase(Path.Combine(Dir.Path, "outpost.db"));
-        Queue = new SqliteQueueStore(Db, Time);
+        Queue = new SqliteQueueStore(Db, Time, new NodeIdentity("node-a"));
         Reviews = new SqliteReviewStore(Db);
         Log = new SqliteSendLog(Db);
         Channels = new SqliteChannelStore(Db);
