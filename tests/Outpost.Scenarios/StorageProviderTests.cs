@@ -27,7 +27,7 @@ public sealed class StorageProviderTests : IDisposable
         foreach (var args in new[] { new[] { "serve" }, ["domain", "list"], ["events"] })
         {
             var result = await RunAsync(env, args);
-            Assert.Equal(1, result.ExitCode);
+            Assert.Equal(78, result.ExitCode);   // EX_CONFIG: a configuration problem
             var sentence = result.Error.Trim();
             Assert.StartsWith("Storage:Provider is postgres, but these stores are not on PostgreSQL yet: ", sentence, StringComparison.Ordinal);
             Assert.EndsWith("; use Storage:Provider sqlite until they are (docs/SCALING.md lists what PostgreSQL holds so far).", sentence, StringComparison.Ordinal);
@@ -52,7 +52,7 @@ public sealed class StorageProviderTests : IDisposable
         if (connection is not null)
             env["OUTPOST__Storage__ConnectionString"] = connection;
         var result = await RunAsync(env, "serve");
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(78, result.ExitCode);   // EX_CONFIG: a configuration problem
         Assert.Equal(sentence, result.Error.Trim());
         Assert.False(File.Exists(Path.Combine(_data, "outpost.db")), "a refused start must not create the SQLite database");
     }
