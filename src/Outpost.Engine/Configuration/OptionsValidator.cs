@@ -115,6 +115,7 @@ public sealed class OptionsValidator : IValidateOptions<OutpostOptions>
 
         var auth = o.Auth;
         Range("Auth:MaxFailures", auth.MaxFailures, 1, 10_000);
+        Range("Auth:MaxNetworkFailures", auth.MaxNetworkFailures, Math.Max(1, auth.MaxFailures), 1_000_000);
         Range("Auth:FreeFailures", auth.FreeFailures, 0, Math.Max(0, auth.MaxFailures));
         Period("Auth:FailureWindow", auth.FailureWindow, second, day);
         Period("Auth:MaxDelay", auth.MaxDelay, TimeSpan.Zero, TimeSpan.FromMinutes(1));

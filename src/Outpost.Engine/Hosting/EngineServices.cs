@@ -131,7 +131,10 @@ public static class EngineServices
         services.AddHostedService<DnsRecheckService>();
         services.AddHostedService<RetentionScheduler>();
         services.AddHostedService<Webhooks.WebhookDispatcher>();
-        services.AddHostedService<SmtpHostedService>();
+        // One instance: the host starts it, /readyz asks it whether its listeners are up.
+        services.AddSingleton<SmtpHostedService>();
+        services.AddHostedService(sp => sp.GetRequiredService<SmtpHostedService>());
+        services.AddSingleton<ReadinessProbe>();
         return services;
     }
 }
