@@ -30,6 +30,7 @@ root.Subcommands.Add(ChannelCommands.CreateRoute());
 root.Subcommands.Add(ApiKeyCommands.Create());
 root.Subcommands.Add(PurgeCommand.Create());
 root.Subcommands.Add(WebhookCommands.Create());
+root.Subcommands.Add(DoctorCommand.Create());
 // No response files: "@example.com" is a sender's domain (outpost queue hold --sender @example.com), not a file to read arguments from.
 var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
 return await CommandLineRunner.RunAsync(parse);

@@ -104,6 +104,9 @@ public static class EngineServices
         services.AddSingleton(options.Retention);
         services.AddSingleton<SpoolSweeper>();
         services.AddSingleton<RetentionService>();
+        // The database's self-check is registered by the storage choice where a back end has one (SQLite so far).
+        services.AddSingleton(sp => new Doctor(options, sp.GetRequiredService<ITxtResolver>(), sp.GetRequiredService<IChannelStore>(),
+            sp.GetService<IDatabaseCheck>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new SubmissionBackend(sp.GetRequiredService<IAccountStore>(), sp.GetRequiredService<AccountService>(), sp.GetRequiredService<SendLog.ISendLog>(),
             sp.GetRequiredService<AuthThrottle>(), sp.GetRequiredService<TrustedNetworks>(), sp.GetRequiredService<SubmissionContext>(),
             sp.GetRequiredService<SendingGate>(), sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<Suppression.SuppressionService>(),

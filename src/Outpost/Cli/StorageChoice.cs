@@ -24,6 +24,8 @@ public static class StorageChoice
         if (!options.Storage.IsPostgres)
         {
             services.AddOutpostSqlite(options.DataDirectory);
+            // The doctor's self-check; outside AddOutpostSqlite, so PostgreSQL is not refused for lacking one.
+            services.AddSingleton<Outpost.Engine.Hosting.IDatabaseCheck, SqliteDatabaseCheck>();
             return;
         }
         var missing = MissingOnPostgres();
