@@ -104,7 +104,7 @@ public static class EngineServices
         services.AddSingleton(options.Retention);
         services.AddSingleton<SpoolSweeper>();
         services.AddSingleton<RetentionService>();
-        // The database's self-check is registered by the storage choice where a back end has one (SQLite so far).
+        // The doctor; its database self-check (IDatabaseCheck) is registered by the storage choice where a back end has one (SQLite so far).
         services.AddSingleton(sp => new Doctor(options, sp.GetRequiredService<ITxtResolver>(), sp.GetRequiredService<IChannelStore>(),
             sp.GetService<IDatabaseCheck>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new SubmissionBackend(sp.GetRequiredService<IAccountStore>(), sp.GetRequiredService<AccountService>(), sp.GetRequiredService<SendLog.ISendLog>(),
