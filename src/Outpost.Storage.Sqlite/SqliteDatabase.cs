@@ -91,6 +91,10 @@ public sealed class SqliteDatabase : IDisposable
     }
 
     /// <summary>"Outpost.Storage.Sqlite.Migrations.0001_initial.sql" is version 1.</summary>
+    /// <summary>The newest migration this build carries.</summary>
+    public static int KnownVersion() =>
+        typeof(SqliteDatabase).Assembly.GetManifestResourceNames().Where(n => n.EndsWith(".sql", StringComparison.Ordinal)).Select(VersionOf).DefaultIfEmpty(0).Max();
+
     static int VersionOf(string resource)
     {
         var file = resource.Split('.')[^2];

@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection;
 using Outpost.Web.Admin;
 
 namespace Outpost.Web;
 
-/// <summary>The HTTP API (/api/v1), its OpenAPI document (/openapi/v1.json), Prometheus metrics (/metrics) and the admin pages.</summary>
+/// <summary>The HTTP API (/api/v1), its OpenAPI document (/openapi/v1.json), Prometheus metrics (/metrics), /healthz and /readyz, and the admin pages.</summary>
 public static class WebServices
 {
     public static IServiceCollection AddOutpostWeb(this IServiceCollection services)
@@ -17,6 +18,16 @@ public static class WebServices
 
     public static WebApplication MapOutpostApi(this WebApplication app)
     {
+        // Behind a TLS proxy every client would otherwise have the proxy's address: one client's failed logins would
+        // throttle everyone. Only known proxies are believed (loopback always), and only their last hop.
+        var http = app.Services.GetRequiredService<Outpost.Engine.Configuration.OutpostOptions>().Http;
+        var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto, ForwardLimit = 1 };
+        foreach (var proxy in http.KnownProxies)
+            forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(proxy.Trim()));
+        foreach (var network in http.KnownNetworks)
+            forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network.Trim()));
+        app.UseForwardedHeaders(forwarded);
+        HealthEndpoints.Map(app);
         app.MapOpenApi("/openapi/v1.json");
         app.MapGet("/metrics", async (Outpost.Engine.Metrics.OutpostMetrics metrics, Outpost.Engine.Queue.IQueueStore queue, Microsoft.AspNetCore.Http.HttpContext http) =>
             Microsoft.AspNetCore.Http.Results.Text(metrics.Render(await queue.DepthAsync(http.RequestAborted)), "text/plain; version=0.0.4"));

@@ -8,6 +8,8 @@ var root = new RootCommand("Outpost: the outbound mail system of a domain-mail h
 {
     CliContext.DataOption,
     CliContext.ConfigOption,
+    CliContext.EnvironmentOption,
+    CliContext.VerboseOption,
 };
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(DomainCommands.Create());
@@ -28,5 +30,7 @@ root.Subcommands.Add(ChannelCommands.CreateRoute());
 root.Subcommands.Add(ApiKeyCommands.Create());
 root.Subcommands.Add(PurgeCommand.Create());
 root.Subcommands.Add(WebhookCommands.Create());
+root.Subcommands.Add(DoctorCommand.Create());
 // No response files: "@example.com" is a sender's domain (outpost queue hold --sender @example.com), not a file to read arguments from.
-return await root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null }).InvokeAsync();
+var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+return await CommandLineRunner.RunAsync(parse);

@@ -39,6 +39,23 @@ public sealed class AdminPagesTests(MailWorld world)
     }
 
     [Fact]
+    public async Task An_operator_sees_the_doctors_findings_and_a_user_may_not()
+    {
+        var server = await ServerAsync();
+        var op = await LoggedInAsync(server, $"op@{Domain}");
+        Assert.Equal(200, (await op.GotoAsync("/doctor"))!.Status);
+        // The world's DNS serves no PTR for the sending address 127.0.0.1 (dnsmasq without hosts refuses or denies it):
+        // the page names the address and does not call it ok.
+        var row = await op.Locator("tr.finding", new() { HasText = "reverse DNS 127.0.0.1" }).InnerTextAsync();
+        Assert.Contains("127.0.0.1 (sending address 127.0.0.1)", row, StringComparison.Ordinal);
+        Assert.True(row.Contains("problem", StringComparison.Ordinal) || row.Contains("warning", StringComparison.Ordinal), row);
+        Assert.Contains("passes its integrity check", await op.Locator("tr.finding", new() { HasText = "database integrity" }).InnerTextAsync(), StringComparison.Ordinal);
+        await Chromium.ScreenshotAsync(op, "doctor");
+        var alice = await LoggedInAsync(server, $"alice@{Domain}");
+        Assert.Equal(403, (await alice.GotoAsync("/doctor"))!.Status);
+    }
+
+    [Fact]
     public async Task A_wrong_password_shows_authentication_failed_and_no_session()
     {
         var server = await ServerAsync();

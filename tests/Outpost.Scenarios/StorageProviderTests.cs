@@ -26,7 +26,7 @@ public sealed class StorageProviderTests : IDisposable
         foreach (var args in new[] { new[] { "serve" }, ["domain", "list"], ["events"] })
         {
             var result = await RunAsync(env, args);
-            Assert.Equal(1, result.ExitCode);
+            Assert.Equal(78, result.ExitCode);   // EX_CONFIG: a configuration problem
             var sentence = result.Error.Trim();
             Assert.StartsWith("PostgreSQL at 127.0.0.1:1 cannot be used (", sentence, StringComparison.Ordinal);
             Assert.EndsWith("); check Storage:ConnectionString and that the server is running.", sentence, StringComparison.Ordinal);
@@ -50,7 +50,7 @@ public sealed class StorageProviderTests : IDisposable
         if (connection is not null)
             env["OUTPOST__Storage__ConnectionString"] = connection;
         var result = await RunAsync(env, "serve");
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(78, result.ExitCode);   // EX_CONFIG: a configuration problem
         Assert.Equal(sentence, result.Error.Trim());
         Assert.False(File.Exists(Path.Combine(_data, "outpost.db")), "a refused start must not create the SQLite database");
     }

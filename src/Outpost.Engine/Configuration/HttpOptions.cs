@@ -8,4 +8,13 @@ public sealed class HttpOptions
 
     /// <summary>Serve HTTPS with the same certificate as SMTP (the configured one, or the self-signed one).</summary>
     public bool Tls { get; set; }
+
+    /// <summary>
+    /// Reverse proxies (addresses) whose X-Forwarded-For and X-Forwarded-Proto are believed: behind them the
+    /// client's address is the forwarded one, so logins are throttled per real client. Loopback is always one.
+    /// </summary>
+    public List<string> KnownProxies { get; set; } = [];
+
+    /// <summary>Networks (CIDR, e.g. 10.0.0.0/8) whose every address is a known proxy, e.g. a load balancer's subnet.</summary>
+    public List<string> KnownNetworks { get; set; } = [];
 }

@@ -12,6 +12,9 @@ public sealed class OutpostOptions
     /// <summary>This server's host name: greeting, EHLO to remote servers, Received and Message-ID.</summary>
     public string Hostname { get; set; } = "localhost";
 
+    /// <summary>Development (the default) or Production: Production refuses the development placeholders (see <see cref="OutpostEnvironment"/>).</summary>
+    public string Environment { get; set; } = OutpostEnvironment.Development;
+
     public SmtpOptions Smtp { get; set; } = new();
     public TlsOptions Tls { get; set; } = new();
     public List<TrustedNetworkOptions> TrustedNetworks { get; set; } = [];

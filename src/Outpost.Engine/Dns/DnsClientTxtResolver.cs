@@ -43,6 +43,21 @@ public sealed class DnsClientTxtResolver : ITxtResolver
         return new DnsAnswer<IPAddress>([.. a.Records, .. aaaa.Records], a.NameExists || aaaa.NameExists, null);
     }
 
+    public Task<DnsAnswer<string>> PointerAsync(IPAddress address, CancellationToken cancellationToken = default) =>
+        QueryAsync(ArpaName(address), QueryType.PTR, r => r.Answers.PtrRecords().Select(p => p.PtrDomainName.Value.TrimEnd('.')), cancellationToken);
+
+    /// <summary>1.2.0.192.in-addr.arpa for 192.0.2.1; the nibbles in reverse under ip6.arpa for IPv6.</summary>
+    static string ArpaName(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6)
+            address = address.MapToIPv4();
+        var bytes = address.GetAddressBytes();
+        if (bytes.Length == 4)
+            return string.Join('.', bytes.Reverse().Select(b => b.ToString(System.Globalization.CultureInfo.InvariantCulture))) + ".in-addr.arpa";
+        var hex = Convert.ToHexStringLower(bytes);
+        return string.Join('.', hex.Reverse()) + ".ip6.arpa";
+    }
+
     public Task<DnsAnswer<string>> MxAsync(string domain, CancellationToken cancellationToken = default) =>
         QueryAsync(domain, QueryType.MX, r => r.Answers.MxRecords().OrderBy(m => m.Preference).Select(m => m.Exchange.Value.TrimEnd('.')), cancellationToken);
 }

@@ -16,4 +16,8 @@ public interface ITxtResolver
 
     /// <summary>MX host names of a domain, by preference.</summary>
     Task<DnsAnswer<string>> MxAsync(string domain, CancellationToken cancellationToken = default);
+
+    /// <summary>The PTR names of an address (its reverse DNS), for the doctor; a resolver that cannot ask says so.</summary>
+    Task<DnsAnswer<string>> PointerAsync(IPAddress address, CancellationToken cancellationToken = default) =>
+        Task.FromResult(DnsAnswer<string>.Failure("this resolver does not look up reverse DNS"));
 }

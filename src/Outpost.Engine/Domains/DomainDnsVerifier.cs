@@ -107,8 +107,9 @@ public sealed class DomainDnsVerifier(ITxtResolver dns, IDomainDnsStore store, D
 
         foreach (var text in options.Addresses)
         {
+            // Skipping a bad entry once let every domain's SPF check pass; serve refuses it at start, and here it fails the check.
             if (!IPAddress.TryParse(text, out var address))
-                continue;
+                return Result(DnsRecordStatus.Error, $"Sending:Addresses has '{text}', which is not an address; the operator must correct it before SPF records can be checked.", existing);
             var outcome = await _spf.CheckHostAsync(address, domain, "postmaster@" + domain, ct);
             switch (outcome.Result)
             {

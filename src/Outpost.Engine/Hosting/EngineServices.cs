@@ -108,6 +108,9 @@ public static class EngineServices
         services.AddSingleton(options.Retention);
         services.AddSingleton<SpoolSweeper>();
         services.AddSingleton<RetentionService>();
+        // The doctor; its database self-check (IDatabaseCheck) is registered by the storage choice where a back end has one (SQLite so far).
+        services.AddSingleton(sp => new Doctor(options, sp.GetRequiredService<ITxtResolver>(), sp.GetRequiredService<IChannelStore>(),
+            sp.GetService<IDatabaseCheck>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new SubmissionBackend(sp.GetRequiredService<IAccountStore>(), sp.GetRequiredService<AccountService>(), sp.GetRequiredService<SendLog.ISendLog>(),
             sp.GetRequiredService<AuthThrottle>(), sp.GetRequiredService<TrustedNetworks>(), sp.GetRequiredService<SubmissionContext>(),
             sp.GetRequiredService<SendingGate>(), sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<Suppression.SuppressionService>(),
@@ -136,7 +139,10 @@ public static class EngineServices
         services.AddHostedService<DnsRecheckService>();
         services.AddHostedService<RetentionScheduler>();
         services.AddHostedService<Webhooks.WebhookDispatcher>();
-        services.AddHostedService<SmtpHostedService>();
+        // One instance: the host starts it, /readyz asks it whether its listeners are up.
+        services.AddSingleton<SmtpHostedService>();
+        services.AddHostedService(sp => sp.GetRequiredService<SmtpHostedService>());
+        services.AddSingleton<ReadinessProbe>();
         return services;
     }
 }

@@ -11,6 +11,9 @@ public sealed class SmtpHostedService(OutpostOptions options, ISmtpBackend backe
 {
     SmtpServer? _server;
 
+    /// <summary>True once every configured listener is bound, until the host stops.</summary>
+    public bool Listening => Volatile.Read(ref _server) is not null;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var smtp = options.Smtp;
@@ -31,8 +34,9 @@ public sealed class SmtpHostedService(OutpostOptions options, ISmtpBackend backe
         Add(listeners, "relay", smtp.Relay, ListenerMode.Relay);
         // Reports come from anyone here, so they get the complaints' own, smaller limit.
         Add(listeners, "feedback", options.Complaints.Listen, ListenerMode.Feedback, options.Complaints.MaxReportSize);
-        _server = new SmtpServer(serverOptions, listeners, backend, logger);
-        _server.Start();
+        var server = new SmtpServer(serverOptions, listeners, backend, logger);
+        server.Start();
+        Volatile.Write(ref _server, server);
         return Task.CompletedTask;
     }
 
@@ -47,7 +51,7 @@ public sealed class SmtpHostedService(OutpostOptions options, ISmtpBackend backe
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_server is not null)
-            await _server.DisposeAsync();
+        if (Interlocked.Exchange(ref _server, null) is { } server)
+            await server.DisposeAsync();
     }
 }

@@ -62,6 +62,7 @@ public static class AdminServices
             o.Conventions.AuthorizeFolder("/Complaints", ManagerPolicy);
             o.Conventions.AuthorizePage("/Webhooks", ManagerPolicy);
             o.Conventions.AuthorizePage("/Channels", OperatorPolicy);
+            o.Conventions.AuthorizePage("/Doctor", OperatorPolicy);
         }).AddApplicationPart(typeof(AdminServices).Assembly);
         return services;
     }

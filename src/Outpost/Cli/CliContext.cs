@@ -15,6 +15,8 @@ public sealed class CliContext : IAsyncDisposable
 {
     public static readonly Option<string?> DataOption = new("--data") { Description = "Data directory (database, spool, mailboxes)", Recursive = true };
     public static readonly Option<string?> ConfigOption = new("--config") { Description = "Configuration file (default: outpost.json)", Recursive = true };
+    public static readonly Option<string?> EnvironmentOption = new("--environment") { Description = "Development or Production (default: OUTPOST_ENVIRONMENT, else the Environment key, else Development)", Recursive = true };
+    public static readonly Option<bool> VerboseOption = new("--verbose") { Description = "On failure, print the whole exception too", Recursive = true };
 
     readonly ServiceProvider _services;
 
@@ -30,7 +32,7 @@ public sealed class CliContext : IAsyncDisposable
 
     /// <summary>The configuration alone, for commands that need no database (training, evaluating a model).</summary>
     public static OutpostOptions LoadOptions(ParseResult parse) =>
-        OutpostConfiguration.Load(parse.GetValue(ConfigOption), parse.GetValue(DataOption)).Options;
+        OutpostConfiguration.Load(parse.GetValue(ConfigOption), parse.GetValue(DataOption), parse.GetValue(EnvironmentOption)).Options;
 
     public static CliContext Create(ParseResult parse)
     {
@@ -38,13 +40,8 @@ public sealed class CliContext : IAsyncDisposable
         var collection = new ServiceCollection()
             .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning))
             .AddOutpostEngine(options);
-        if (StorageChoice.Add(collection, options) is { } refusal)
-        {
-            // Every command opens its context here; refusing in one place keeps the sentence alone on stderr
-            // (an exception would reach the parser's handler and come out with a stack trace).
-            Output.Fail(refusal);
-            Environment.Exit(1);
-        }
+        // Every command opens its context here; the refusal reaches Program's handler as its sentence alone.
+        StorageChoice.Add(collection, options);
         var services = collection.BuildServiceProvider();
         // A command that queues a message (the bounce of a refused review) delivers it at once, as the server would.
         services.AttachDelivery();

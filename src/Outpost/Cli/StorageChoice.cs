@@ -13,20 +13,25 @@ namespace Outpost.Cli;
 /// </summary>
 public static class StorageChoice
 {
-    /// <summary>Registers the chosen back end's stores; returns the sentence that refuses the start instead, or null.</summary>
-    public static string? Add(IServiceCollection services, OutpostOptions options)
+    /// <summary>
+    /// Registers the chosen back end's stores; a wrong choice is a <see cref="ConfigurationException"/> (exit 78),
+    /// a database out of reach a <see cref="CommandFailedException"/> (exit 1), each with its sentence.
+    /// </summary>
+    public static void Add(IServiceCollection services, OutpostOptions options)
     {
         if (options.Storage.Problem() is { } problem)
-            return problem;
+            throw new ConfigurationException([problem]);
         if (!options.Storage.IsPostgres)
         {
             services.AddOutpostSqlite(options.DataDirectory);
-            return null;
+            // The doctor's self-check; outside AddOutpostSqlite, so PostgreSQL is not refused for lacking one.
+            services.AddSingleton<Outpost.Engine.Hosting.IDatabaseCheck, SqliteDatabaseCheck>();
+            return;
         }
         var missing = MissingOnPostgres();
         if (missing.Count > 0)
-            return $"Storage:Provider is postgres, but these stores are not on PostgreSQL yet: {string.Join(", ", missing.Select(t => t.Name))}; " +
-                "use Storage:Provider sqlite until they are (docs/SCALING.md lists what PostgreSQL holds so far).";
+            throw new ConfigurationException([$"Storage:Provider is postgres, but these stores are not on PostgreSQL yet: {string.Join(", ", missing.Select(t => t.Name))}; " +
+                "use Storage:Provider sqlite until they are (docs/SCALING.md lists what PostgreSQL holds so far)."]);
         // Connected and migrated here, before anything starts, so an unreachable database is one sentence.
         PostgresDatabase database;
         try
@@ -35,10 +40,9 @@ public static class StorageChoice
         }
         catch (PostgresStartupException e)
         {
-            return e.Message;
+            throw new CommandFailedException(e.Message);
         }
         services.AddOutpostPostgres(() => database);
-        return null;
     }
 
     /// <summary>

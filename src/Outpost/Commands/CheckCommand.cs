@@ -40,7 +40,7 @@ public static class CheckCommand
                     Content = report.Content.Select(c => new { Class = c.Class.Code(), c.Fired, c.Held, c.Score, c.Signals }),
                     report.Advice, report.Model, report.Probabilities,
                 });
-                return report.WouldSend ? 0 : 2;
+                return report.WouldSend ? ExitCodes.Ok : ExitCodes.WouldBeRefused;
             }
             AnsiConsole.MarkupLine(report.WouldSend ? $"[green]{Markup.Escape(report.Verdict)}[/]" : $"[red]{Markup.Escape(report.Verdict)}[/]");
             var checks = new Table().AddColumns("Check", "Result", "Why");
@@ -55,7 +55,7 @@ public static class CheckCommand
             AnsiConsole.MarkupLine($"[grey]Content model {Markup.Escape(report.Model)}; business {report.Probabilities.GetValueOrDefault("business"):0.00}[/]");
             foreach (var a in report.Advice)
                 AnsiConsole.MarkupLine($"[yellow]•[/] {Markup.Escape(a)}");
-            return report.WouldSend ? 0 : 2;
+            return report.WouldSend ? ExitCodes.Ok : ExitCodes.WouldBeRefused;
         });
         return command;
     }

@@ -19,13 +19,11 @@ public static class ServeCommand
         var command = new Command("serve", "Run Outpost: accept mail over SMTP and deliver it");
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var (configuration, options) = OutpostConfiguration.Load(parse.GetValue(CliContext.ConfigOption), parse.GetValue(CliContext.DataOption));
-            // A typo in a retention period, the idempotency window or the webhooks' schedule must not go live: they decide what is deleted and what is sent twice.
-            if ((options.Retention.Problem() ?? options.Api.Problem() ?? options.Webhooks.Problem()) is { } problem)
-                return Output.Fail(problem);
-            // A feedback address with a typo would let complaints go to a mailbox, or nowhere.
-            if (options.Complaints.Problem() is { } complaints)
-                return Output.Fail(complaints);
+            var (configuration, options) = OutpostConfiguration.Load(parse.GetValue(CliContext.ConfigOption), parse.GetValue(CliContext.DataOption), parse.GetValue(CliContext.EnvironmentOption));
+            // Every value was checked in Load; the development placeholders are refused only in Production (exit 78), else logged below.
+            var placeholders = Engine.Configuration.OptionsValidator.Check(options).Where(p => p.Placeholder).ToList();
+            if (Engine.Configuration.OutpostEnvironment.IsProduction(options) && placeholders.Count > 0)
+                throw new ConfigurationException(placeholders.Select(p => p.Line).ToList());
             Directory.CreateDirectory(options.DataDirectory);
             // One server per data directory, for the life of this process: a second one would deliver the same
             // messages twice (SQLite) or run under the same node name (PostgreSQL).
@@ -45,14 +43,12 @@ public static class ServeCommand
             builder.Services.AddOutpostEngine(options);
             // SQLite or PostgreSQL, chosen in one place; a wrong choice, a store PostgreSQL lacks or a database
             // out of reach refuses the start with its sentence before anything listens.
-            if (StorageChoice.Add(builder.Services, options) is { } refusal)
-                return Output.Fail(refusal);
+            StorageChoice.Add(builder.Services, options);
             builder.Services.AddOutpostServer().AddOutpostWeb();
             var http = options.Http.Listen;
             if (!string.IsNullOrWhiteSpace(http))
             {
-                if (!System.Net.IPEndPoint.TryParse(http, out var endpoint) || endpoint.Port == 0)
-                    throw new ArgumentException($"Http:Listen: '{http}' is not an address and port like 127.0.0.1:8080.");
+                var endpoint = System.Net.IPEndPoint.Parse(http);
                 builder.WebHost.ConfigureKestrel(k =>
                 {
                     k.Listen(endpoint, listen =>
@@ -71,8 +67,10 @@ public static class ServeCommand
             await using var app = builder.Build();
             app.Services.AttachDelivery();
             app.MapOutpostApi();
-            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Outpost")
-                .LogInformation("Outpost starting; data in {DataDirectory}; admin pages and HTTP API on {Http}", options.DataDirectory,
+            var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Outpost");
+            foreach (var placeholder in placeholders)
+                log.LogWarning("{Line} (refused when Environment is Production)", placeholder.Line);
+            log.LogInformation("Outpost starting; data in {DataDirectory}; admin pages and HTTP API on {Http}", options.DataDirectory,
                     string.IsNullOrWhiteSpace(http) ? "(off)" : (options.Http.Tls ? "https://" : "http://") + http);
             await app.RunAsync(cancellationToken);
             return 0;

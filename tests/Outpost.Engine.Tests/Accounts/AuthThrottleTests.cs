@@ -26,4 +26,31 @@ public sealed class AuthThrottleTests
         _time.Advance(TimeSpan.FromMinutes(16));
         Assert.False(throttle.IsBlocked(Client));
     }
+
+    [Fact]
+    public void Rotating_addresses_within_one_network_cuts_off_the_network_but_not_its_neighbours()
+    {
+        var throttle = new AuthThrottle(new AuthOptions { FreeFailures = 3, MaxFailures = 6, MaxNetworkFailures = 12 }, _time);
+        for (var i = 1; i <= 12; i++)
+            throttle.RecordFailure(IPAddress.Parse($"192.0.2.{i}"));   // never more than one per address
+        Assert.True(throttle.IsBlocked(IPAddress.Parse("192.0.2.200")));
+        Assert.False(throttle.IsBlocked(IPAddress.Parse("192.0.3.1")));
+
+        for (var i = 1; i <= 11; i++)
+            throttle.RecordFailure(IPAddress.Parse($"2001:db8:0:1::{i:x}"));
+        Assert.False(throttle.IsBlocked(IPAddress.Parse("2001:db8:0:1::ff")));
+        throttle.RecordFailure(IPAddress.Parse("2001:db8:0:1:ffff::1"));
+        Assert.True(throttle.IsBlocked(IPAddress.Parse("2001:db8:0:1::ff")));
+        Assert.False(throttle.IsBlocked(IPAddress.Parse("2001:db8:0:2::1")));
+    }
+
+    [Fact]
+    public void An_ipv4_client_on_a_dual_stack_socket_counts_as_itself()
+    {
+        var throttle = new AuthThrottle(new AuthOptions { MaxFailures = 2 }, _time);
+        throttle.RecordFailure(IPAddress.Parse("::ffff:192.0.2.7"));
+        throttle.RecordFailure(Client);
+        Assert.True(throttle.IsBlocked(Client));
+        Assert.Equal(IPAddress.Parse("192.0.2.0"), AuthThrottle.Network(IPAddress.Parse("::ffff:192.0.2.7")));
+    }
 }
