@@ -85,6 +85,8 @@ public static class EngineServices
         services.AddSingleton(options.Routing);
         services.AddSingleton<ChannelHealthTracker>();
         services.AddSingleton<ChannelSelector>();
+        services.AddSingleton(sp => new Delivery.Tls.CertificateVerifier(options.Tls, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<Delivery.Tls.TlsPolicyResolver>();
         services.AddSingleton<ChannelConnector>();
         services.AddSingleton<RemoteDeliverer>();
         services.AddSingleton<RemoteDispatcher>();

@@ -21,7 +21,7 @@ public static class ServeCommand
         {
             var (configuration, options) = OutpostConfiguration.Load(parse.GetValue(CliContext.ConfigOption), parse.GetValue(CliContext.DataOption));
             // A typo in a retention period, the idempotency window or the webhooks' schedule must not go live: they decide what is deleted and what is sent twice.
-            if ((options.Retention.Problem() ?? options.Api.Problem() ?? options.Webhooks.Problem()) is { } problem)
+            if ((options.Retention.Problem() ?? options.Api.Problem() ?? options.Webhooks.Problem() ?? options.Tls.Problem()) is { } problem)
                 return Output.Fail(problem);
             // A feedback address with a typo would let complaints go to a mailbox, or nowhere.
             if (options.Complaints.Problem() is { } complaints)
