@@ -72,6 +72,8 @@ public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracke
 
         var failure = FailureClassifier.Of(null, FailureClassifier.NoMailServerReached, connectionLost: false);
         string? lastHost = null, lastAddress = null, lastPolicy = null;
+        // Whether the last failure was the destination's TLS policy (it says nothing of the channel's health).
+        var policyRefused = false;
         var direct = channel.Kind == ChannelKind.Direct;
         foreach (var (host, address, port) in targets)
         {
@@ -121,6 +123,7 @@ public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracke
                     // Only EHLO has been said: no mail goes over this connection.
                     await client.DisposeAsync();
                     lastPolicy = $"{policy.Source}: no STARTTLS at {host}";
+                    policyRefused = true;
                     failure = FailureClassifier.OfTlsPolicy(policy.Source, $"{host} [{address}] does not offer STARTTLS");
                     Log(null, channel, host, address, failure.Reply);
                     continue;
@@ -147,17 +150,22 @@ public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracke
                 {
                     failed = FailureClassifier.OfTlsPolicy(policy.Source, certificateProblem);
                     lastPolicy = $"{policy.Source}: certificate refused";
+                    policyRefused = true;
                 }
                 else
                 {
                     lastPolicy = direct ? $"{policy.Source}: {host} not reached" : null;
+                    policyRefused = false;
                 }
                 failure = failed;
                 Log(ex, channel, host, address, failed.Reply);
             }
             socket.Dispose();
         }
-        await health.FailureAsync(channel.Name, domain, failure.Reply, immediately: failure.Class == BounceClass.PermanentPath);
+        // A host refused by the TLS policy is the destination's to fix: the channel is not cooled down for
+        // it, so mail goes as soon as the host (or the operator's table) is right again.
+        if (!policyRefused)
+            await health.FailureAsync(channel.Name, domain, failure.Reply, immediately: failure.Class == BounceClass.PermanentPath);
         slot?.Release();
         return new ChannelConnection(channel, null, lastHost, lastAddress, failure.Reply, null, lastPolicy);
     }
