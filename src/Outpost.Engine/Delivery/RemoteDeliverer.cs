@@ -67,9 +67,12 @@ public sealed class RemoteDeliverer(IMxResolver resolver, TlsPolicyResolver poli
                 if (order.Any(c => c.Channel.Kind == ChannelKind.Direct) && (resolution is null || time.GetUtcNow() - resolvedAt > ResolutionLifetime))
                 {
                     resolution = await resolver.ResolveAsync(domain, cancellationToken);
-                    policy = await policies.ResolveAsync(domain, cancellationToken);
                     resolvedAt = time.GetUtcNow();
                 }
+                // Per message, not per resolution: the resolver answers from memory, and an operator's change
+                // to the table reaches a busy connection within seconds rather than a minute.
+                if (order.Any(c => c.Channel.Kind == ChannelKind.Direct))
+                    policy = await policies.ResolveAsync(domain, cancellationToken);
                 if (FailureClassifier.OfResolution(resolution) is { } decided)
                 {
                     var (code, reply) = decided;
