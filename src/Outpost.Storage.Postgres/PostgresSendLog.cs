@@ -50,14 +50,14 @@ public sealed class PostgresSendLog(PostgresDatabase db) : ISendLog
         await using var recipients = db.Read($"SELECT {Rows.RecipientColumns} FROM recipients r WHERE r.message_id = @id ORDER BY r.id");
         recipients.Parameters.Text("id", messageId);
         await using var attempts = db.Read(
-            "SELECT r.address, a.outcome, a.at, a.channel, a.mx_host, a.mx_address, a.code, a.reply, a.tls, a.duration_ms " +
+            "SELECT r.address, a.outcome, a.at, a.channel, a.mx_host, a.mx_address, a.code, a.reply, a.tls, a.duration_ms, a.tls_policy " +
             "FROM attempts a JOIN recipients r ON r.id = a.recipient_id WHERE a.message_id = @id ORDER BY a.id");
         attempts.Parameters.Text("id", messageId);
         return new MessageReport(
             found,
             await recipients.ListAsync(r => Rows.Recipient(r), cancellationToken),
             await attempts.ListAsync(r => new AttemptEntry(r.GetString(0), RecipientStatusNames.Parse(r.GetString(1)),
-                new DeliveryAttempt(r.Time(2), r.Text(3), r.Text(4), r.Text(5), r.Int(6), r.GetString(7), r.Text(8), TimeSpan.FromMilliseconds(r.GetInt64(9)))),
+                new DeliveryAttempt(r.Time(2), r.Text(3), r.Text(4), r.Text(5), r.Int(6), r.GetString(7), r.Text(8), TimeSpan.FromMilliseconds(r.GetInt64(9)), r.Text(10))),
                 cancellationToken));
     }
 

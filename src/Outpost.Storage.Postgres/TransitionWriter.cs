@@ -32,8 +32,8 @@ sealed class TransitionWriter(WriteTransaction tx)
         "last_reply = COALESCE(@reply, last_reply), updated_at = @now WHERE id = @id AND status = @from" + UnlessLeased;
 
     const string AttemptSql =
-        "INSERT INTO attempts (recipient_id, message_id, at, outcome, channel, mx_host, mx_address, code, enhanced, reply, tls, duration_ms) " +
-        "VALUES (@rid, @mid, @at, @outcome, @channel, @mx, @ip, @code, @enhanced, @reply, @tls, @ms)";
+        "INSERT INTO attempts (recipient_id, message_id, at, outcome, channel, mx_host, mx_address, code, enhanced, reply, tls, duration_ms, tls_policy) " +
+        "VALUES (@rid, @mid, @at, @outcome, @channel, @mx, @ip, @code, @enhanced, @reply, @tls, @ms, @policy)";
 
     /// <summary>
     /// Attempts' outcomes: a delivery's attempt is recorded whether or not its status change takes; an
@@ -142,7 +142,7 @@ sealed class TransitionWriter(WriteTransaction tx)
         batch.Add(AttemptSql).Parameters
             .Long("rid", recipient.Id).Text("mid", recipient.MessageId).Time("at", a.At).Text("outcome", outcome.ToName())
             .Text("channel", a.Channel).Text("mx", a.MxHost).Text("ip", a.MxAddress).Int("code", a.Code).Text("enhanced", enhanced)
-            .Text("reply", a.Reply).Text("tls", a.Tls).Long("ms", (long)a.Duration.TotalMilliseconds);
+            .Text("reply", a.Reply).Text("tls", a.Tls).Long("ms", (long)a.Duration.TotalMilliseconds).Text("policy", a.TlsPolicy);
 
     void Event(string type, QueuedRecipient r, RecipientStatus? from, RecipientStatus to, string? reason, RemoteReply? reply, int attempt, string? channel, DateTimeOffset now) =>
         tx.Outbox.Add(new PendingEvent(type, r.MessageId, r.Id, r.Address, from?.ToName(), to.ToName(), reason, reply?.Code, reply?.Enhanced, reply?.Text,

@@ -9,7 +9,7 @@ public sealed class SqliteSendLog(SqliteDatabase db) : ISendLog
 {
     sealed record EntryRow(string message_id, long received_at, string sender, string address, string status, long attempts, string? last_reply, string? subject, long updated_at);
 
-    sealed record AttemptRow(string address, string outcome, long at, string? channel, string? mx_host, string? mx_address, long? code, string reply, string? tls, long duration_ms);
+    sealed record AttemptRow(string address, string outcome, long at, string? channel, string? mx_host, string? mx_address, long? code, string reply, string? tls, long duration_ms, string? tls_policy);
 
     sealed class EventRow
     {
@@ -81,13 +81,13 @@ public sealed class SqliteSendLog(SqliteDatabase db) : ISendLog
             return null;
         var recipients = await c.QueryAsync<RecipientRow>($"SELECT {Columns.Recipient} FROM recipients r WHERE r.message_id = @messageId ORDER BY r.id", new { messageId });
         var attempts = await c.QueryAsync<AttemptRow>(
-            "SELECT r.address, a.outcome, a.at, a.channel, a.mx_host, a.mx_address, a.code, a.reply, a.tls, a.duration_ms " +
+            "SELECT r.address, a.outcome, a.at, a.channel, a.mx_host, a.mx_address, a.code, a.reply, a.tls, a.duration_ms, a.tls_policy " +
             "FROM attempts a JOIN recipients r ON r.id = a.recipient_id WHERE a.message_id = @messageId ORDER BY a.id", new { messageId });
         return new MessageReport(
             message.ToMessage(),
             recipients.Select(r => r.ToRecipient()).ToList(),
             attempts.Select(a => new AttemptEntry(a.address, RecipientStatusNames.Parse(a.outcome),
-                new DeliveryAttempt(Time.FromMs(a.at), a.channel, a.mx_host, a.mx_address, (int?)a.code, a.reply, a.tls, TimeSpan.FromMilliseconds(a.duration_ms)))).ToList());
+                new DeliveryAttempt(Time.FromMs(a.at), a.channel, a.mx_host, a.mx_address, (int?)a.code, a.reply, a.tls, TimeSpan.FromMilliseconds(a.duration_ms), a.tls_policy))).ToList());
     }
 
     public async Task<IReadOnlyList<Refusal>> RefusalsAsync(DateTimeOffset? since, int limit, string? scope = null, CancellationToken cancellationToken = default)

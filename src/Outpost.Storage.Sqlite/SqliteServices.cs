@@ -29,6 +29,8 @@ public static class SqliteServices
         services.AddSingleton<IDomainDnsStore, SqliteDomainDnsStore>();
         services.AddSingleton<IPolicyStore, SqlitePolicyStore>();
         services.AddSingleton<IChannelStore, SqliteChannelStore>();
+        services.AddSingleton<Outpost.Engine.Delivery.Tls.ITlsPolicyStore, SqliteTlsPolicyStore>();
+        services.AddSingleton<Outpost.Engine.Delivery.Tls.MtaSts.IMtaStsCache, SqliteMtaStsCache>();
         services.AddSingleton<IApiKeyStore, SqliteApiKeyStore>();
         services.AddSingleton<IReviewStore, SqliteReviewStore>();
         services.AddSingleton<IBulkStore, SqliteBulkStore>();

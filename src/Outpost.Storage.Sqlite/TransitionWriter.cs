@@ -76,10 +76,10 @@ sealed class TransitionWriter(SqliteConnection connection, SqliteTransaction tra
     void Attempt(QueuedRecipient recipient, DeliveryAttempt a, RecipientStatus outcome, string? enhanced)
     {
         _attempt ??= Prepared.Command(connection, transaction,
-            "INSERT INTO attempts (recipient_id, message_id, at, outcome, channel, mx_host, mx_address, code, enhanced, reply, tls, duration_ms) " +
-            "VALUES ($rid, $mid, $at, $outcome, $channel, $mx, $ip, $code, $enhanced, $reply, $tls, $ms)");
+            "INSERT INTO attempts (recipient_id, message_id, at, outcome, channel, mx_host, mx_address, code, enhanced, reply, tls, duration_ms, tls_policy) " +
+            "VALUES ($rid, $mid, $at, $outcome, $channel, $mx, $ip, $code, $enhanced, $reply, $tls, $ms, $policy)");
         Prepared.Run(_attempt, recipient.Id, recipient.MessageId, a.At.ToMs(), outcome.ToName(), a.Channel, a.MxHost, a.MxAddress, a.Code,
-            enhanced, a.Reply, a.Tls, (long)a.Duration.TotalMilliseconds);
+            enhanced, a.Reply, a.Tls, (long)a.Duration.TotalMilliseconds, a.TlsPolicy);
     }
 
     /// <summary>

@@ -89,7 +89,7 @@ public static class MessageEndpoints
             attempts = report.Attempts.Select(a => new
             {
                 recipient = a.Recipient, outcome = a.Outcome.ToName(), at = a.Attempt.At, channel = a.Attempt.Channel, mxHost = a.Attempt.MxHost,
-                mxAddress = a.Attempt.MxAddress, code = a.Attempt.Code, reply = a.Attempt.Reply, tls = a.Attempt.Tls, durationMs = (long)a.Attempt.Duration.TotalMilliseconds,
+                mxAddress = a.Attempt.MxAddress, code = a.Attempt.Code, reply = a.Attempt.Reply, tls = a.Attempt.Tls, tlsPolicy = a.Attempt.TlsPolicy, durationMs = (long)a.Attempt.Duration.TotalMilliseconds,
             }),
         });
     }

@@ -189,7 +189,7 @@ public sealed class OptionsValidator : IValidateOptions<OutpostOptions>
         foreach (var (section, problem) in new[]
         {
             ("Api", o.Api.Problem()), ("Retention", o.Retention.Problem()), ("Storage", o.Storage.Problem()),
-            ("Complaints", o.Complaints.Problem()), ("Webhooks", o.Webhooks.Problem()),
+            ("Complaints", o.Complaints.Problem()), ("Webhooks", o.Webhooks.Problem()), ("Tls", o.Tls.Problem()),
         })
             if (problem is not null)
                 Add(section, problem);

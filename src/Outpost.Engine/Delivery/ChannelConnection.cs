@@ -5,16 +5,21 @@ namespace Outpost.Engine.Delivery;
 
 /// <summary>
 /// A connection through one channel, or the reason there is none: the open SMTP client with the host and
-/// address it reached, or the reply that says why no host could be used. Disposing it closes the client
-/// and gives the channel's connection slot back.
+/// address it reached, or the reply that says why no host could be used; and the TLS policy it went under
+/// with what came of it, for the attempts. Disposing it closes the client and gives the channel's
+/// connection slot back.
 /// </summary>
-public sealed class ChannelConnection(Channel channel, SmtpClientConnection? client, string? host, string? address, string? error, SemaphoreSlim? slot) : IAsyncDisposable
+public sealed class ChannelConnection(Channel channel, SmtpClientConnection? client, string? host, string? address, string? error, SemaphoreSlim? slot,
+    string? tlsPolicy = null) : IAsyncDisposable
 {
     public Channel Channel { get; } = channel;
     public SmtpClientConnection? Client { get; } = client;
     public string? Host { get; } = host;
     public string? Address { get; } = address;
     public string? Error { get; } = error;
+
+    /// <summary>The TLS policy and its outcome in words ("opportunistic: TLSv1.3 without verification to mx.example.com").</summary>
+    public string? TlsPolicy { get; } = tlsPolicy;
 
     public async ValueTask DisposeAsync()
     {

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Outpost.Engine.Bounces;
 using Outpost.Engine.Configuration;
+using Outpost.Engine.Delivery.Tls;
 using Outpost.Engine.Dns;
 using Outpost.Engine.Routing.Channels;
 using Outpost.Smtp.Client;
@@ -17,19 +18,24 @@ namespace Outpost.Engine.Delivery;
 /// cannot connect is reported to the <see cref="ChannelHealthTracker"/> (at once when the failure blames
 /// the sending path or the channel's own address); what each failure counts as comes from the
 /// <see cref="FailureClassifier"/>.
-/// Talks to: DNS for a relay's host name, the remote servers, the health tracker.
-/// Security stance: to MX hosts TLS is opportunistic (certificates are not checked, as with any MTA that
-/// delivers opportunistically); to a relay, TLS is required and its certificate checked unless the channel
-/// says otherwise; relay passwords are never logged.
+/// To MX hosts it keeps the destination's <see cref="TlsPolicy"/>: only the MX hosts the policy allows,
+/// STARTTLS required when it says so, the certificate checked by the <see cref="CertificateVerifier"/>
+/// when it says so; a host that cannot meet it is skipped with the reason, before any mail is sent.
+/// Talks to: DNS for a relay's host name, the remote servers, the health tracker, the certificate verifier.
+/// Security stance: to MX hosts TLS is what the policy says (opportunistic and unchecked by default, as
+/// with any MTA that delivers opportunistically; never a fall back to plain text when it requires TLS);
+/// to a relay, TLS is required and its certificate checked unless the channel says otherwise; relay
+/// passwords are never logged.
 /// </summary>
-public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracker health, ILogger<ChannelConnector> logger)
+public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracker health, CertificateVerifier verifier, ILogger<ChannelConnector> logger)
 {
     readonly ConcurrentDictionary<string, SemaphoreSlim> _channelSlots = new();
 
     DeliveryOptions Delivery => options.Delivery;
 
     /// <summary>A connection through <paramref name="channel"/> for <paramref name="domain"/>, or one whose <see cref="ChannelConnection.Error"/> says why not.</summary>
-    public async Task<ChannelConnection> ConnectAsync(Channel channel, string domain, MxResolution? resolution, CancellationToken cancellationToken)
+    /// <param name="policy">The destination's TLS policy; a relay channel keeps its own TLS settings instead.</param>
+    public async Task<ChannelConnection> ConnectAsync(Channel channel, string domain, MxResolution? resolution, TlsPolicy policy, CancellationToken cancellationToken)
     {
         SemaphoreSlim? slot = null;
         if (channel.MaxConnections > 0)
@@ -46,7 +52,16 @@ public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracke
         }
         else if (resolution is { Status: MxResolutionStatus.Ok })
         {
-            targets.AddRange(resolution.Hosts.SelectMany(h => h.Addresses.Select(a => (h.Name, a, Delivery.MxPort))));
+            // RFC 8461 §5.1: under an enforced policy, an MX host it does not name is never tried.
+            var allowed = policy.ReportOnly ? resolution.Hosts : resolution.Hosts.Where(h => policy.Allows(h.Name)).ToList();
+            if (allowed.Count == 0)
+            {
+                slot?.Release();
+                var refused = FailureClassifier.OfTlsPolicy(policy.Source,
+                    $"no MX host of {domain} ({string.Join(", ", resolution.Hosts.Select(h => h.Name))}) matches {string.Join(", ", policy.MxPatterns)}");
+                return new ChannelConnection(channel, null, resolution.Hosts[0].Name, null, refused.Reply, null, $"{policy.Source}: no MX host allowed");
+            }
+            targets.AddRange(allowed.SelectMany(h => h.Addresses.Select(a => (h.Name, a, Delivery.MxPort))));
         }
         else
         {
@@ -56,18 +71,28 @@ public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracke
         }
 
         var failure = FailureClassifier.Of(null, FailureClassifier.NoMailServerReached, connectionLost: false);
-        string? lastHost = null, lastAddress = null;
+        string? lastHost = null, lastAddress = null, lastPolicy = null;
+        // Whether the last failure was the destination's TLS policy (it says nothing of the channel's health).
+        var policyRefused = false;
+        var direct = channel.Kind == ChannelKind.Direct;
         foreach (var (host, address, port) in targets)
         {
             lastHost = host;
             lastAddress = address.ToString();
+            // What the certificate check found, for the reply when the policy refuses it, or for the note when it only reports.
+            string? certificateProblem = null;
             var clientOptions = new SmtpClientOptions
             {
                 HeloName = channel.HeloName ?? Delivery.HeloName ?? options.Hostname,
-                Tls = channel.Kind == ChannelKind.Direct ? ClientTls.Opportunistic
-                    : channel.RelayTls == RelayTls.Implicit ? ClientTls.Implicit : ClientTls.StartTlsRequired,
-                // To MX hosts TLS is opportunistic and certificates are not checked (no MTA could, without DANE or MTA-STS).
-                CertificateValidation = channel.Kind == ChannelKind.Direct || !channel.VerifyCertificate ? (_, _, _, _) => true : null,
+                Tls = !direct ? (channel.RelayTls == RelayTls.Implicit ? ClientTls.Implicit : ClientTls.StartTlsRequired)
+                    : policy.Mode == TlsMode.None ? ClientTls.None : ClientTls.Opportunistic,
+                CertificateValidation = !direct ? (channel.VerifyCertificate ? null : (_, _, _, _) => true)
+                    : !policy.ChecksCertificate ? (_, _, _, _) => true
+                    : (_, certificate, chain, errors) =>
+                    {
+                        certificateProblem = verifier.Problem(certificate, chain, errors, host);
+                        return certificateProblem is null || policy.Mode != TlsMode.Verify || policy.ReportOnly;
+                    },
                 CommandTimeout = Delivery.CommandTimeout,
             };
             var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -93,6 +118,16 @@ public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracke
                 connect.CancelAfter(Delivery.ConnectTimeout);
                 await socket.ConnectAsync(new IPEndPoint(address, port), connect.Token);
                 var client = await SmtpClientConnection.OpenAsync(socket, host, clientOptions, connect.Token);
+                if (direct && policy.RequiresTls && !policy.ReportOnly && !client.IsSecure)
+                {
+                    // Only EHLO has been said: no mail goes over this connection.
+                    await client.DisposeAsync();
+                    lastPolicy = $"{policy.Source}: no STARTTLS at {host}";
+                    policyRefused = true;
+                    failure = FailureClassifier.OfTlsPolicy(policy.Source, $"{host} [{address}] does not offer STARTTLS");
+                    Log(null, channel, host, address, failure.Reply);
+                    continue;
+                }
                 if (channel.Kind == ChannelKind.Relay && channel.Username is not null)
                 {
                     try
@@ -105,32 +140,77 @@ public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracke
                         throw;
                     }
                 }
-                return new ChannelConnection(channel, client, host, address.ToString(), null, slot);
+                return new ChannelConnection(channel, client, host, address.ToString(), null, slot, Describe(channel, policy, client, host, certificateProblem));
             }
             catch (Exception ex) when (FailureClassifier.OfConnect(ex, channel.Name, host, address) is { } failed)
             {
                 if (failed.ConnectionLost)
                     cancellationToken.ThrowIfCancellationRequested();
+                if (direct && ex is System.Security.Authentication.AuthenticationException && certificateProblem is not null && !policy.ReportOnly)
+                {
+                    failed = FailureClassifier.OfTlsPolicy(policy.Source, certificateProblem);
+                    lastPolicy = $"{policy.Source}: certificate refused";
+                    policyRefused = true;
+                }
+                else
+                {
+                    lastPolicy = direct ? $"{policy.Source}: {host} not reached" : null;
+                    policyRefused = false;
+                }
                 failure = failed;
                 Log(ex, channel, host, address, failed.Reply);
             }
             socket.Dispose();
         }
-        await health.FailureAsync(channel.Name, domain, failure.Reply, immediately: failure.Class == BounceClass.PermanentPath);
+        // A host refused by the TLS policy is the destination's to fix: the channel is not cooled down for
+        // it, so mail goes as soon as the host (or the operator's table) is right again.
+        if (!policyRefused)
+            await health.FailureAsync(channel.Name, domain, failure.Reply, immediately: failure.Class == BounceClass.PermanentPath);
         slot?.Release();
-        return new ChannelConnection(channel, null, lastHost, lastAddress, failure.Reply, null);
+        return new ChannelConnection(channel, null, lastHost, lastAddress, failure.Reply, null, lastPolicy);
+    }
+
+    /// <summary>
+    /// The TLS policy and what came of it on an open connection, as every attempt over it names it:
+    /// "MTA-STS enforce for example.com, policy id 1: verified TLSv1.3 to mx1.example.com".
+    /// </summary>
+    static string Describe(Channel channel, TlsPolicy policy, SmtpClientConnection client, string host, string? certificateProblem)
+    {
+        var tls = client.IsSecure ? Outpost.Smtp.TlsNames.Of(client.SslProtocol) : null;
+        if (channel.Kind == ChannelKind.Relay)
+            return $"relay {channel.Name}: {tls ?? "no TLS"} to {host}, " + (channel.VerifyCertificate ? "certificate verified" : "certificate not checked");
+        if (tls is null)
+            return policy.Mode == TlsMode.None ? $"{policy.Source}: plain text to {host}, TLS off by policy" : $"{policy.Source}: plain text to {host}, no STARTTLS offered";
+        if (policy.ReportOnly)
+        {
+            var problems = new List<string>();
+            if (!policy.Allows(host))
+                problems.Add($"{host} matches none of {string.Join(", ", policy.MxPatterns)}");
+            if (certificateProblem is not null)
+                problems.Add(certificateProblem);
+            return problems.Count == 0
+                ? $"{policy.Source}: verified {tls} to {host}"
+                : $"{policy.Source}: {tls} to {host}, would fail: {string.Join("; ", problems)} (reported only)";
+        }
+        return policy.Mode == TlsMode.Verify ? $"{policy.Source}: verified {tls} to {host}" : $"{policy.Source}: {tls} without verification to {host}";
     }
 
     /// <summary>How loud a failed connection is: refused credentials are the operator's to fix; the rest is the weather of the network.</summary>
-    void Log(Exception ex, Channel channel, string host, IPAddress address, string reply)
+    void Log(Exception? ex, Channel channel, string host, IPAddress address, string reply)
     {
         switch (ex)
         {
+            case null:
+                logger.LogInformation("Channel {Channel} did not use {Host} [{Address}]: {Error}", channel.Name, host, address, reply);
+                break;
             case RemoteRefusalException { Stage: SmtpClientConnection.AuthStage, Reply.IsTransient: false }:
                 logger.LogWarning("Relay {Host} refused the credentials of channel {Channel}", host, channel.Name);
                 break;
             case RemoteRefusalException refusal:
                 logger.LogInformation("{Host} [{Address}] refused channel {Channel} at {Stage}: {Error}", host, address, channel.Name, refusal.Stage, reply);
+                break;
+            case not null when reply.Contains("TLS policy not met", StringComparison.Ordinal):
+                logger.LogInformation("Channel {Channel} did not use {Host} [{Address}]: {Error}", channel.Name, host, address, reply);
                 break;
             default:
                 logger.LogInformation("Channel {Channel} cannot connect to {Host} [{Address}]: {Error}", channel.Name, host, address, ex.Message);

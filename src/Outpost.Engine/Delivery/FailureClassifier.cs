@@ -57,6 +57,14 @@ public static class FailureClassifier
         _ => null,
     };
 
+    /// <summary>
+    /// A destination's TLS policy that this host (or every host) cannot meet: no STARTTLS, a certificate that
+    /// is not valid, no MX host the policy allows. It waits for the next try (RFC 8461 §5: a policy failure
+    /// defers, never falls back to plain text), and the reply says which policy and why.
+    /// </summary>
+    public static TryFailure OfTlsPolicy(string source, string problem) =>
+        Of(451, $"451 4.7.5 TLS policy not met ({source}): {problem}; the message waits for the next try", connectionLost: false);
+
     /// <summary>A failure once connected, while one message was sent; null for any other exception.</summary>
     public static TryFailure? OfSend(Exception ex, string? host) => ex switch
     {

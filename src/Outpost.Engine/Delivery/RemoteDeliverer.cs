@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Outpost.Engine.Bounces;
+using Outpost.Engine.Delivery.Tls;
 using Outpost.Engine.Dns;
 using Outpost.Engine.Queue;
 using Outpost.Engine.Routing.Channels;
@@ -19,11 +20,13 @@ namespace Outpost.Engine.Delivery;
 /// (opened by the <see cref="ChannelConnector"/>) for every message waiting for the domain; what each
 /// failure counts as comes from the <see cref="FailureClassifier"/>; outcomes go to the
 /// <see cref="DeliveryRecorder"/>.
-/// Talks to: the MX resolver, the channel selector and health tracker, the connector, the signer, the recorder.
+/// The destination's TLS policy is decided with its MX hosts, before connecting (<see cref="TlsPolicyResolver"/>),
+/// and every attempt names it and what came of it.
+/// Talks to: the MX resolver, the TLS policy resolver, the channel selector and health tracker, the connector, the signer, the recorder.
 /// Security stance: the spool bytes go out as they are, DKIM-signed; TLS and credentials are the
-/// connector's (opportunistic to MX hosts, required and checked to relays, passwords never logged).
+/// connector's (to MX hosts as the TLS policy says, required and checked to relays, passwords never logged).
 /// </summary>
-public sealed class RemoteDeliverer(IMxResolver resolver, DeliveryRecorder recorder, MessageSigner signer,
+public sealed class RemoteDeliverer(IMxResolver resolver, TlsPolicyResolver policies, DeliveryRecorder recorder, MessageSigner signer,
     ChannelSelector selector, ChannelHealthTracker health, ChannelConnector connector, TimeProvider time, ILogger<RemoteDeliverer> logger)
 {
     /// <summary>
@@ -41,6 +44,7 @@ public sealed class RemoteDeliverer(IMxResolver resolver, DeliveryRecorder recor
     public async Task RunAsync(string domain, Func<ValueTask<DeliveryWork?>> next, CancellationToken cancellationToken)
     {
         MxResolution? resolution = null;
+        var policy = TlsPolicy.Opportunistic;
         var resolvedAt = DateTimeOffset.MinValue;
         var connections = new Dictionary<string, ChannelConnection>();
         var recording = new List<Task>();
@@ -65,6 +69,10 @@ public sealed class RemoteDeliverer(IMxResolver resolver, DeliveryRecorder recor
                     resolution = await resolver.ResolveAsync(domain, cancellationToken);
                     resolvedAt = time.GetUtcNow();
                 }
+                // Per message, not per resolution: the resolver answers from memory, and an operator's change
+                // to the table reaches a busy connection within seconds rather than a minute.
+                if (order.Any(c => c.Channel.Kind == ChannelKind.Direct))
+                    policy = await policies.ResolveAsync(domain, cancellationToken);
                 if (FailureClassifier.OfResolution(resolution) is { } decided)
                 {
                     var (code, reply) = decided;
@@ -72,7 +80,7 @@ public sealed class RemoteDeliverer(IMxResolver resolver, DeliveryRecorder recor
                     await RecordAsync(work.Message, work.Recipients.Select(r => new AttemptResult(r, AttemptKind.Permanent, attempt)).ToList());
                     continue;
                 }
-                var (final, tries) = await DeliverThroughChannelsAsync(domain, work, order, resolution, connections, cancellationToken);
+                var (final, tries) = await DeliverThroughChannelsAsync(domain, work, order, resolution, policy, connections, cancellationToken);
                 await RecordAsync(work.Message, final, tries);
             }
         }
@@ -87,7 +95,7 @@ public sealed class RemoteDeliverer(IMxResolver resolver, DeliveryRecorder recor
 
     /// <summary>Tries the channels in order; returns each recipient's final result of this delivery, and the tries it replaced.</summary>
     async Task<(List<AttemptResult> Final, List<(QueuedRecipient Recipient, DeliveryAttempt Attempt)> Tries)> DeliverThroughChannelsAsync(string domain, DeliveryWork work, IReadOnlyList<ChannelChoice> order, MxResolution? resolution,
-        Dictionary<string, ChannelConnection> connections, CancellationToken cancellationToken)
+        TlsPolicy policy, Dictionary<string, ChannelConnection> connections, CancellationToken cancellationToken)
     {
         var pending = work.Recipients.ToList();
         var final = new List<AttemptResult>();
@@ -118,10 +126,10 @@ public sealed class RemoteDeliverer(IMxResolver resolver, DeliveryRecorder recor
             }
             if (!connections.TryGetValue(channel.Name, out var connection))
             {
-                connection = await connector.ConnectAsync(channel, domain, resolution, cancellationToken);
+                connection = await connector.ConnectAsync(channel, domain, resolution, policy, cancellationToken);
                 if (connection.Client is null)
                 {
-                    var failed = new DeliveryAttempt(time.GetUtcNow(), channel.Name, connection.Host, connection.Address, null, connection.Error!, null, TimeSpan.Zero);
+                    var failed = new DeliveryAttempt(time.GetUtcNow(), channel.Name, connection.Host, connection.Address, null, connection.Error!, null, TimeSpan.Zero, connection.TlsPolicy);
                     foreach (var r in pending)
                         Tried(r, failed);
                     await connection.DisposeAsync();
@@ -183,7 +191,7 @@ public sealed class RemoteDeliverer(IMxResolver resolver, DeliveryRecorder recor
         var at = time.GetUtcNow();
         var tls = client.IsSecure ? Outpost.Smtp.TlsNames.Of(client.SslProtocol) : null;
         DeliveryAttempt Attempt(int? code, string reply) =>
-            new(at, connection.Channel.Name, connection.Host, connection.Address, code, reply, tls, Stopwatch.GetElapsedTime(started));
+            new(at, connection.Channel.Name, connection.Host, connection.Address, code, reply, tls, Stopwatch.GetElapsedTime(started), connection.TlsPolicy);
 
         var results = new List<(QueuedRecipient, BounceClass, DeliveryAttempt)>(recipients.Count);
         var recipientLevel = true;

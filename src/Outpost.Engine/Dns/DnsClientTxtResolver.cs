@@ -5,12 +5,15 @@ using Outpost.Engine.Configuration;
 
 namespace Outpost.Engine.Dns;
 
-/// <summary>TXT, address and MX lookups through DnsClient.NET against the configured resolvers, without caching (checks must see changes).</summary>
+/// <summary>
+/// TXT, address and MX lookups through DnsClient.NET against the configured resolvers: without caching for
+/// the record checks (they must see changes), with caching by TTL for delivery's MTA-STS records.
+/// </summary>
 public sealed class DnsClientTxtResolver : ITxtResolver
 {
     readonly LookupClient _client;
 
-    public DnsClientTxtResolver(DnsOptions options) => _client = DnsLookupClients.Create(options, cache: false);
+    public DnsClientTxtResolver(DnsOptions options, bool cache = false) => _client = DnsLookupClients.Create(options, cache);
 
     async Task<DnsAnswer<T>> QueryAsync<T>(string name, QueryType type, Func<IDnsQueryResponse, IEnumerable<T>> select, CancellationToken cancellationToken)
     {

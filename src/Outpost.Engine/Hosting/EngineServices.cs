@@ -89,6 +89,13 @@ public static class EngineServices
         services.AddSingleton(options.Routing);
         services.AddSingleton<ChannelHealthTracker>();
         services.AddSingleton<ChannelSelector>();
+        services.AddSingleton(sp => new Delivery.Tls.CertificateVerifier(options.Tls, sp.GetRequiredService<TimeProvider>()));
+        // MTA-STS records are looked up by a resolver that caches by TTL (the record checks' one must not).
+        services.AddSingleton(sp => new Delivery.Tls.MtaSts.MtaStsFetcher(options.Tls, sp.GetRequiredService<ITxtResolver>(), sp.GetRequiredService<Delivery.Tls.CertificateVerifier>()));
+        services.AddSingleton(sp => new Delivery.Tls.MtaSts.MtaStsPolicies(new DnsClientTxtResolver(options.Dns, cache: true), sp.GetRequiredService<Delivery.Tls.MtaSts.MtaStsFetcher>(),
+            sp.GetRequiredService<Delivery.Tls.MtaSts.IMtaStsCache>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Delivery.Tls.MtaSts.MtaStsPolicies>>()));
+        services.AddSingleton(sp => new Delivery.Tls.TlsPolicyResolver(sp.GetRequiredService<Delivery.Tls.ITlsPolicyStore>(),
+            options.Tls.MtaSts ? sp.GetRequiredService<Delivery.Tls.MtaSts.MtaStsPolicies>() : null, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ChannelConnector>();
         services.AddSingleton<RemoteDeliverer>();
         services.AddSingleton<RemoteDispatcher>();

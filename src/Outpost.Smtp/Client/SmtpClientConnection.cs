@@ -90,7 +90,7 @@ public sealed class SmtpClientConnection : IAsyncDisposable
             if (greeting.Code != 220)
                 throw new RemoteRefusalException("the connection", greeting);
             await connection.HelloAsync(cancellationToken);
-            if (options.Tls != ClientTls.Implicit && connection.Capabilities.HasFlag(RemoteCapabilities.StartTls))
+            if (options.Tls is not ClientTls.Implicit and not ClientTls.None && connection.Capabilities.HasFlag(RemoteCapabilities.StartTls))
             {
                 var ready = await connection.CommandAsync("STARTTLS\r\n", cancellationToken);
                 if (ready.Code != 220)

@@ -126,7 +126,7 @@ public static class LogCommands
                     Attempts = report.Attempts.Select(a => new
                     {
                         a.Recipient, Outcome = a.Outcome.ToName(), a.Attempt.At, a.Attempt.Channel, a.Attempt.MxHost, a.Attempt.MxAddress,
-                        a.Attempt.Code, a.Attempt.Reply, a.Attempt.Tls, DurationMs = (long)a.Attempt.Duration.TotalMilliseconds,
+                        a.Attempt.Code, a.Attempt.Reply, a.Attempt.Tls, a.Attempt.TlsPolicy, DurationMs = (long)a.Attempt.Duration.TotalMilliseconds,
                     }),
                     Events = events.Select(e => new { e.Id, e.Type, e.Recipient, From = e.From?.ToName(), To = e.To.ToName(), e.Reason, e.At }),
                 });
@@ -144,11 +144,11 @@ public static class LogCommands
                 recipients.AddRow(Markup.Escape(r.Address), Output.Status(r.Status), r.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     r.Status is RecipientStatus.Deferred ? Output.Time(r.NextAttemptAt) : "", Markup.Escape(r.LastReply ?? ""));
             AnsiConsole.Write(recipients);
-            var attempts = new Table().AddColumns("Time", "Recipient", "Result", "Via", "Server", "TLS", "ms", "Reply");
+            var attempts = new Table().AddColumns("Time", "Recipient", "Result", "Via", "Server", "TLS", "TLS policy", "ms", "Reply");
             foreach (var a in report.Attempts)
                 attempts.AddRow(Output.Time(a.Attempt.At), Markup.Escape(a.Recipient), Output.Status(a.Outcome), a.Attempt.Channel ?? "",
                     Markup.Escape($"{a.Attempt.MxHost} {(a.Attempt.MxAddress is null ? "" : $"[{a.Attempt.MxAddress}]")}".Trim()), a.Attempt.Tls ?? "",
-                    ((long)a.Attempt.Duration.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(a.Attempt.Reply));
+                    Markup.Escape(a.Attempt.TlsPolicy ?? ""), ((long)a.Attempt.Duration.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(a.Attempt.Reply));
             AnsiConsole.Write(attempts);
             var history = new Table().AddColumns("Time", "Event", "Recipient", "Change", "Why");
             foreach (var e in events)
