@@ -8,8 +8,8 @@ namespace Outpost.Fuzz.Targets;
 /// <see cref="RelaxedHeader"/>): the input after its first byte is a message as it sits in the spool, and
 /// the first byte picks how it is written into the view (see <see cref="ChunkedStream"/>). The header
 /// fields and the body hash must be the same however the bytes are split, the body hash must equal that
-/// of a plain reading of RFC 6376 §3.4.4 (<see cref="RelaxedBody"/>), and each canonical header must be
-/// one line with no runs of whitespace.
+/// of a plain reading of RFC 6376 §3.4.4 (<see cref="RelaxedBody"/>), and, for a message whose lines all
+/// end in CRLF as the spool's do, each canonical header must be one line with no runs of whitespace.
 /// </summary>
 internal sealed class DkimCanonicalTarget : IFuzzTarget
 {
@@ -36,6 +36,10 @@ internal sealed class DkimCanonicalTarget : IFuzzTarget
                 throw new FuzzFinding("the body hash differs from the relaxed canonicalisation of RFC 6376 §3.4.4");
         }
 
+        // Each field's canonical form is one line only where the spool's promise holds: every line ends in
+        // CRLF and holds no other CR or LF (SMTP refuses the rest, the API splits at them).
+        if (!StrictLines(message))
+            return;
         foreach (var (name, raw) in fields)
         {
             var canonical = new List<byte>();
@@ -47,6 +51,18 @@ internal sealed class DkimCanonicalTarget : IFuzzTarget
             if (value.IndexOf("  "u8) >= 0 || value.IndexOf((byte)'\t') >= 0 || value.StartsWith(" "u8) || value.EndsWith(" "u8))
                 throw new FuzzFinding($"the canonical {name} field keeps whitespace the relaxed form removes");
         }
+    }
+
+    static bool StrictLines(ReadOnlySpan<byte> message)
+    {
+        for (var i = 0; i < message.Length; i++)
+        {
+            if (message[i] == (byte)'\r' && (i + 1 == message.Length || message[i + 1] != (byte)'\n'))
+                return false;
+            if (message[i] == (byte)'\n' && (i == 0 || message[i - 1] != (byte)'\r'))
+                return false;
+        }
+        return true;
     }
 
     static (IReadOnlyList<(string Name, byte[] RawValue)> Fields, byte[] Hash) Canonicalise(byte[] message, byte chunkSeed)
