@@ -9,7 +9,8 @@ namespace Outpost.Fuzz.Targets;
 /// the first byte picks how it is written into the view (see <see cref="ChunkedStream"/>). The header
 /// fields and the body hash must be the same however the bytes are split, the body hash must equal that
 /// of a plain reading of RFC 6376 §3.4.4 (<see cref="RelaxedBody"/>), and, for a message whose lines all
-/// end in CRLF as the spool's do, each canonical header must be one line with no runs of whitespace.
+/// end in CRLF as the spool's do, each canonical header with a proper name must be one line with no runs of
+/// whitespace.
 /// </summary>
 internal sealed class DkimCanonicalTarget : IFuzzTarget
 {
@@ -40,7 +41,9 @@ internal sealed class DkimCanonicalTarget : IFuzzTarget
         // CRLF and holds no other CR or LF (SMTP refuses the rest, the API splits at them).
         if (!StrictLines(message))
             return;
-        foreach (var (name, raw) in fields)
+        // Only a field with a proper name (printable ASCII, RFC 5322 §3.6.8) can be one the signer picks: a
+        // line with no colon before a folded one makes a "name" with CRLF in it, which matches no signed name.
+        foreach (var (name, raw) in fields.Where(f => f.Name.Length > 0 && f.Name.All(c => c is > ' ' and < '\x7f')))
         {
             var canonical = new List<byte>();
             RelaxedHeader.Append(canonical, name, raw, finalCrlf: true);
