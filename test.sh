@@ -4,7 +4,8 @@
 # Debian's chromium for the admin pages' browser tests, Debian's postgresql for the PostgreSQL back end's
 # tests, which start a private cluster of their own, Node.js with the standardwebhooks package for the
 # webhook receiver) when they are missing, builds, runs every test project, and ends with one line:
-# "N passed, N failed".
+# "N passed, N failed". Each fuzz target (tests/fuzz/run.sh, under AFL++ for OUTPOST_FUZZ_SECONDS, default
+# 25 s) counts as one result.
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -19,6 +20,7 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+command -v afl-fuzz >/dev/null 2>&1 || need+=(afl++)
 if (( ${#need[@]} )); then
   echo "Installing test peers: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -67,6 +69,21 @@ for project in tests/Outpost.Smtp.Tests tests/Outpost.Engine.Tests tests/Outpost
   (( code != 0 )) && status=1
   rm -f "$log"
 done
+
+# The fuzz targets, one result each: a target passes when its bounded run found no crash and no hang.
+fuzzlog=$(mktemp)
+tests/fuzz/run.sh "${OUTPOST_FUZZ_SECONDS:-25}" 2>&1 | tee "$fuzzlog"
+fuzzcode=${PIPESTATUS[0]}
+fp=$(grep -cE '^fuzz [^ ]+: passed' "$fuzzlog")
+ff=$(grep -cE '^fuzz [^ ]+: failed' "$fuzzlog")
+if (( fp + ff == 0 )); then
+  echo "The fuzz targets did not run (exit code $fuzzcode)."
+  ff=1
+fi
+passed=$((passed + fp))
+failed=$((failed + ff))
+(( fuzzcode != 0 )) && status=1
+rm -f "$fuzzlog"
 
 echo "$passed passed, $failed failed"
 exit $status

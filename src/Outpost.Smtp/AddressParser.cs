@@ -91,6 +91,12 @@ public static class AddressParser
                 : new SmtpReply(501, "5.1.3", "Bad domain in address");
             return null;
         }
+        // The limits hold for the address as it goes on the wire: an IDN's A-labels can be far longer than its text.
+        if (System.Text.Encoding.UTF8.GetByteCount(local) + 1 + ascii.Length > MaxPath - 2)
+        {
+            error = new SmtpReply(501, "5.1.3", "Address too long");
+            return null;
+        }
         return new EmailAddress(local, ascii);
     }
 
@@ -109,6 +115,8 @@ public static class AddressParser
             return null;
         }
         ascii = ascii.ToLowerInvariant();
+        if (ascii.Length > MaxDomain)
+            return null;
         var labels = ascii.Split('.');
         if (labels.Length < 2)
             return null;

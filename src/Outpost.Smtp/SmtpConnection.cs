@@ -91,8 +91,11 @@ internal sealed class SmtpConnection : IAsyncDisposable
             }
             if (buffer.Length >= maxLength)
             {
+                // Looked at before AdvanceTo: once advanced past, the buffer's segments go back to the pool
+                // (the fuzzer found this reading released memory, which threw on a line split over reads).
+                var tooLong = HasBareCr(buffer) ? LineStatus.BareLineEnding : LineStatus.TooLong;
                 _reader.AdvanceTo(buffer.End);
-                return (HasBareCr(buffer) ? LineStatus.BareLineEnding : LineStatus.TooLong, "");
+                return (tooLong, "");
             }
             if (result.IsCompleted)
             {

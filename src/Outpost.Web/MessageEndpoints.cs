@@ -33,21 +33,9 @@ public static class MessageEndpoints
         return await IdempotentSubmission.RunAsync(http, caller, keys, ct => RequestFingerprint.OfJsonAsync(http.Request, request, ct),
             async (completion, ct) =>
             {
-                var to = request.To ?? [];
-                var cc = request.Cc ?? [];
-                var bcc = request.Bcc ?? [];
-                MimeKit.MimeMessage message;
-                try
-                {
-                    var attachments = (request.Attachments ?? []).Select(a => (a.Name, a.ContentType ?? "application/octet-stream", Convert.FromBase64String(a.Content))).ToList();
-                    message = ApiSubmission.Build(request.From ?? "", to, cc, request.Subject, request.Text, request.Html, attachments,
-                        request.Headers ?? new Dictionary<string, string>());
-                }
-                catch (Exception ex) when (ex is FormatException or MimeKit.ParseException or ArgumentException)
-                {
-                    return new SendOutcome(ApiResults.Refusal(StatusCodes.Status400BadRequest, ex.Message), Queued: false);
-                }
-                return Outcome(await submission.SubmitAsync(caller, Client(http), request.From!, [.. to, .. cc, .. bcc], message, ct, completion));
+                if (SendRequestMessage.Build(request, out var refusal) is not { } message)
+                    return new SendOutcome(ApiResults.Refusal(StatusCodes.Status400BadRequest, refusal), Queued: false);
+                return Outcome(await submission.SubmitAsync(caller, Client(http), request.From!, [.. request.To ?? [], .. request.Cc ?? [], .. request.Bcc ?? []], message, ct, completion));
             });
     }
 

@@ -67,4 +67,24 @@ public sealed class AddressParserTests
         Assert.Equal("8BITMIME", result.Path.Parameters["BODY"]);
         Assert.False(AddressParser.ParseCommandArgument("FROM:<a@example.com> SIZE=1 SIZE=2", "FROM", true).Ok);
     }
+
+    /// <summary>
+    /// Found by the address fuzz target (tests/fuzz): an IDN under the length limits as text became an A-label
+    /// domain of over 255 octets, and an address of over 256, which was taken though it cannot go on a command line.
+    /// </summary>
+    [Fact]
+    public void An_idn_whose_a_labels_pass_the_limits_is_too_long()
+    {
+        // 24 labels of "üü.": 79 characters as text, 223 octets in A-labels ("xn--tdaa." each); with a local
+        // part of 60 the path is 140 characters as text and 284 octets on the wire.
+        var domain = string.Concat(Enumerable.Repeat("üü.", 24)) + "example";
+        var local = new string('u', 60);
+        var result = AddressParser.ParseCommandArgument($"TO:<{local}@{domain}>", "TO", false);
+        Assert.False(result.Ok);
+        Assert.Equal("501 5.1.3 Address too long", result.Error.ToString());
+
+        var wider = string.Concat(Enumerable.Repeat("üüüüüüüüüü.", 20)) + "example";
+        Assert.Null(AddressParser.NormalizeDomain(wider));
+        Assert.Equal("xn--tdaa.example", AddressParser.NormalizeDomain("üü.example"));
+    }
 }

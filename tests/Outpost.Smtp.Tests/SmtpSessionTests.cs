@@ -138,6 +138,22 @@ public sealed class SmtpSessionTests : IAsyncLifetime
         Assert.True(await client.IsClosedAsync());
     }
 
+    /// <summary>
+    /// Found by the smtp-data fuzz target (tests/fuzz): 512 bytes or more of a command with no line end yet
+    /// were checked for a bare CR after the reader had let go of them, which threw; the client got
+    /// "451 Local error" instead of the line's refusal.
+    /// </summary>
+    [Theory]
+    [InlineData("EHLO ")]
+    [InlineData("MAIL FROM:<a@example.com> ")]
+    public async Task A_command_past_the_limit_with_no_line_end_yet_is_refused_as_too_long(string start)
+    {
+        await using var client = await _server.ConnectAsync(_server.RelayPort);
+        await client.SendAsync(start + new string('a', 600));
+        Assert.StartsWith("500 5.5.2 Line too long", await client.ReadReplyAsync());
+        Assert.True(await client.IsClosedAsync());
+    }
+
     [Fact]
     public async Task Commands_in_the_wrong_order_are_refused()
     {

@@ -29,11 +29,20 @@ public static class FailureClassifier
     /// <summary>Every host was tried and none answered (or there was none to try).</summary>
     public const string NoMailServerReached = "451 4.4.1 No mail server of the recipient's domain could be reached";
 
-    /// <summary>A reply of the remote server to one recipient: delivered, or the class the bounce rules give it; and its text.</summary>
+    /// <summary>
+    /// A reply of the remote server to one recipient: delivered (2xx only), or the class the bounce rules give it; and its text.
+    /// A 3xx is no final answer (only DATA and AUTH are answered with one), so it counts as a temporary failure:
+    /// a server that answers the end of DATA with 354 has not taken the message, and it is tried again.
+    /// </summary>
     public static (BounceClass Class, string Text) OfReply(RemoteReply reply)
     {
         var text = OneLine(reply.ToString());
-        return (reply.IsPositive ? BounceClass.Delivered : Rules.Classify(reply.Code, text), text);
+        return (reply.Code switch
+        {
+            >= 200 and < 300 => BounceClass.Delivered,
+            < 400 => BounceClass.Temporary,
+            _ => Rules.Classify(reply.Code, text),
+        }, text);
     }
 
     /// <summary>

@@ -36,7 +36,7 @@ public sealed partial class ApiSubmission(SubmissionBackend backend, OutpostOpti
             TrustedDomain = caller.DomainWide ? caller.Domain : null,
         };
 
-        var sender = AddressParser.ParseCommandArgument($"FROM:<{from}>", "FROM", allowNull: false);
+        var sender = ParsePath(from, "FROM");
         if (sender.Path is not { } senderPath)
             return new ApiSubmissionResult(sender.Error, null, []);
         var verdict = await backend.CheckSenderAsync(session, senderPath, cancellationToken);
@@ -49,7 +49,7 @@ public sealed partial class ApiSubmission(SubmissionBackend backend, OutpostOpti
             return new ApiSubmissionResult(new SmtpReply(452, "4.5.3", $"At most {options.Smtp.MaxRecipients} recipients per message"), null, []);
         foreach (var recipient in recipients.Distinct(StringComparer.OrdinalIgnoreCase))
         {
-            var parsed = AddressParser.ParseCommandArgument($"TO:<{recipient}>", "TO", allowNull: false);
+            var parsed = ParsePath(recipient, "TO");
             if (parsed.Path is not { } path)
             {
                 replies.Add((recipient, parsed.Error));
@@ -84,6 +84,18 @@ public sealed partial class ApiSubmission(SubmissionBackend backend, OutpostOpti
         var final = await sink.CommitAsync(cancellationToken);
         return new ApiSubmissionResult(final, IdOf(final), replies);
     }
+
+    /// <summary>
+    /// An address the API was given bare (a query parameter, a JSON field) as the path of MAIL or RCPT. A '&lt;' or
+    /// '&gt;' in it is refused: wrapped as <c>&lt;address&gt;</c>, "a@example.com&gt; RET=HDRS" would otherwise
+    /// close the path early and pass the rest on as ESMTP parameters.
+    /// </summary>
+    public static AddressParseResult ParsePath(string address, string keyword) =>
+        address.AsSpan().IndexOfAny('<', '>') >= 0
+            ? AddressParseResult.Fail(BracketInAddress)
+            : AddressParser.ParseCommandArgument($"{keyword}:<{address}>", keyword, allowNull: false);
+
+    static readonly SmtpReply BracketInAddress = new(501, "5.1.3", "An address may not contain < or >; give it bare, as local@domain");
 
     static string? IdOf(SmtpReply reply) => reply.IsPositive && QueuedAs().Match(reply.Text) is { Success: true } m ? m.Groups[1].Value : null;
 

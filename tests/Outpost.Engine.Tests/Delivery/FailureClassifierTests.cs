@@ -23,6 +23,18 @@ public sealed class FailureClassifierTests
         Assert.Equal(BounceClass.Temporary, FailureClassifier.OfReply(new RemoteReply(451, "4.7.1 greylisted, try again later")).Class);
     }
 
+    /// <summary>Found by the bounce fuzz target (tests/fuzz): "354 s.or" and "351 " were counted as delivered, so a server that answered the end of DATA with a 3xx lost the message.</summary>
+    [Theory]
+    [InlineData(354, "s.or")]
+    [InlineData(351, "")]
+    [InlineData(334, "VXNlcm5hbWU6")]
+    public void A_3xx_reply_is_no_delivery_but_a_temporary_failure(int code, string text)
+    {
+        var (cls, line) = FailureClassifier.OfReply(new RemoteReply(code, text));
+        Assert.Equal(BounceClass.Temporary, cls);
+        Assert.StartsWith(code.ToString(System.Globalization.CultureInfo.InvariantCulture), line);
+    }
+
     [Fact]
     public void Refused_credentials_say_so_and_a_transient_refusal_keeps_the_relays_words()
     {

@@ -100,4 +100,17 @@ public sealed class SpfEvaluatorTests
         Assert.Equal("com.example", SpfMacro.Expand("%{dr}", Service, "example.com", "a@b.c", "h"));
         Assert.Equal("example.com", SpfMacro.Expand("%{d2}", Service, "mail.example.com", "a@b.c", "h"));
     }
+
+    /// <summary>
+    /// Seen with the spf fuzz target's replay (tests/fuzz): a digit transformer past what an int holds threw
+    /// OverflowException out of check_host, so a customer's record could make the DNS check fail with an exception.
+    /// </summary>
+    [Fact]
+    public async Task A_digit_transformer_too_large_for_an_int_keeps_every_label()
+    {
+        Assert.Equal("mail.example.com", SpfMacro.Expand("%{d99999999999}", Service, "mail.example.com", "a@b.c", "h"));
+        _dns.AddTxt("huge.test", "v=spf1 exists:%{d99999999999}.allow.huge.test -all");
+        _dns.A["huge.test.allow.huge.test"] = [IPAddress.Parse("127.0.0.2")];
+        Assert.Equal(SpfResult.Pass, (await Check("huge.test")).Result);
+    }
 }

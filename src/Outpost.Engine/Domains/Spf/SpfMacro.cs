@@ -53,7 +53,9 @@ public static class SpfMacro
                 labels.Reverse();
             if (digits.Length > 0)
             {
-                var keep = int.Parse(digits, System.Globalization.CultureInfo.InvariantCulture);
+                // More labels than an int holds keeps them all (RFC 7208 §7.3 asks for at least 128); int.Parse threw here.
+                if (!int.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var keep))
+                    keep = int.MaxValue;
                 if (keep == 0)
                     return null;
                 labels = labels.Skip(Math.Max(0, labels.Count - keep)).ToList();
