@@ -21,8 +21,12 @@ internal static class StorageReplies
         _ => SmtpReplies.LocalError,
     };
 
-    /// <summary>SQLite's SQLITE_FULL (13), PostgreSQL's disk_full (53100).</summary>
-    public static bool IsDatabaseFull(DbException ex) => ex.SqlState == "53100" || (ex.SqlState is null && (ex.ErrorCode & 0xFF) == 13);
+    /// <summary>
+    /// PostgreSQL's disk_full (SQLSTATE 53100); SQLite's SQLITE_FULL by its fixed text (sqlite3_errstr), since the
+    /// engine knows no store's exception types and Microsoft.Data.Sqlite keeps the code in a property of its own.
+    /// </summary>
+    public static bool IsDatabaseFull(DbException ex) =>
+        ex.SqlState == "53100" || ex.Message.Contains("database or disk is full", StringComparison.OrdinalIgnoreCase);
 
     public static bool IsBelowReserve(MessageSpool spool, long reserve)
     {
