@@ -19,10 +19,13 @@ def hwm(pid):
     return 0
 
 
-def send(host, port, size, index, results):
+def build(size):
     line = b"y" * 998 + b"\r\n"
-    body = line * (size // len(line))
-    message = b"From: sender@bench.example\r\nTo: rcpt@sink.test\r\nSubject: large %d\r\n\r\n" % index + body
+    return b"From: sender@bench.example\r\nTo: rcpt@sink.test\r\nSubject: large\r\n\r\n" + line * (size // len(line))
+
+
+def send(host, port, message, index, results):
+    # One message shared by every client: 200 clients of 25 MB each would otherwise hold 5 GB here.
     try:
         smtp = smtplib.SMTP(host, port, timeout=300)
         smtp.sendmail("sender@bench.example", ["rcpt@sink.test"], message)
@@ -42,7 +45,8 @@ def main():
     host, port = args.relay.rsplit(":", 1)
     before = hwm(args.pid)
     results = {}
-    threads = [threading.Thread(target=send, args=(host, int(port), args.size, i, results)) for i in range(args.clients)]
+    message = build(args.size)
+    threads = [threading.Thread(target=send, args=(host, int(port), message, i, results)) for i in range(args.clients)]
     start = time.monotonic()
     for t in threads:
         t.start()

@@ -2,6 +2,8 @@
 # Outpost's peak memory while 20 clients each submit a message of about 25 MB at once (the limit is
 # 25 MiB, so every one is accepted), relayed on to the sink. Target: peak RSS under 300 MB.
 # usage: bench/memory.sh [clients=20] [size-bytes=26000000]
+#        bench/memory.sh 200     (issue 18: 200 at once; the host itself may hold up to
+#                                 Smtp:MaxConnectionsPerTrustedAddress = 200 connections, so 200 is the most from one address)
 set -euo pipefail
 CLIENTS=${1:-20}
 SIZE=${2:-26000000}

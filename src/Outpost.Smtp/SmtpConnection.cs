@@ -60,7 +60,11 @@ internal sealed class SmtpConnection : IAsyncDisposable
         return has;
     }
 
-    public async ValueTask<(LineStatus Status, string Line)> ReadLineAsync(int maxLength, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads one line. <paramref name="started"/> is called once, when the first bytes of a line have arrived
+    /// but not its end, so the caller can start the deadline for the whole line.
+    /// </summary>
+    public async ValueTask<(LineStatus Status, string Line)> ReadLineAsync(int maxLength, CancellationToken cancellationToken, Action? started = null)
     {
         while (true)
         {
@@ -101,6 +105,11 @@ internal sealed class SmtpConnection : IAsyncDisposable
             {
                 _reader.AdvanceTo(buffer.End);
                 return (LineStatus.Closed, "");
+            }
+            if (!buffer.IsEmpty && started is not null)
+            {
+                started();
+                started = null;
             }
             _reader.AdvanceTo(buffer.Start, buffer.End);
         }

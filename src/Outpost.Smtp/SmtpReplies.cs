@@ -21,6 +21,8 @@ public static class SmtpReplies
     public static readonly SmtpReply NoRecipients = new(554, "5.5.1", "No valid recipients");
     public static readonly SmtpReply TooManyRecipients = new(452, "4.5.3", "Too many recipients for one message; send the rest in another message");
     public static readonly SmtpReply Unrecognized = new(500, "5.5.2", "Command not recognized");
+    public static readonly SmtpReply TooManyAuthFailures = new(421, "4.7.0", "Too many failed logins on this connection; closing it");
+    public static readonly SmtpReply MessageTimeout = new(421, "4.4.2", "The message took too long to arrive; closing the connection");
     public static readonly SmtpReply TooManyErrors = new(421, "4.7.0", "Too many errors; closing the connection");
     public static readonly SmtpReply LineTooLong = new(500, "5.5.2", "Line too long");
     public static readonly SmtpReply BareLineEnding = new(500, "5.5.2", "Bare CR or LF is not allowed; lines must end with CRLF");

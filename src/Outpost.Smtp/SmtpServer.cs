@@ -7,8 +7,9 @@ namespace Outpost.Smtp;
 
 /// <summary>
 /// Listens on the configured sockets and runs one <see cref="SmtpSession"/> per connection.
-/// Talks to: the engine through <see cref="ISmtpBackend"/>. Security stance: a global connection cap;
-/// each session carries its own limits and timeouts.
+/// Talks to: the engine through <see cref="ISmtpBackend"/>. Security stance: a cap on connections in all
+/// and per client address (<see cref="ConnectionLimits"/>), checked before a session begins; each session
+/// carries its own limits and timeouts.
 /// </summary>
 public sealed class SmtpServer : IAsyncDisposable
 {
@@ -21,7 +22,7 @@ public sealed class SmtpServer : IAsyncDisposable
     readonly CancellationTokenSource _stopping = new();
     readonly List<Task> _loops = [];
     readonly HashSet<Task> _sessions = [];
-    int _active;
+    readonly ConnectionLimits _limits;
     long _sessionCounter;
 
     public SmtpServer(SmtpServerOptions options, IEnumerable<SmtpListenerConfig> listeners, ISmtpBackend backend, ILogger logger)
@@ -30,6 +31,7 @@ public sealed class SmtpServer : IAsyncDisposable
         _listeners = listeners.ToList();
         _backend = backend;
         _logger = logger;
+        _limits = new ConnectionLimits(options);
         if (options.Certificate is not null)
             _certificate = SslStreamCertificateContext.Create(options.Certificate, additionalCertificates: null, offline: true);
     }
@@ -82,18 +84,20 @@ public sealed class SmtpServer : IAsyncDisposable
     async Task RunSessionAsync(SmtpListenerConfig config, Socket socket)
     {
         await Task.Yield();
+        var remote = (IPEndPoint)socket.RemoteEndPoint!;
         var connection = new SmtpConnection(new NetworkStream(socket, ownsSocket: true));
         await using (connection)
         {
-            if (Interlocked.Increment(ref _active) > _options.MaxConnections)
+            if (_limits.TryAcquire(remote.Address) is { } refusal)
             {
-                Interlocked.Decrement(ref _active);
+                _logger.LogDebug("Connection from {Remote} refused: {Reply}", remote, refusal);
                 try
                 {
-                    connection.Queue(new SmtpReply(421, "4.7.0", "Too many connections; try again later"));
-                    await connection.FlushAsync(CancellationToken.None);
+                    using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                    connection.Queue(refusal);
+                    await connection.FlushAsync(cts.Token);
                 }
-                catch (IOException)
+                catch (Exception ex) when (ex is IOException or OperationCanceledException or SocketException)
                 {
                 }
                 return;
@@ -105,7 +109,7 @@ public sealed class SmtpServer : IAsyncDisposable
                     Id = $"{Environment.ProcessId:x}.{Interlocked.Increment(ref _sessionCounter):x}",
                     ListenerName = config.Name,
                     Mode = config.Mode,
-                    Remote = (IPEndPoint)socket.RemoteEndPoint!,
+                    Remote = remote,
                     Local = (IPEndPoint)socket.LocalEndPoint!,
                 };
                 var options = config.MaxMessageSize is { } max ? _options.WithMaxMessageSize(max) : _options;
@@ -118,7 +122,7 @@ public sealed class SmtpServer : IAsyncDisposable
             }
             finally
             {
-                Interlocked.Decrement(ref _active);
+                _limits.Release(remote.Address);
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography.X509Certificates;
 
 namespace Outpost.Smtp;
@@ -25,6 +26,21 @@ public sealed class SmtpServerOptions
     /// <summary>Wait for the next command (RFC 5321 §4.5.3.2 asks for at least 5 minutes).</summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Wait for each command until the client has opened its first transaction (MAIL): a client that connects
+    /// and says nothing holds a connection slot for nothing, so it gets far less than the 5 minutes of a real conversation.
+    /// </summary>
+    public TimeSpan GreetingTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// A command line, once its first byte has arrived, must be complete within this (slowloris: one byte every
+    /// few seconds would otherwise keep a 512-octet line going for half an hour).
+    /// </summary>
+    public TimeSpan CommandLineTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The whole of DATA, from 354 to the final dot, however steadily the bytes trickle in.</summary>
+    public TimeSpan MessageTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Wait for the next block of message data.</summary>
     public TimeSpan DataTimeout { get; set; } = TimeSpan.FromMinutes(3);
 
@@ -34,8 +50,20 @@ public sealed class SmtpServerOptions
     /// <summary>Bad commands tolerated on one connection before it is closed.</summary>
     public int MaxErrors { get; set; } = 10;
 
+    /// <summary>Failed AUTH attempts on one connection before it is closed (the per-address throttle counts across connections).</summary>
+    public int MaxAuthFailures { get; set; } = 3;
+
     /// <summary>Concurrent connections across all listeners; past it new clients get 421.</summary>
     public int MaxConnections { get; set; } = 1000;
+
+    /// <summary>Concurrent connections from one client address; past it that address gets 421 and others are still served.</summary>
+    public int MaxConnectionsPerAddress { get; set; } = 20;
+
+    /// <summary>The same for the host itself (127.0.0.1, ::1) and <see cref="TrustedNetworks"/>: application servers pool connections.</summary>
+    public int MaxConnectionsPerTrustedAddress { get; set; } = 200;
+
+    /// <summary>Networks whose addresses get <see cref="MaxConnectionsPerTrustedAddress"/>.</summary>
+    public IReadOnlyList<IPNetwork> TrustedNetworks { get; set; } = [];
 
     /// <summary>The certificate for STARTTLS and implicit TLS; without it TLS is not offered.</summary>
     public X509Certificate2? Certificate { get; set; }

@@ -87,6 +87,9 @@ internal sealed partial class SmtpSession
             await Task.Delay(outcome.Delay, lifetime);
         if (outcome.Disconnect)
             return Fatal(new SmtpReply(421, "4.7.0", "Too many failed logins; try again later"));
+        // A guesser that keeps one connection open is stopped here; the engine's throttle counts across connections.
+        if (++_authFailures >= _options.MaxAuthFailures)
+            return Fatal(SmtpReplies.TooManyAuthFailures);
         return Error(SmtpReplies.AuthFailed);
     }
 

@@ -33,8 +33,21 @@ internal sealed partial class SmtpSession
             _connection.Queue(SmtpReplies.StartData);
             await _connection.FlushAsync(lifetime);
 
-            // A stalled client is cut off by the data timeout (per read); the whole DATA phase by the connection lifetime.
-            var result = await _connection.ReadDataAsync(sink, _options.MaxMessageSize, _options.MaxDataLine, _options.DataTimeout, lifetime);
+            // A stalled client is cut off by the data timeout (per read); a trickling one by the message deadline.
+            DataResult result;
+            using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(lifetime))
+            {
+                deadline.CancelAfter(_options.MessageTimeout);
+                try
+                {
+                    result = await _connection.ReadDataAsync(sink, _options.MaxMessageSize, _options.MaxDataLine, _options.DataTimeout, deadline.Token);
+                }
+                catch (OperationCanceledException) when (deadline.IsCancellationRequested && !lifetime.IsCancellationRequested)
+                {
+                    _backend.OnProtocolRefusal(_info, "data", SmtpReplies.MessageTimeout, _sender);
+                    return Fatal(ResetTransaction(SmtpReplies.MessageTimeout));
+                }
+            }
             var sender = _sender;
             switch (result.Status)
             {

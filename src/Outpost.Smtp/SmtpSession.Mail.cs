@@ -52,6 +52,7 @@ internal sealed partial class SmtpSession
         if (!verdict.IsPositive)
             return Error(verdict);
         _sender = path;
+        _transactionSeen = true;
         return Reply(verdict);
     }
 

@@ -23,6 +23,9 @@ internal sealed partial class SmtpSession
     MailPath? _sender;
     readonly List<MailPath> _recipients = [];
     int _errors;
+    int _authFailures;
+    // Until the client opens its first transaction, it waits only the short greeting timeout for each command.
+    bool _transactionSeen;
 
     public SmtpSession(SmtpConnection connection, SmtpSessionInfo info, SmtpServerOptions options, ISmtpBackend backend,
         SslStreamCertificateContext? certificate, ILogger logger)
@@ -148,11 +151,19 @@ internal sealed partial class SmtpSession
         };
     }
 
+    /// <summary>
+    /// Reads one line: up to <paramref name="timeout"/> for it to begin (less before the first MAIL, see
+    /// <see cref="SmtpServerOptions.GreetingTimeout"/>), and from its first byte at most the command line
+    /// deadline for all of it, so a client trickling a byte at a time is cut off as surely as a silent one.
+    /// </summary>
     async ValueTask<(LineStatus, string)> ReadWithTimeoutAsync(int maxLength, TimeSpan timeout, CancellationToken lifetime)
     {
+        if (!_transactionSeen && _options.GreetingTimeout < timeout)
+            timeout = _options.GreetingTimeout;
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(lifetime);
         cts.CancelAfter(timeout);
-        return await _connection.ReadLineAsync(maxLength, cts.Token);
+        var lineTimeout = _options.CommandLineTimeout;
+        return await _connection.ReadLineAsync(maxLength, cts.Token, () => cts.CancelAfter(lineTimeout < timeout ? lineTimeout : timeout));
     }
 
     bool Reply(SmtpReply reply)

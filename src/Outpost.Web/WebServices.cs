@@ -11,6 +11,7 @@ public static class WebServices
     public static IServiceCollection AddOutpostWeb(this IServiceCollection services)
     {
         services.AddSingleton<ApiAuthentication>();
+        services.AddApiLimits();
         services.AddOpenApi();
         services.AddOutpostAdmin();
         return services;
@@ -28,11 +29,13 @@ public static class WebServices
             forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network.Trim()));
         app.UseForwardedHeaders(forwarded);
         HealthEndpoints.Map(app);
+        app.UseApiLimits();
         app.MapOpenApi("/openapi/v1.json");
         app.MapGet("/metrics", async (Outpost.Engine.Metrics.OutpostMetrics metrics, Outpost.Engine.Queue.IQueueStore queue, Microsoft.AspNetCore.Http.HttpContext http) =>
             Microsoft.AspNetCore.Http.Results.Text(metrics.Render(await queue.DepthAsync(http.RequestAborted)), "text/plain; version=0.0.4"));
         app.MapOutpostAdmin();
         var api = app.MapGroup("/api/v1");
+        api.RequireRateLimiting(ApiLimits.Policy);
         MessageEndpoints.Map(api);
         DomainEndpoints.Map(api);
         SuppressionEndpoints.Map(api);

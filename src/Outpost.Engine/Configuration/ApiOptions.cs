@@ -17,11 +17,16 @@ public sealed class ApiOptions
     /// <summary>Every stored answer is a row; a month is far beyond any client's retries.</summary>
     public static readonly TimeSpan LongestIdempotencyWindow = TimeSpan.FromDays(30);
 
+    /// <summary>Requests to /api/v1 per client address and minute; past it 429 with Retry-After. 0 turns the limit off.</summary>
+    public int RequestsPerMinute { get; set; } = 600;
+
     /// <summary>The first thing wrong with these options, as one sentence for the operator; null when they are fine.</summary>
     public string? Problem() =>
         IdempotencyWindow < ShortestIdempotencyWindow || IdempotencyWindow > LongestIdempotencyWindow
             ? $"Api:IdempotencyWindow is {Show(IdempotencyWindow)}; it must be between {Show(ShortestIdempotencyWindow)} and {Show(LongestIdempotencyWindow)}, e.g. 1.00:00:00 for a day."
-            : null;
+            : RequestsPerMinute < 0
+                ? $"Api:RequestsPerMinute is {RequestsPerMinute}; it must be 0 (no limit) or more, e.g. 600."
+                : null;
 
     static string Show(TimeSpan t) => t.ToString("c", CultureInfo.InvariantCulture);
 }

@@ -23,9 +23,18 @@ public sealed class SmtpHostedService(OutpostOptions options, ISmtpBackend backe
             MaxMessageSize = smtp.MaxMessageSize,
             MaxRecipients = smtp.MaxRecipients,
             MaxConnections = smtp.MaxConnections,
+            MaxConnectionsPerAddress = smtp.MaxConnectionsPerAddress,
+            MaxConnectionsPerTrustedAddress = smtp.MaxConnectionsPerTrustedAddress,
+            TrustedNetworks = options.TrustedNetworks.Select(t => IPNetwork.TryParse(t.Cidr, out var n) ? n : throw new ArgumentException(
+                $"TrustedNetworks: '{t.Cidr}' is not a network in CIDR form (e.g. 10.0.0.0/24).")).ToList(),
             CommandTimeout = smtp.CommandTimeout,
+            GreetingTimeout = smtp.GreetingTimeout,
+            CommandLineTimeout = smtp.CommandLineTimeout,
             DataTimeout = smtp.DataTimeout,
+            MessageTimeout = smtp.MessageTimeout,
             ConnectionLifetime = smtp.ConnectionLifetime,
+            MaxErrors = smtp.MaxErrors,
+            MaxAuthFailures = smtp.MaxAuthFailures,
             Certificate = CertificateProvider.Load(options),
         };
         var listeners = new List<SmtpListenerConfig>();

@@ -41,6 +41,13 @@ public sealed class MessageSpool
 
     public void SyncDirectory() => FileSync.Directory(Root);
 
+    /// <summary>Bytes an unprivileged writer may still use on the spool's file system (the spool may be a mount of its own).</summary>
+    public long FreeSpace() => new DriveInfo(Root).AvailableFreeSpace;
+
+    /// <summary>True when a write failed because the file system is full (ENOSPC, EDQUOT; on Windows disk full).</summary>
+    public static bool IsDiskFull(IOException ex) =>
+        OperatingSystem.IsWindows() ? (ex.HResult & 0xFFFF) is 0x70 or 0x27 : ex.HResult is 28 or 122;
+
     /// <summary>The message files in the spool, each named by its queue id; anything else in the directory is not Outpost's and is left alone.</summary>
     public IEnumerable<FileInfo> Files() => new DirectoryInfo(Root).EnumerateFiles().Where(f => QueueId.IsValid(f.Name));
 

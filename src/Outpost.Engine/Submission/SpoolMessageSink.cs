@@ -17,7 +17,8 @@ namespace Outpost.Engine.Submission;
 /// file is fsynced; a message for external recipients passes the content checks (R1); then it is handed
 /// to the <see cref="MessageEnqueuer"/> (commit, then delivery), and only then is 250 answered.
 /// Anything that goes wrong before that removes the file and answers 451: nothing half-written is
-/// ever delivered.
+/// ever delivered. A write that fails (the disk is full) stops writing, removes the file at once so the
+/// space comes back, lets the protocol layer read the rest of DATA, and answers 452 4.3.1 at its end.
 /// </summary>
 internal sealed class SpoolMessageSink : IMessageSink
 {
@@ -40,6 +41,8 @@ internal sealed class SpoolMessageSink : IMessageSink
     long _size;
     bool _committed;
     string? _addedMessageId;
+    // The first failed write: from then on nothing is written, and the commit answers for it.
+    IOException? _writeFailure;
 
     /// <param name="completion">For an API submission with an idempotency key: the key's completion for the reply this message is about to get, written with the message.</param>
     public SpoolMessageSink(SubmissionContext context, SmtpSessionInfo session, MailPath sender, IReadOnlyList<MailPath> recipients, Func<SmtpReply, Task> onRefused,
@@ -78,17 +81,44 @@ internal sealed class SpoolMessageSink : IMessageSink
     void Write(ReadOnlySpan<byte> bytes)
     {
         _size += bytes.Length;
-        if (_buffered + bytes.Length > _buffer.Length)
+        if (_writeFailure is not null)
+            return;
+        try
         {
-            FlushBuffer();
-            if (bytes.Length > _buffer.Length)
+            if (_buffered + bytes.Length > _buffer.Length)
             {
-                _file!.Write(bytes);
-                return;
+                FlushBuffer();
+                if (bytes.Length > _buffer.Length)
+                {
+                    _file!.Write(bytes);
+                    return;
+                }
             }
+        }
+        catch (IOException ex)
+        {
+            Abandon(ex);
+            return;
         }
         bytes.CopyTo(_buffer.AsSpan(_buffered));
         _buffered += bytes.Length;
+    }
+
+    /// <summary>Gives up the file after a failed write: closed and removed now, so a full disk gets its space back before DATA ends.</summary>
+    void Abandon(IOException ex)
+    {
+        _writeFailure = ex;
+        _buffered = 0;
+        try
+        {
+            _file?.Dispose();
+        }
+        catch (IOException)
+        {
+            // Nothing is buffered in the stream itself (no FileStream buffer); the file goes either way.
+        }
+        _file = null;
+        MessageSpool.Delete(_path);
     }
 
     void FlushBuffer()
@@ -114,6 +144,8 @@ internal sealed class SpoolMessageSink : IMessageSink
         {
             if (_headers.InHeaders)
                 WriteMissingHeaders();
+            if (_writeFailure is { } failed)
+                throw failed;
             FlushBuffer();
             _file!.Flush(flushToDisk: true);
             await _file.DisposeAsync();
@@ -177,8 +209,13 @@ internal sealed class SpoolMessageSink : IMessageSink
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or System.Data.Common.DbException or FormatException)
         {
-            _context.Logger.LogError(ex, "Message {Id} could not be queued", _id);
-            return SmtpReplies.LocalError;
+            var reply = StorageReplies.For(ex, _context.Spool, _context.Options.Smtp.MinFreeSpace);
+            // A full disk is an operator's problem to see, but not a stack trace per message.
+            if (reply == SmtpReplies.LocalError)
+                _context.Logger.LogError(ex, "Message {Id} could not be queued", _id);
+            else
+                _context.Logger.LogWarning("Message {Id} was not accepted: {Reply} ({Error})", _id, reply, ex.Message);
+            return reply;
         }
     }
 

@@ -78,7 +78,11 @@ public sealed class SubmissionBackend : ISmtpBackend
 
     public async ValueTask<SmtpReply> CheckSenderAsync(SmtpSessionInfo session, MailPath sender, CancellationToken cancellationToken)
     {
-        var verdict = await SenderVerdictAsync(session, sender.Address, cancellationToken);
+        // Refused before any data is sent: a message that the spool's disk could not hold, or that would leave the
+        // database beside it no room to record deliveries, is better kept by the client for a while.
+        var verdict = StorageReplies.IsBelowReserve(_context.Spool, _context.Options.Smtp.MinFreeSpace)
+            ? StorageReplies.DiskFull
+            : await SenderVerdictAsync(session, sender.Address, cancellationToken);
         if (!verdict.IsPositive)
             await RefuseAsync(session, "mail", verdict, sender.Address.Normalized, null);
         return verdict;

@@ -28,6 +28,7 @@ public static class AdminRoles
             new Claim(ClaimTypes.Name, mailbox.Address),
             new Claim(ClaimTypes.Role, For(mailbox.Role)),
             new Claim(DomainClaim, mailbox.Domain),
+            new Claim(SessionStamp.Claim, SessionStamp.Of(mailbox)),
         ], Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationDefaults.AuthenticationScheme));
 
     public static ApiCaller Caller(this ClaimsPrincipal user)

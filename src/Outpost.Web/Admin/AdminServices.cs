@@ -8,7 +8,8 @@ namespace Outpost.Web.Admin;
 /// <summary>
 /// The admin pages: server-rendered Razor Pages behind a cookie login. The session cookie is HttpOnly,
 /// SameSite=Strict and Secure whenever the page came over HTTPS; every form carries an antiforgery token
-/// (Razor Pages check it on each POST); pages allow only their own scripts and styles.
+/// (Razor Pages check it on each POST); pages allow only their own scripts and styles; a session ends when
+/// its mailbox's password changes (<see cref="SessionStamp"/>).
 /// </summary>
 public static class AdminServices
 {
@@ -26,6 +27,8 @@ public static class AdminServices
             o.LoginPath = "/login";
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
             o.SlidingExpiration = true;
+            // A password change ends the sessions opened with the old one.
+            o.Events.OnValidatePrincipal = SessionStamp.ValidateAsync;
             // A page a role may not open answers 403 with a sentence, not a redirect loop.
             o.Events.OnRedirectToAccessDenied = async context =>
             {

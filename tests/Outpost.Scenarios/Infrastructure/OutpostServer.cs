@@ -54,6 +54,9 @@ public sealed class OutpostServer : IAsyncDisposable
                 _env[k] = v;
     }
 
+    /// <summary>The server's process id while it runs (for its memory in /proc).</summary>
+    public int? ProcessId => _process?.Id;
+
     public string Log
     {
         get

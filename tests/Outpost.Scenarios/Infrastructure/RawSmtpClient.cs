@@ -30,6 +30,9 @@ public sealed class RawSmtpClient : IAsyncDisposable
 
     public async Task SendAsync(string text) => await _stream.WriteAsync(Encoding.Latin1.GetBytes(text));
 
+    /// <summary>Bytes as they are (UTF-8 text, NUL bytes), where <see cref="SendAsync"/> would send Latin-1.</summary>
+    public async Task SendRawAsync(byte[] bytes) => await _stream.WriteAsync(bytes);
+
     /// <summary>One whole reply (all lines of a multi-line one), or "" when the server closed the connection.</summary>
     public async Task<string> ReadReplyAsync()
     {
