@@ -69,6 +69,7 @@ public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracke
                 // To MX hosts TLS is opportunistic and certificates are not checked (no MTA could, without DANE or MTA-STS).
                 CertificateValidation = channel.Kind == ChannelKind.Direct || !channel.VerifyCertificate ? (_, _, _, _) => true : null,
                 CommandTimeout = Delivery.CommandTimeout,
+                DataTimeout = Delivery.DataTimeout,
             };
             var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
@@ -89,22 +90,7 @@ public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracke
                         return new ChannelConnection(channel, null, null, null, reason, null);
                     }
                 }
-                using var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                connect.CancelAfter(Delivery.ConnectTimeout);
-                await socket.ConnectAsync(new IPEndPoint(address, port), connect.Token);
-                var client = await SmtpClientConnection.OpenAsync(socket, host, clientOptions, connect.Token);
-                if (channel.Kind == ChannelKind.Relay && channel.Username is not null)
-                {
-                    try
-                    {
-                        await client.AuthenticateAsync(channel.Username, channel.Password ?? "", connect.Token);
-                    }
-                    catch
-                    {
-                        await client.DisposeAsync();
-                        throw;
-                    }
-                }
+                var client = await OpenAsync(channel, socket, host, address, port, clientOptions, cancellationToken);
                 return new ChannelConnection(channel, client, host, address.ToString(), null, slot);
             }
             catch (Exception ex) when (FailureClassifier.OfConnect(ex, channel.Name, host, address) is { } failed)
@@ -119,6 +105,40 @@ public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracke
         await health.FailureAsync(channel.Name, domain, failure.Reply, immediately: failure.Class == BounceClass.PermanentPath);
         slot?.Release();
         return new ChannelConnection(channel, null, lastHost, lastAddress, failure.Reply, null);
+    }
+
+    /// <summary>
+    /// Connects and says hello (with TLS and AUTH) within <see cref="DeliveryOptions.ConnectTimeout"/> in all,
+    /// so a server that holds back its greeting or drips its replies holds the slot no longer than that.
+    /// </summary>
+    async Task<SmtpClientConnection> OpenAsync(Channel channel, Socket socket, string host, IPAddress address, int port, SmtpClientOptions clientOptions,
+        CancellationToken cancellationToken)
+    {
+        using var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        connect.CancelAfter(Delivery.ConnectTimeout);
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(address, port), connect.Token);
+            var client = await SmtpClientConnection.OpenAsync(socket, host, clientOptions, connect.Token);
+            if (channel.Kind == ChannelKind.Relay && channel.Username is not null)
+            {
+                try
+                {
+                    await client.AuthenticateAsync(channel.Username, channel.Password ?? "", connect.Token);
+                }
+                catch
+                {
+                    await client.DisposeAsync();
+                    throw;
+                }
+            }
+            return client;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            var seconds = Delivery.ConnectTimeout.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+            throw new TimeoutException($"The connection was not ready (connected, greeted, EHLO and TLS done) within {seconds} seconds");
+        }
     }
 
     /// <summary>How loud a failed connection is: refused credentials are the operator's to fix; the rest is the weather of the network.</summary>

@@ -223,7 +223,7 @@ public sealed class RemoteDeliverer(IMxResolver resolver, DeliveryRecorder recor
                 using var quit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
                 await client.QuitAsync(quit.Token);
             }
-            catch (Exception ex) when (ex is IOException or RemoteProtocolException or OperationCanceledException or SocketException)
+            catch (Exception ex) when (ex is IOException or RemoteProtocolException or OperationCanceledException or SocketException or TimeoutException)
             {
             }
         }
