@@ -19,12 +19,15 @@ namespace Outpost.Engine.Delivery;
 /// (opened by the <see cref="ChannelConnector"/>) for every message waiting for the domain; what each
 /// failure counts as comes from the <see cref="FailureClassifier"/>; outcomes go to the
 /// <see cref="DeliveryRecorder"/>.
-/// Talks to: the MX resolver, the channel selector and health tracker, the connector, the signer, the recorder.
+/// When a channel's circuit is open for the destination, one waiting recipient becomes the probe at the end
+/// of the cool-down; when a probe gets through, <see cref="DestinationRelease"/> lets the rest go at once.
+/// Talks to: the MX resolver, the channel selector and health tracker, the connector, the signer, the
+/// recorder, the destination release.
 /// Security stance: the spool bytes go out as they are, DKIM-signed; TLS and credentials are the
 /// connector's (opportunistic to MX hosts, required and checked to relays, passwords never logged).
 /// </summary>
 public sealed class RemoteDeliverer(IMxResolver resolver, DeliveryRecorder recorder, MessageSigner signer,
-    ChannelSelector selector, ChannelHealthTracker health, ChannelConnector connector, TimeProvider time, ILogger<RemoteDeliverer> logger)
+    ChannelSelector selector, ChannelHealthTracker health, ChannelConnector connector, DestinationRelease release, TimeProvider time, ILogger<RemoteDeliverer> logger)
 {
     /// <summary>
     /// How many messages a connection may send before the outcomes of earlier ones are durable. The
@@ -155,17 +158,20 @@ public sealed class RemoteDeliverer(IMxResolver resolver, DeliveryRecorder recor
             var blamesPath = results.Any(r => r.Class == BounceClass.PermanentPath);
             if (failedOver.Count == results.Count && results.Count > 0 && (blamesPath || !recipientLevel))
                 await health.FailureAsync(channel.Name, domain, results[0].Attempt.Reply, immediately: blamesPath);
-            else if (failedOver.Count < results.Count)
-                await health.SuccessAsync(channel.Name, domain);
+            else if (failedOver.Count < results.Count && await health.SuccessAsync(channel.Name, domain))
+                release.Start(domain, channel.Name); // the probe after a cool-down got through: what waits goes now
             pending = failedOver;
         }
 
         // Whatever no channel could deliver waits for the next try; its last attempt is the one that counts.
+        // When every channel now cools down, the first of them becomes the probe at the cool-down's end.
+        var probeAt = pending.Count > 0 ? await health.ProbeTimeAsync(order.Select(c => c.Channel.Name).ToList(), domain) : null;
         foreach (var recipient in pending)
         {
             var attempt = last.GetValueOrDefault(recipient.Id)
                 ?? new DeliveryAttempt(time.GetUtcNow(), null, null, null, FailureClassifier.CoolingDown.Code, FailureClassifier.CoolingDown.Reply, null, TimeSpan.Zero);
-            final.Add(new AttemptResult(recipient, AttemptKind.Temporary, attempt));
+            final.Add(new AttemptResult(recipient, AttemptKind.Temporary, attempt) { ProbeAt = probeAt });
+            probeAt = null;
         }
         return (final, tries);
     }

@@ -86,6 +86,7 @@ public static class EngineServices
         services.AddSingleton<ChannelHealthTracker>();
         services.AddSingleton<ChannelSelector>();
         services.AddSingleton<ChannelConnector>();
+        services.AddSingleton<DestinationRelease>();
         services.AddSingleton<RemoteDeliverer>();
         services.AddSingleton<RemoteDispatcher>();
         services.AddSingleton<Operations.QueueOperations>();
