@@ -151,6 +151,9 @@ public sealed class SmtpClientConnection : IAsyncDisposable
             MaxSize = maxSize;
             return;
         }
+        // A server closing the connection (421) will not hear HELO; its reply is the reason to keep.
+        if (reply.Code == 421)
+            throw new RemoteRefusalException("EHLO", reply);
         reply = await CommandAsync($"HELO {_options.HeloName}\r\n", cancellationToken);
         if (reply.Code != 250)
             throw new RemoteRefusalException("HELO", reply);

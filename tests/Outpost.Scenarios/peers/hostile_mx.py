@@ -9,7 +9,7 @@ Behaviours:
   tarpit-greeting    waits --delay seconds before its greeting, then behaves
   tarpit-replies     waits --delay seconds before every reply, then behaves
   drip               sends every reply one byte at a time, --delay seconds apart
-  drop-in-data       after 354, reads about 1 KB of the message and closes the connection
+  drop-in-data       after 354, reads the first bytes of the message and closes the connection
   slow-data-end      answers the end of the message only after --delay seconds (stores it first)
   garbage            greets, then answers EHLO with text that is no SMTP reply
   long-line          greets with a reply line of 100 KB without CRLF
@@ -137,7 +137,7 @@ class Peer:
             elif verb == "DATA":
                 await self.reply(writer, "354 End data with <CR><LF>.<CR><LF>\r\n")
                 if b == "drop-in-data":
-                    await reader.read(1024)
+                    await reader.read(100)
                     return
                 data = await self.read_data(reader)
                 if b == "reject":
