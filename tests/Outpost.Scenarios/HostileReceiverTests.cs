@@ -230,9 +230,7 @@ public sealed class HostileReceiverTests(MailWorld world)
         // Without the release every message that failed would wait for its retry, 5 minutes away.
         Assert.True(started.Elapsed < TimeSpan.FromSeconds(60), $"the backlog took {started.Elapsed}");
         var failed = reports.SelectMany(r => r.GetProperty("attempts").EnumerateArray()).Where(a => a.GetProperty("outcome").GetString() == "deferred").ToList();
-        Assert.True(failed.Count >= 3, "the restart should have deferred the mail that came during it:
-" + string.Join("
-", reports));
+        Assert.True(failed.Count >= 3, "the restart should have deferred the mail that came during it:\n" + string.Join("\n", reports));
         foreach (var r in recipients)
             Assert.Single(mx.MessagesTo(r));
 
