@@ -98,7 +98,7 @@ public sealed class HostileReceiverTests(MailWorld world)
         var id = await SendAsync(server, Recipient("tarpit-greeting"), "tarpit greeting");
         await OthersFlowMeanwhileAsync(server, id);
         var (attempt, _) = await DeferredAsync(server, id);
-        Assert.Equal("451 4.4.1 Cannot connect to mx.tarpit-greeting.hostile.test [127.0.0.40] through channel default: " +
+        Assert.Equal("451 4.4.1 Cannot connect to mx.tarpit-greeting.hostile.test [127.0.0.40] through channel direct: " +
             "The connection was not ready (connected, greeted, EHLO and TLS done) within 10 seconds", Reply(attempt));
     }
 
@@ -123,7 +123,7 @@ public sealed class HostileReceiverTests(MailWorld world)
         var id = await SendAsync(server, Recipient("drip"), "drip");
         await OthersFlowMeanwhileAsync(server, id);
         var (attempt, _) = await DeferredAsync(server, id);
-        Assert.EndsWith("through channel default: The server did not send its greeting within 8 seconds", Reply(attempt));
+        Assert.EndsWith("through channel direct: The server did not send its greeting within 8 seconds", Reply(attempt));
     }
 
     [Fact]
@@ -227,7 +227,7 @@ public sealed class HostileReceiverTests(MailWorld world)
         var server = await BreakerServerAsync();
         const string sender = "alice@breaker-sender.test";
         const string destination = "drop-then-healthy.hostile.test";
-        // For its first 6 seconds it closes every connection at once (it restarts), then it takes mail.
+        // For 6 seconds from the first connection it closes every connection at once (it restarts), then it takes mail.
         await using var mx = await HostileMx.StartAsync(world.Directory, Address("drop-then-healthy"), world.Mx.Port, "drop-then-healthy", delay: 6);
         var recipients = Enumerable.Range(0, 8).Select(_ => $"friend-{Submit.Token()}@{destination}").ToList();
         var ids = await Task.WhenAll(recipients.Select(r => Submit.AcceptedAsync(Submit.AsAsync(server, sender, sender, r, "the backlog"))));
@@ -249,7 +249,7 @@ public sealed class HostileReceiverTests(MailWorld world)
         // Outpost says in the audit trail why the mail moved before its time.
         var audit = await server.CliJsonAsync("audit", "list", "--target", $"domain={destination} status=deferred");
         var line = audit.EnumerateArray().First();
-        Assert.Equal(("outpost", "retry", $"channel default delivers to {destination} again after its cool-down"),
+        Assert.Equal(("outpost", "retry", $"channel direct delivers to {destination} again after its cool-down"),
             (line.GetProperty("actor").GetString(), line.GetProperty("action").GetString(), line.GetProperty("reason").GetString()));
         Assert.True(line.GetProperty("touched").GetInt32() >= 1, line.ToString());
     }

@@ -21,8 +21,8 @@ Behaviours:
   always-421         421 to every first command, then closes
   lost-250           takes the message, answers 250, then resets the connection (TCP RST)
   reject             554 5.7.1 to the end of every message (a permanent refusal of the content)
-  drop-then-healthy  for --delay seconds after start closes every connection at once (it restarts),
-                     then behaves
+  drop-then-healthy  for --delay seconds from the first connection closes every connection at once (it
+                     restarts), then behaves
 
 The server listens on --listen host:port and prints "ready" once it does. Every wait is bounded: a
 connection lives at most --lifetime seconds.
@@ -42,7 +42,7 @@ class Peer:
         self.delay = args.delay
         self.out = args.out
         self.lifetime = args.lifetime
-        self.started = time.monotonic()
+        self.first_connection = None
         self.count = 0
 
     async def handle(self, reader, writer):
@@ -82,8 +82,12 @@ class Peer:
 
     async def session(self, reader, writer):
         b = self.behaviour
-        if b == "drop-then-healthy" and time.monotonic() - self.started < self.delay:
-            return  # closed at once, before any greeting: the server is restarting
+        if b == "drop-then-healthy":
+            # The restart begins with the first connection, so the test's mail always meets it.
+            if self.first_connection is None:
+                self.first_connection = time.monotonic()
+            if time.monotonic() - self.first_connection < self.delay:
+                return  # closed at once, before any greeting: the server is restarting
         if b == "tarpit-greeting":
             await asyncio.sleep(self.delay)
         if b == "long-line":
