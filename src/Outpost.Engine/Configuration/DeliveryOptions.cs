@@ -15,8 +15,21 @@ public sealed class DeliveryOptions
     /// <summary>A message not delivered after this long bounces.</summary>
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(5);
 
+    /// <summary>
+    /// The time to open a connection: TCP connect, the greeting, EHLO, STARTTLS and AUTH together. A server
+    /// that holds back its greeting (a tarpit) costs a connection slot no longer than this.
+    /// </summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The wait for each reply once connected (MAIL, RCPT, DATA, RSET), and for each write of the message (RFC 5321 §4.5.3.2: 5 minutes).</summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The wait for the reply to the end of the message (RFC 5321 §4.5.3.2: 10 minutes), while the server
+    /// checks it. When it runs out the message counts as not taken and is tried again: a duplicate is
+    /// possible, a loss is not.
+    /// </summary>
+    public TimeSpan DataTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Outbound connections in all.</summary>
     public int MaxConnections { get; set; } = 100;

@@ -15,6 +15,13 @@ public sealed class RoutingOptions
     /// <summary>Failures in a row after which a channel is skipped (for one destination, or everywhere).</summary>
     public int FailuresBeforeCoolDown { get; set; } = 3;
 
+    /// <summary>
+    /// How many of the latest tries through a channel towards a destination are remembered. The circuit
+    /// opens only when, besides <see cref="FailuresBeforeCoolDown"/> failures in a row, at least half of
+    /// these failed: a few connections that broke together among many good ones do not stop the channel.
+    /// </summary>
+    public int RecentTries { get; set; } = 20;
+
     /// <summary>How long a failing channel is skipped before one probe is let through.</summary>
     public TimeSpan CoolDown { get; set; } = TimeSpan.FromMinutes(5);
 }

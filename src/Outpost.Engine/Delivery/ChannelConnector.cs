@@ -94,6 +94,7 @@ public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracke
                         return certificateProblem is null || policy.Mode != TlsMode.Verify || policy.ReportOnly;
                     },
                 CommandTimeout = Delivery.CommandTimeout,
+                DataTimeout = Delivery.DataTimeout,
             };
             var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
@@ -114,10 +115,7 @@ public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracke
                         return new ChannelConnection(channel, null, null, null, reason, null);
                     }
                 }
-                using var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                connect.CancelAfter(Delivery.ConnectTimeout);
-                await socket.ConnectAsync(new IPEndPoint(address, port), connect.Token);
-                var client = await SmtpClientConnection.OpenAsync(socket, host, clientOptions, connect.Token);
+                var client = await OpenAsync(channel, socket, host, address, port, clientOptions, cancellationToken);
                 if (direct && policy.RequiresTls && !policy.ReportOnly && !client.IsSecure)
                 {
                     // Only EHLO has been said: no mail goes over this connection.
@@ -127,18 +125,6 @@ public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracke
                     failure = FailureClassifier.OfTlsPolicy(policy.Source, $"{host} [{address}] does not offer STARTTLS");
                     Log(null, channel, host, address, failure.Reply);
                     continue;
-                }
-                if (channel.Kind == ChannelKind.Relay && channel.Username is not null)
-                {
-                    try
-                    {
-                        await client.AuthenticateAsync(channel.Username, channel.Password ?? "", connect.Token);
-                    }
-                    catch
-                    {
-                        await client.DisposeAsync();
-                        throw;
-                    }
                 }
                 return new ChannelConnection(channel, client, host, address.ToString(), null, slot, Describe(channel, policy, client, host, certificateProblem));
             }
@@ -193,6 +179,40 @@ public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracke
                 : $"{policy.Source}: {tls} to {host}, would fail: {string.Join("; ", problems)} (reported only)";
         }
         return policy.Mode == TlsMode.Verify ? $"{policy.Source}: verified {tls} to {host}" : $"{policy.Source}: {tls} without verification to {host}";
+    }
+
+    /// <summary>
+    /// Connects and says hello (with TLS and AUTH) within <see cref="DeliveryOptions.ConnectTimeout"/> in all,
+    /// so a server that holds back its greeting or drips its replies holds the slot no longer than that.
+    /// </summary>
+    async Task<SmtpClientConnection> OpenAsync(Channel channel, Socket socket, string host, IPAddress address, int port, SmtpClientOptions clientOptions,
+        CancellationToken cancellationToken)
+    {
+        using var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        connect.CancelAfter(Delivery.ConnectTimeout);
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(address, port), connect.Token);
+            var client = await SmtpClientConnection.OpenAsync(socket, host, clientOptions, connect.Token);
+            if (channel.Kind == ChannelKind.Relay && channel.Username is not null)
+            {
+                try
+                {
+                    await client.AuthenticateAsync(channel.Username, channel.Password ?? "", connect.Token);
+                }
+                catch
+                {
+                    await client.DisposeAsync();
+                    throw;
+                }
+            }
+            return client;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            var seconds = Delivery.ConnectTimeout.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+            throw new TimeoutException($"The connection was not ready (connected, greeted, EHLO and TLS done) within {seconds} seconds");
+        }
     }
 
     /// <summary>How loud a failed connection is: refused credentials are the operator's to fix; the rest is the weather of the network.</summary>

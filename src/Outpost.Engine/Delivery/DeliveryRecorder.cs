@@ -31,7 +31,7 @@ public sealed class DeliveryRecorder(IQueueStore store, OutcomeCommitter committ
                 AttemptKind.Delivered => RecipientTransitions.Delivered(result.Recipient, result.Attempt),
                 AttemptKind.Permanent => RecipientTransitions.Bounced(result.Recipient, result.Attempt),
                 _ => RecipientTransitions.Deferred(result.Recipient, result.Attempt,
-                    schedule.Next(result.Recipient.Attempts + 1, message.ReceivedAt), time.GetUtcNow() - message.ReceivedAt),
+                    Sooner(schedule.Next(result.Recipient.Attempts + 1, message.ReceivedAt), result.ProbeAt), time.GetUtcNow() - message.ReceivedAt),
             };
             outcomes.Add(outcome);
             if (outcome.NewStatus == RecipientStatus.Bounced)
@@ -60,6 +60,10 @@ public sealed class DeliveryRecorder(IQueueStore store, OutcomeCommitter committ
         if (completed.Contains(message.Id))
             MessageSpool.Delete(message.SpoolPath);
     }
+
+    /// <summary>The schedule's next try, or the probe's time when that comes first; an expired message stays expired.</summary>
+    static DateTimeOffset? Sooner(DateTimeOffset? next, DateTimeOffset? probeAt) =>
+        next is { } n && probeAt is { } p && p < n ? p : next;
 
     async Task SuppressAsync(QueuedMessage message, RecipientOutcome outcome, CancellationToken cancellationToken)
     {

@@ -61,7 +61,7 @@ public static class FailureClassifier
         RemoteRefusalException { Stage: SmtpClientConnection.AuthStage, Reply.IsTransient: false } refusal =>
             Of(null, $"535 5.7.8 The relay {host} refused the channel's credentials: {OneLine(refusal.Reply.ToString())}", connectionLost: false),
         RemoteRefusalException refusal => Of(null, OneLine(refusal.Reply.ToString()), connectionLost: false),
-        SocketException or IOException or OperationCanceledException or RemoteProtocolException or AuthenticationException =>
+        SocketException or IOException or OperationCanceledException or RemoteProtocolException or AuthenticationException or TimeoutException =>
             Of(null, $"451 4.4.1 Cannot connect to {host} [{address}] through channel {channel}: {OneLine(ex.Message)}", connectionLost: true),
         _ => null,
     };
@@ -80,6 +80,9 @@ public static class FailureClassifier
         // Not the connection's fault: it stays open for the next message.
         FileNotFoundException or DirectoryNotFoundException =>
             new TryFailure(BounceClass.Temporary, null, "451 4.3.0 The message's spool file cannot be read; it waits for the next try", ConnectionLost: false),
+        // A server that stops answering did not break the connection: the sentence says which wait ran out.
+        TimeoutException =>
+            new TryFailure(BounceClass.Temporary, null, $"451 4.4.2 {host} stopped answering: {OneLine(ex.Message)}", ConnectionLost: true),
         RemoteProtocolException or IOException or SocketException or OperationCanceledException =>
             new TryFailure(BounceClass.Temporary, null, $"451 4.4.2 The connection to {host} broke: {OneLine(ex.Message)}", ConnectionLost: true),
         FormatException or ParseException =>

@@ -22,12 +22,15 @@ namespace Outpost.Engine.Delivery;
 /// <see cref="DeliveryRecorder"/>.
 /// The destination's TLS policy is decided with its MX hosts, before connecting (<see cref="TlsPolicyResolver"/>),
 /// and every attempt names it and what came of it.
-/// Talks to: the MX resolver, the TLS policy resolver, the channel selector and health tracker, the connector, the signer, the recorder.
+/// When a channel's circuit is open for the destination, one waiting recipient becomes the probe at the end
+/// of the cool-down; when a probe gets through, <see cref="DestinationRelease"/> lets the rest go at once.
+/// Talks to: the MX resolver, the TLS policy resolver, the channel selector and health tracker, the
+/// connector, the signer, the recorder, the destination release.
 /// Security stance: the spool bytes go out as they are, DKIM-signed; TLS and credentials are the
 /// connector's (to MX hosts as the TLS policy says, required and checked to relays, passwords never logged).
 /// </summary>
 public sealed class RemoteDeliverer(IMxResolver resolver, TlsPolicyResolver policies, DeliveryRecorder recorder, MessageSigner signer,
-    ChannelSelector selector, ChannelHealthTracker health, ChannelConnector connector, TimeProvider time, ILogger<RemoteDeliverer> logger)
+    ChannelSelector selector, ChannelHealthTracker health, ChannelConnector connector, DestinationRelease release, TimeProvider time, ILogger<RemoteDeliverer> logger)
 {
     /// <summary>
     /// How many messages a connection may send before the outcomes of earlier ones are durable. The
@@ -163,17 +166,20 @@ public sealed class RemoteDeliverer(IMxResolver resolver, TlsPolicyResolver poli
             var blamesPath = results.Any(r => r.Class == BounceClass.PermanentPath);
             if (failedOver.Count == results.Count && results.Count > 0 && (blamesPath || !recipientLevel))
                 await health.FailureAsync(channel.Name, domain, results[0].Attempt.Reply, immediately: blamesPath);
-            else if (failedOver.Count < results.Count)
-                await health.SuccessAsync(channel.Name, domain);
+            else if (failedOver.Count < results.Count && await health.SuccessAsync(channel.Name, domain))
+                release.Start(domain, channel.Name); // the probe after a cool-down got through: what waits goes now
             pending = failedOver;
         }
 
         // Whatever no channel could deliver waits for the next try; its last attempt is the one that counts.
+        // When every channel now cools down, the first of them becomes the probe at the cool-down's end.
+        var probeAt = pending.Count > 0 ? await health.ProbeTimeAsync(order.Select(c => c.Channel.Name).ToList(), domain) : null;
         foreach (var recipient in pending)
         {
             var attempt = last.GetValueOrDefault(recipient.Id)
                 ?? new DeliveryAttempt(time.GetUtcNow(), null, null, null, FailureClassifier.CoolingDown.Code, FailureClassifier.CoolingDown.Reply, null, TimeSpan.Zero);
-            final.Add(new AttemptResult(recipient, AttemptKind.Temporary, attempt));
+            final.Add(new AttemptResult(recipient, AttemptKind.Temporary, attempt) { ProbeAt = probeAt });
+            probeAt = null;
         }
         return (final, tries);
     }
@@ -231,7 +237,7 @@ public sealed class RemoteDeliverer(IMxResolver resolver, TlsPolicyResolver poli
                 using var quit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
                 await client.QuitAsync(quit.Token);
             }
-            catch (Exception ex) when (ex is IOException or RemoteProtocolException or OperationCanceledException or SocketException)
+            catch (Exception ex) when (ex is IOException or RemoteProtocolException or OperationCanceledException or SocketException or TimeoutException)
             {
             }
         }

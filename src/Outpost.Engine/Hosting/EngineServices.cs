@@ -97,6 +97,7 @@ public static class EngineServices
         services.AddSingleton(sp => new Delivery.Tls.TlsPolicyResolver(sp.GetRequiredService<Delivery.Tls.ITlsPolicyStore>(),
             options.Tls.MtaSts ? sp.GetRequiredService<Delivery.Tls.MtaSts.MtaStsPolicies>() : null, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ChannelConnector>();
+        services.AddSingleton<DestinationRelease>();
         services.AddSingleton<RemoteDeliverer>();
         services.AddSingleton<RemoteDispatcher>();
         services.AddSingleton<Operations.QueueOperations>();

@@ -86,7 +86,7 @@ public sealed class SmtpClientConnection : IAsyncDisposable
         {
             if (options.Tls == ClientTls.Implicit)
                 await connection.StartTlsAsync(cancellationToken);
-            var greeting = await connection.ReadReplyAsync(options.CommandTimeout, cancellationToken);
+            var greeting = await connection.ReadReplyAsync(options.CommandTimeout, cancellationToken, what: "its greeting");
             if (greeting.Code != 220)
                 throw new RemoteRefusalException("the connection", greeting);
             await connection.HelloAsync(cancellationToken);
@@ -125,12 +125,20 @@ public sealed class SmtpClientConnection : IAsyncDisposable
         var ssl = new SslStream(_stream, leaveInnerStreamOpen: false);
         _stream = ssl;
         using var timeout = Timeout(_options.CommandTimeout, cancellationToken);
-        await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        try
         {
-            TargetHost = _host,
-            RemoteCertificateValidationCallback = _options.CertificateValidation,
-            CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
-        }, timeout.Token);
+            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = _host,
+                RemoteCertificateValidationCallback = _options.CertificateValidation,
+                CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
+            }, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            _broken = true;
+            throw new TimeoutException($"The TLS handshake did not finish within {Seconds(_options.CommandTimeout)}");
+        }
     }
 
     async Task HelloAsync(CancellationToken cancellationToken)
@@ -143,6 +151,9 @@ public sealed class SmtpClientConnection : IAsyncDisposable
             MaxSize = maxSize;
             return;
         }
+        // A server closing the connection (421) will not hear HELO; its reply is the reason to keep.
+        if (reply.Code == 421)
+            throw new RemoteRefusalException("EHLO", reply);
         reply = await CommandAsync($"HELO {_options.HeloName}\r\n", cancellationToken);
         if (reply.Code != 250)
             throw new RemoteRefusalException("HELO", reply);
@@ -276,7 +287,7 @@ public sealed class SmtpClientConnection : IAsyncDisposable
             return new TransactionResult(null, replies, go);
         }
         await WriteMessageAsync(prefix, content, cancellationToken);
-        var done = await ReadReplyAsync(_options.DataTimeout, cancellationToken);
+        var done = await ReadReplyAsync(_options.DataTimeout, cancellationToken, what: "its reply to the end of the message");
         return new TransactionResult(null, replies, done);
     }
 
@@ -328,7 +339,7 @@ public sealed class SmtpClientConnection : IAsyncDisposable
             if (reply.Code != 250)
                 _broken = true;
         }
-        catch (Exception ex) when (ex is IOException or SocketException or RemoteProtocolException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (ex is IOException or SocketException or RemoteProtocolException or TimeoutException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             _broken = true;
         }
@@ -343,7 +354,7 @@ public sealed class SmtpClientConnection : IAsyncDisposable
         {
             await CommandAsync("QUIT\r\n", cancellationToken);
         }
-        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or RemoteProtocolException)
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or RemoteProtocolException or TimeoutException)
         {
         }
         _broken = true;
@@ -386,6 +397,11 @@ public sealed class SmtpClientConnection : IAsyncDisposable
             await _stream.WriteAsync(_out.AsMemory(0, _outLength), timeout.Token);
             _outLength = 0;
         }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            _broken = true;
+            throw new TimeoutException($"The server took no data for {Seconds(_options.CommandTimeout)}");
+        }
         catch
         {
             _broken = true;
@@ -393,8 +409,12 @@ public sealed class SmtpClientConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads one reply, all its lines; the text of the lines is joined by a space.</summary>
-    async Task<RemoteReply> ReadReplyAsync(TimeSpan wait, CancellationToken cancellationToken, List<string>? lines = null)
+    /// <summary>
+    /// Reads one reply, all its lines; the text of the lines is joined by a space. <paramref name="wait"/>
+    /// bounds the whole reply, not each read, so a server that drips a byte at a time cannot hold the
+    /// connection past it; a reply is also bounded in line length and line count.
+    /// </summary>
+    async Task<RemoteReply> ReadReplyAsync(TimeSpan wait, CancellationToken cancellationToken, List<string>? lines = null, string what = "its reply")
     {
         using var timeout = Timeout(wait, cancellationToken);
         try
@@ -426,6 +446,11 @@ public sealed class SmtpClientConnection : IAsyncDisposable
                     return new RemoteReply(code, text.ToString());
                 }
             }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            _broken = true;
+            throw new TimeoutException($"The server did not send {what} within {Seconds(wait)}");
         }
         catch
         {
@@ -463,7 +488,18 @@ public sealed class SmtpClientConnection : IAsyncDisposable
         }
     }
 
-    static string Printable(string line) => line.Length > 80 ? line[..80] + "…" : line;
+    static string Seconds(TimeSpan wait) => wait.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture) + (wait == TimeSpan.FromSeconds(1) ? " second" : " seconds");
+
+    /// <summary>A hostile reply quoted in the send log: at most 80 characters, control characters shown as '?'.</summary>
+    static string Printable(string line)
+    {
+        var shown = line.Length > 80 ? line[..80] + "…" : line;
+        return string.Create(shown.Length, shown, (span, text) =>
+        {
+            for (var i = 0; i < text.Length; i++)
+                span[i] = char.IsControl(text[i]) ? '?' : text[i];
+        });
+    }
 
     static CancellationTokenSource Timeout(TimeSpan wait, CancellationToken cancellationToken)
     {

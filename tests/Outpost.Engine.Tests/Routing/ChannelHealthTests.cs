@@ -45,6 +45,47 @@ public sealed class ChannelHealthTests : IDisposable
     }
 
     [Fact]
+    public async Task A_few_connections_that_broke_together_among_many_good_ones_do_not_open_the_circuit()
+    {
+        var health = new ChannelHealthTracker(_store, _options, _time);
+        for (var i = 0; i < 17; i++)
+            await health.SuccessAsync("eu-1", "gmail.com");
+        // The receiver dropped its open connections at once: three failures in a row, but 3 of the last 20.
+        for (var i = 0; i < 3; i++)
+            await health.FailureAsync("eu-1", "gmail.com", "451 4.4.2 The connection to mx.gmail.com broke");
+        Assert.True(await health.AvailableAsync("eu-1", "gmail.com"));
+
+        // It stays down: once failures are half of the latest 20 tries (10 of them), the circuit opens.
+        for (var i = 0; i < 6; i++)
+            await health.FailureAsync("eu-1", "gmail.com", "451 4.4.1 Cannot connect");
+        Assert.True(await health.AvailableAsync("eu-1", "gmail.com"));
+        await health.FailureAsync("eu-1", "gmail.com", "451 4.4.1 Cannot connect");
+        Assert.False(await health.AvailableAsync("eu-1", "gmail.com"));
+    }
+
+    [Fact]
+    public async Task While_every_channel_cools_down_one_probe_is_booked_per_cool_down_and_its_success_says_the_circuit_was_open()
+    {
+        var health = new ChannelHealthTracker(_store, _options, _time);
+        Assert.Null(await health.ProbeTimeAsync(["eu-1"], "gmail.com")); // nothing cools down
+        for (var i = 0; i < 3; i++)
+            await health.FailureAsync("eu-1", "gmail.com", "451 4.4.1 Cannot connect");
+        var end = _time.GetUtcNow() + _options.CoolDown;
+        Assert.Equal(end, await health.ProbeTimeAsync(["eu-1"], "gmail.com"));
+        Assert.Null(await health.ProbeTimeAsync(["eu-1"], "gmail.com")); // booked already
+        Assert.Null(await health.ProbeTimeAsync(["eu-1", "eu-2"], "gmail.com")); // eu-2 is open: no one waits
+
+        // The probe fails: a new cool-down, a new probe.
+        _time.Advance(_options.CoolDown);
+        await health.FailureAsync("eu-1", "gmail.com", "451 4.4.1 Cannot connect");
+        Assert.Equal(_time.GetUtcNow() + _options.CoolDown, await health.ProbeTimeAsync(["eu-1"], "gmail.com"));
+
+        _time.Advance(_options.CoolDown);
+        Assert.True(await health.SuccessAsync("eu-1", "gmail.com"));
+        Assert.False(await health.SuccessAsync("eu-1", "gmail.com")); // closed now: nothing to let go
+    }
+
+    [Fact]
     public async Task A_channel_that_cannot_work_at_all_is_skipped_everywhere_at_once()
     {
         var health = new ChannelHealthTracker(_store, _options, _time);

@@ -226,7 +226,25 @@ public sealed class SmtpClientConnectionTests
             await s.LineAsync();
             await Task.Delay(3000);
         });
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        var error = await Assert.ThrowsAsync<TimeoutException>(async () =>
             await SmtpClientConnection.OpenAsync(await server.ConnectAsync(), "mx.test", Options(timeoutSeconds: 0.3), CancellationToken.None));
+        Assert.Equal("The server did not send its reply within 0.3 seconds", error.Message);
+    }
+
+    [Fact]
+    public async Task A_server_that_drips_its_reply_a_byte_at_a_time_is_cut_off_by_the_wait_for_the_whole_reply()
+    {
+        await using var server = new ScriptedServer(async s =>
+        {
+            // Each byte comes well within the wait; the whole reply would take 3 seconds.
+            foreach (var b in "220 mx.test greets you slowly\r\n")
+            {
+                await s.SendAsync(b.ToString());
+                await Task.Delay(100);
+            }
+        });
+        var error = await Assert.ThrowsAsync<TimeoutException>(async () =>
+            await SmtpClientConnection.OpenAsync(await server.ConnectAsync(), "mx.test", Options(timeoutSeconds: 0.5), CancellationToken.None));
+        Assert.Equal("The server did not send its greeting within 0.5 seconds", error.Message);
     }
 }
