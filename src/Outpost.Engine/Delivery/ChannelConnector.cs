@@ -20,9 +20,9 @@ namespace Outpost.Engine.Delivery;
 /// Talks to: DNS for a relay's host name, the remote servers, the health tracker.
 /// Security stance: to MX hosts TLS is opportunistic (certificates are not checked, as with any MTA that
 /// delivers opportunistically); to a relay, TLS is required and its certificate checked unless the channel
-/// says otherwise; relay passwords are never logged.
+/// says otherwise; relay passwords are opened only for AUTH and never logged.
 /// </summary>
-public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracker health, ILogger<ChannelConnector> logger)
+public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracker health, RelayPasswords passwords, ILogger<ChannelConnector> logger)
 {
     readonly ConcurrentDictionary<string, SemaphoreSlim> _channelSlots = new();
 
@@ -97,7 +97,7 @@ public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracke
                 {
                     try
                     {
-                        await client.AuthenticateAsync(channel.Username, channel.Password ?? "", connect.Token);
+                        await client.AuthenticateAsync(channel.Username, passwords.Open(channel), connect.Token);
                     }
                     catch
                     {

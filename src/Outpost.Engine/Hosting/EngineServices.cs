@@ -14,6 +14,7 @@ using Outpost.Engine.Queue;
 using Outpost.Engine.Retention;
 using Outpost.Engine.Routing;
 using Outpost.Engine.Routing.Channels;
+using Outpost.Engine.Secrets;
 using Outpost.Engine.Signing;
 using Outpost.Engine.Spool;
 using Outpost.Engine.Submission;
@@ -94,7 +95,8 @@ public static class EngineServices
             sp.GetRequiredService<Router>(), sp.GetRequiredService<ContentClassifier>(),
             sp.GetRequiredService<RestrictionService>(), sp.GetRequiredService<Metrics.OutpostMetrics>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Outpost.Submission")));
-        services.AddSingleton(new Secrets.SecretBox(options.DataDirectory));
+        services.AddOutpostSecrets(options.DataDirectory);
+        services.AddSingleton<RelayPasswords>();
         services.AddSingleton(options.Webhooks);
         services.AddSingleton(new DnsAddressResolver(options.Dns));
         services.AddSingleton<Webhooks.IWebhookSender, Webhooks.HttpWebhookSender>();

@@ -64,6 +64,8 @@ public static class ServeCommand
             }
             await using var app = builder.Build();
             app.Services.AttachDelivery();
+            // Before anything listens: what an earlier version stored unsealed is sealed with the key ring.
+            await app.Services.ResealSecretsAsync(cancellationToken);
             app.MapOutpostApi();
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Outpost")
                 .LogInformation("Outpost starting; data in {DataDirectory}; admin pages and HTTP API on {Http}", options.DataDirectory,
