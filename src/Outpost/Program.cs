@@ -9,6 +9,9 @@ var root = new RootCommand("Outpost: the outbound mail system of a domain-mail h
     CliContext.DataOption,
     CliContext.ConfigOption,
 };
+// --version says the release and the commit it was built from, as /metrics and the web footer do.
+foreach (var version in root.Options.OfType<VersionOption>())
+    version.Action = new VersionAction();
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(DomainCommands.Create());
 root.Subcommands.Add(MailboxCommands.Create());
