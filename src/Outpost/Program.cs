@@ -4,6 +4,9 @@ using Outpost.Commands;
 
 // outpost: the command of the Outpost mail system. `outpost serve` runs it; the other commands manage
 // domains, mailboxes and the queue, and read the send log, over the same data directory.
+// The packaged program run as root works as the service's user, so the files it makes are the service's.
+if (ServiceAccount.RunAsServiceUser(args) is { } asServiceUser)
+    return asServiceUser;
 var root = new RootCommand("Outpost: the outbound mail system of a domain-mail host")
 {
     CliContext.DataOption,

@@ -126,9 +126,16 @@ public static class EngineServices
         return services;
     }
 
+    /// <summary>How long <c>outpost serve</c> lets deliveries in flight finish when it is stopped.</summary>
+    public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>The long-running parts of <c>outpost serve</c>: the queue scheduler, the DNS re-check, retention, the webhook dispatcher and the SMTP listeners.</summary>
     public static IServiceCollection AddOutpostServer(this IServiceCollection services)
     {
+        // How long a stop (SIGTERM) waits for deliveries in flight; the unit's TimeoutStopSec is longer.
+        services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = StopTimeout);
+        // First, so it stops last: nothing new comes in while deliveries in flight finish.
+        services.AddHostedService<DeliveryDrain>();
         services.AddHostedService<DeliveryScheduler>();
         services.AddHostedService<DnsRecheckService>();
         services.AddHostedService<RetentionScheduler>();

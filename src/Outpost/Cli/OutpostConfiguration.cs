@@ -5,7 +5,7 @@ namespace Outpost.Cli;
 
 /// <summary>
 /// Configuration in .NET's usual layers, later ones winning: the shipped <c>outpost.json</c> beside the
-/// program, <c>outpost.json</c> in the working directory, the file named by <c>--config</c>, variables
+/// program, for the packaged program <c>/etc/outpost/outpost.json</c>, <c>outpost.json</c> in the working directory, the file named by <c>--config</c>, variables
 /// <c>OUTPOST__Section__Key</c>, and finally <c>--data</c>.
 /// </summary>
 public static class OutpostConfiguration
@@ -13,7 +13,11 @@ public static class OutpostConfiguration
     public static (IConfiguration Configuration, OutpostOptions Options) Load(string? configFile, string? dataDirectory)
     {
         var builder = new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "outpost.json"), optional: true)
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "outpost.json"), optional: true);
+        // The packaged program also reads the operator's /etc/outpost/outpost.json (which names /var/lib/outpost).
+        if (PackageLayout.IsInstalled)
+            builder.AddJsonFile(PackageLayout.ConfigFile, optional: true);
+        builder
             .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "outpost.json"), optional: true);
         if (configFile is not null)
         {

@@ -42,6 +42,7 @@ public static class ServeCommand
             if (StorageChoice.Add(builder.Services, options) is { } refusal)
                 return Output.Fail(refusal);
             builder.Services.AddOutpostServer().AddOutpostWeb();
+            ServiceManager.Add(builder.Services);
             var http = options.Http.Listen;
             if (!string.IsNullOrWhiteSpace(http))
             {
