@@ -34,5 +34,7 @@ root.Subcommands.Add(ChannelCommands.CreateRoute());
 root.Subcommands.Add(ApiKeyCommands.Create());
 root.Subcommands.Add(PurgeCommand.Create());
 root.Subcommands.Add(WebhookCommands.Create());
+root.Subcommands.Add(BackupCommands.CreateBackup());
+root.Subcommands.Add(BackupCommands.CreateRestore());
 // No response files: "@example.com" is a sender's domain (outpost queue hold --sender @example.com), not a file to read arguments from.
 return await root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null }).InvokeAsync();

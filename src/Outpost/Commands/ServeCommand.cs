@@ -27,6 +27,10 @@ public static class ServeCommand
             if (options.Complaints.Problem() is { } complaints)
                 return Output.Fail(complaints);
             Directory.CreateDirectory(options.DataDirectory);
+            // Held until the process ends: a second server, or a restore, on this data directory is refused.
+            using var serverLock = ServerLock.TryAcquire(options.DataDirectory);
+            if (serverLock is null)
+                return Output.Fail($"Another outpost serve is running on the data directory {options.DataDirectory}.");
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
             builder.Configuration.Sources.Clear();
             builder.Configuration.AddConfiguration(configuration);
