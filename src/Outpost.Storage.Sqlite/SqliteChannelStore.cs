@@ -33,7 +33,7 @@ public sealed class SqliteChannelStore(SqliteDatabase db) : IChannelStore
             new
             {
                 ch.Name, kind = ch.Kind.ToString().ToLowerInvariant(), ch.BindAddress, ch.HeloName, ch.Region, ch.MaxConnections, ch.Weight, ch.Enabled,
-                ch.RelayHost, ch.RelayPort, tls = ch.RelayTls.ToString().ToLowerInvariant(), ch.VerifyCertificate, ch.Username, ch.Password,
+                ch.RelayHost, ch.RelayPort, tls = ch.RelayTls.ToString().ToLowerInvariant(), ch.VerifyCertificate, ch.Username, Password = ch.SealedPassword,
             }, t), cancellationToken);
 
     public async Task<bool> RemoveAsync(string name, CancellationToken cancellationToken = default) =>
@@ -45,6 +45,9 @@ public sealed class SqliteChannelStore(SqliteDatabase db) : IChannelStore
 
     public async Task<bool> SetEnabledAsync(string name, bool enabled, CancellationToken cancellationToken = default) =>
         await db.WriteAsync((c, t) => c.Execute("UPDATE channels SET enabled = @enabled WHERE name = @name", new { name, enabled }, t), cancellationToken) > 0;
+
+    public async Task<bool> ReplacePasswordAsync(string name, string from, string to, CancellationToken cancellationToken = default) =>
+        await db.WriteAsync((c, t) => c.Execute("UPDATE channels SET password = @to WHERE name = @name AND password = @from", new { name, from, to }, t), cancellationToken) > 0;
 
     public async Task<IReadOnlyList<ChannelHealth>> HealthAsync(CancellationToken cancellationToken = default)
     {

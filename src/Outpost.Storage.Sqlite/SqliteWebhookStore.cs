@@ -88,6 +88,9 @@ public sealed class SqliteWebhookStore(SqliteDatabase db) : IWebhookStore
         return (await c.QuerySingleOrDefaultAsync<EndpointRow>($"SELECT {EndpointColumns} FROM webhook_endpoints WHERE id = @id", new { id }))?.ToEndpoint();
     }
 
+    public Task<bool> ReplaceSecretAsync(long id, string from, string to, CancellationToken cancellationToken = default) =>
+        db.WriteAsync((c, t) => c.Execute("UPDATE webhook_endpoints SET secret = @to WHERE id = @id AND secret = @from", new { id, from, to }, t) == 1, cancellationToken);
+
     public Task<bool> RemoveEndpointAsync(long id, CancellationToken cancellationToken = default) =>
         // Deliveries and their attempts go with it (ON DELETE CASCADE; foreign keys are on for the writer).
         db.WriteAsync((c, t) => c.Execute("DELETE FROM webhook_endpoints WHERE id = @id", new { id }, t) == 1, cancellationToken);

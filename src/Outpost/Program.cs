@@ -4,6 +4,9 @@ using Outpost.Commands;
 
 // outpost: the command of the Outpost mail system. `outpost serve` runs it; the other commands manage
 // domains, mailboxes and the queue, and read the send log, over the same data directory.
+// The packaged program run as root works as the service's user, so the files it makes are the service's.
+if (ServiceAccount.RunAsServiceUser(args) is { } asServiceUser)
+    return asServiceUser;
 var root = new RootCommand("Outpost: the outbound mail system of a domain-mail host")
 {
     CliContext.DataOption,
@@ -11,6 +14,9 @@ var root = new RootCommand("Outpost: the outbound mail system of a domain-mail h
     CliContext.EnvironmentOption,
     CliContext.VerboseOption,
 };
+// --version says the release and the commit it was built from, as /metrics and the web footer do.
+foreach (var version in root.Options.OfType<VersionOption>())
+    version.Action = new VersionAction();
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(DomainCommands.Create());
 root.Subcommands.Add(MailboxCommands.Create());
@@ -32,6 +38,8 @@ root.Subcommands.Add(ApiKeyCommands.Create());
 root.Subcommands.Add(PurgeCommand.Create());
 root.Subcommands.Add(WebhookCommands.Create());
 root.Subcommands.Add(DoctorCommand.Create());
+root.Subcommands.Add(BackupCommands.CreateBackup());
+root.Subcommands.Add(BackupCommands.CreateRestore());
 // No response files: "@example.com" is a sender's domain (outpost queue hold --sender @example.com), not a file to read arguments from.
 var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
 return await CommandLineRunner.RunAsync(parse);

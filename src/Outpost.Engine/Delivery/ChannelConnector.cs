@@ -25,9 +25,9 @@ namespace Outpost.Engine.Delivery;
 /// Security stance: to MX hosts TLS is what the policy says (opportunistic and unchecked by default, as
 /// with any MTA that delivers opportunistically; never a fall back to plain text when it requires TLS);
 /// to a relay, TLS is required and its certificate checked unless the channel says otherwise; relay
-/// passwords are never logged.
+/// passwords are opened only for AUTH and never logged.
 /// </summary>
-public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracker health, CertificateVerifier verifier, ILogger<ChannelConnector> logger)
+public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracker health, CertificateVerifier verifier, RelayPasswords passwords, ILogger<ChannelConnector> logger)
 {
     readonly ConcurrentDictionary<string, SemaphoreSlim> _channelSlots = new();
 
@@ -198,7 +198,7 @@ public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracke
             {
                 try
                 {
-                    await client.AuthenticateAsync(channel.Username, channel.Password ?? "", connect.Token);
+                    await client.AuthenticateAsync(channel.Username, passwords.Open(channel), connect.Token);
                 }
                 catch
                 {

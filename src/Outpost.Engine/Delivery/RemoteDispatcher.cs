@@ -18,6 +18,8 @@ public sealed class RemoteDispatcher(OutpostOptions options, RemoteDeliverer del
     readonly ConcurrentDictionary<string, Destination> _destinations = new();
     readonly SemaphoreSlim _connections = new(options.Delivery.MaxConnections);
     readonly CancellationTokenSource _stopping = new();
+    // Set when serve stops: connections finish what waits for their destination, but none waits idle for more.
+    readonly CancellationTokenSource _draining = new();
     readonly ConcurrentDictionary<Task, bool> _running = new();
 
     sealed class Destination(string domain)
@@ -101,18 +103,22 @@ public sealed class RemoteDispatcher(OutpostOptions options, RemoteDeliverer del
                 if (destination.Waiting.TryDequeue(out var work))
                     return work;
                 left = until - time.GetUtcNow();
-                if (left <= TimeSpan.Zero || _stopping.IsCancellationRequested)
+                if (left <= TimeSpan.Zero || _draining.IsCancellationRequested)
                     return null;
                 wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 destination.Idle.AddLast(wake);
             }
             try
             {
-                await wake.Task.WaitAsync(left, time, _stopping.Token);
+                await wake.Task.WaitAsync(left, time, _draining.Token);
             }
             catch (TimeoutException)
             {
                 // Once more round: work may have come just as the wait ran out.
+            }
+            catch (OperationCanceledException) when (_draining.IsCancellationRequested)
+            {
+                // Stopping: once more round takes what still waits, or ends the connection.
             }
             finally
             {
@@ -122,10 +128,37 @@ public sealed class RemoteDispatcher(OutpostOptions options, RemoteDeliverer del
         }
     }
 
+    /// <summary>
+    /// When <c>outpost serve</c> stops (SIGTERM): connections stop waiting idle, those delivering finish the
+    /// messages their destination has waiting; when <paramref name="cancellationToken"/> fires (the host's
+    /// stop timeout) the rest are cancelled. A cancelled delivery's recipients keep their lease, which the
+    /// next start releases (<see cref="DeliveryScheduler"/>), so nothing is lost either way.
+    /// </summary>
+    public async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        await _draining.CancelAsync();
+        foreach (var destination in _destinations.Values)
+            lock (destination)
+                foreach (var idle in destination.Idle)
+                    idle.TrySetResult();
+        try
+        {
+            await Task.WhenAll(_running.Keys).WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            logger.LogWarning("Stopping: {Count} deliveries did not finish in time and were cancelled; they are tried again after the restart", _running.Count);
+            await _stopping.CancelAsync();
+            await Task.WhenAll(_running.Keys);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        await _draining.CancelAsync();
         await _stopping.CancelAsync();
         await Task.WhenAll(_running.Keys);
         _stopping.Dispose();
+        _draining.Dispose();
     }
 }

@@ -14,6 +14,7 @@ using Outpost.Engine.Queue;
 using Outpost.Engine.Retention;
 using Outpost.Engine.Routing;
 using Outpost.Engine.Routing.Channels;
+using Outpost.Engine.Secrets;
 using Outpost.Engine.Signing;
 using Outpost.Engine.Spool;
 using Outpost.Engine.Submission;
@@ -106,7 +107,8 @@ public static class EngineServices
             sp.GetRequiredService<Router>(), sp.GetRequiredService<ContentClassifier>(),
             sp.GetRequiredService<RestrictionService>(), sp.GetRequiredService<Metrics.OutpostMetrics>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Outpost.Submission")));
-        services.AddSingleton(new Secrets.SecretBox(options.DataDirectory));
+        services.AddOutpostSecrets(options.DataDirectory);
+        services.AddSingleton<RelayPasswords>();
         services.AddSingleton(options.Webhooks);
         services.AddSingleton(new DnsAddressResolver(options.Dns));
         services.AddSingleton<Webhooks.IWebhookSender, Webhooks.HttpWebhookSender>();
@@ -139,9 +141,16 @@ public static class EngineServices
         return services;
     }
 
+    /// <summary>How long <c>outpost serve</c> lets deliveries in flight finish when it is stopped.</summary>
+    public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>The long-running parts of <c>outpost serve</c>: the queue scheduler and the leases' heartbeat, the DNS re-check, retention, the webhook dispatcher and the SMTP listeners.</summary>
     public static IServiceCollection AddOutpostServer(this IServiceCollection services)
     {
+        // How long a stop (SIGTERM) waits for deliveries in flight; the unit's TimeoutStopSec is longer.
+        services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = StopTimeout);
+        // First, so it stops last: nothing new comes in while deliveries in flight finish.
+        services.AddHostedService<DeliveryDrain>();
         services.AddHostedService<DeliveryScheduler>();
         services.AddHostedService<LeaseHeartbeat>();
         services.AddHostedService<DnsRecheckService>();

@@ -63,6 +63,9 @@ public sealed class OutpostMetrics
         void Line(string text) => sb.Append(text).Append('\n');
         string F(double v) => v.ToString(CultureInfo.InvariantCulture);
 
+        Line("# HELP outpost_build_info The version and commit of the running build.");
+        Line("# TYPE outpost_build_info gauge");
+        Line($"outpost_build_info{{version=\"{BuildInfo.Version}\",commit=\"{BuildInfo.Commit}\"}} 1");
         Line("# HELP outpost_messages_accepted_total Messages accepted (250 after DATA or the API).");
         Line("# TYPE outpost_messages_accepted_total counter");
         Line($"outpost_messages_accepted_total {Interlocked.Read(ref _accepted)}");

@@ -4,8 +4,9 @@ using System.Text;
 namespace Outpost.Engine.Secrets;
 
 /// <summary>
-/// Seals the small secrets Outpost must read back (webhook signing secrets; relay passwords next) for
-/// storage at rest: AES-256-GCM under one key kept in <c>&lt;data&gt;/secret.key</c> — 32 random bytes,
+/// The format webhook secrets were sealed in before the Data Protection key ring (<see cref="SecretSealer"/>):
+/// kept so that the sealer can open old values and seal them again on the first start of a newer version.
+/// AES-256-GCM under one key kept in <c>&lt;data&gt;/secret.key</c> — 32 random bytes,
 /// readable by Outpost's user only, made on first use. A sealed value is <c>sb1:</c> and the base64 of
 /// nonce (12 bytes), ciphertext and tag (16 bytes); the purpose ("webhook-secret") is bound in as
 /// associated data, so a value sealed for one use does not open for another.

@@ -18,6 +18,9 @@ public interface IWebhookStore
 
     Task<WebhookEndpoint?> EndpointAsync(long id, CancellationToken cancellationToken = default);
 
+    /// <summary>Replaces an endpoint's sealed secret with <paramref name="to"/> if it is still <paramref name="from"/>; false otherwise.</summary>
+    Task<bool> ReplaceSecretAsync(long id, string from, string to, CancellationToken cancellationToken = default);
+
     /// <summary>Removes an endpoint with its deliveries and attempts; false when there was none.</summary>
     Task<bool> RemoveEndpointAsync(long id, CancellationToken cancellationToken = default);
 

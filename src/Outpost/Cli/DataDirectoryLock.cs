@@ -13,8 +13,8 @@ namespace Outpost.Cli;
 /// </summary>
 public sealed class DataDirectoryLock : IDisposable
 {
-    public const string FileName = "outpost.lock";
-    public const string OwnerFileName = "outpost.lock.owner";
+    public const string FileName = Engine.Hosting.ServerLock.FileName;
+    public const string OwnerFileName = Engine.Hosting.ServerLock.OwnerFileName;
 
     readonly FileStream _lock;
 

@@ -5,7 +5,7 @@ namespace Outpost.Cli;
 
 /// <summary>
 /// Configuration in .NET's usual layers, later ones winning: the shipped <c>outpost.json</c> beside the
-/// program, <c>outpost.json</c> in the working directory, the file named by <c>--config</c>, variables
+/// program, for the packaged program <c>/etc/outpost/outpost.json</c>, <c>outpost.json</c> in the working directory, the file named by <c>--config</c>, variables
 /// <c>OUTPOST__Section__Key</c>, and finally <c>--data</c> and the environment (<c>OUTPOST_ENVIRONMENT</c>,
 /// then <c>--environment</c>). Unknown keys, values of the wrong type and values out of range refuse the
 /// configuration (<see cref="ConfigurationException"/>, exit 78), all of them at once, one line each.
@@ -15,7 +15,11 @@ public static class OutpostConfiguration
     public static (IConfiguration Configuration, OutpostOptions Options) Load(string? configFile, string? dataDirectory, string? environment = null)
     {
         var builder = new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "outpost.json"), optional: true)
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "outpost.json"), optional: true);
+        // The packaged program also reads the operator's /etc/outpost/outpost.json (which names /var/lib/outpost).
+        if (PackageLayout.IsInstalled)
+            builder.AddJsonFile(PackageLayout.ConfigFile, optional: true);
+        builder
             .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "outpost.json"), optional: true);
         if (configFile is not null)
         {

@@ -53,7 +53,8 @@ public static class ChannelCommands
             if ((await store.ListAsync(ct)).Any(c => c.Name == channelName))
                 return Output.Fail($"A channel named {channelName} exists already.");
             var created = new Channel(channelName, relayText is null ? ChannelKind.Direct : ChannelKind.Relay, bindText, parse.GetValue(helo), parse.GetValue(region),
-                parse.GetValue(max), parse.GetValue(weight), true, host, port, parse.GetValue(tls), !parse.GetValue(insecure), parse.GetValue(user), password);
+                parse.GetValue(max), parse.GetValue(weight), true, host, port, parse.GetValue(tls), !parse.GetValue(insecure), parse.GetValue(user),
+                password is null ? null : cli.Get<RelayPasswords>().Seal(password));
             await store.AddAsync(created, ct);
             Output.Ok($"Channel {channelName} added: {created.Describe()}{(created.Region is null ? "" : $", region {created.Region}")}.");
             return 0;

@@ -45,6 +45,7 @@ public static class ServeCommand
             // out of reach refuses the start with its sentence before anything listens.
             StorageChoice.Add(builder.Services, options);
             builder.Services.AddOutpostServer().AddOutpostWeb();
+            ServiceManager.Add(builder.Services);
             var http = options.Http.Listen;
             if (!string.IsNullOrWhiteSpace(http))
             {
@@ -66,6 +67,8 @@ public static class ServeCommand
             }
             await using var app = builder.Build();
             app.Services.AttachDelivery();
+            // Before anything listens: what an earlier version stored unsealed is sealed with the key ring.
+            await app.Services.ResealSecretsAsync(cancellationToken);
             app.MapOutpostApi();
             var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Outpost");
             foreach (var placeholder in placeholders)

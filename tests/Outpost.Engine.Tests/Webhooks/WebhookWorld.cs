@@ -1,3 +1,4 @@
+using Outpost.Engine.Tests.Secrets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Outpost.Engine.Accounts;
 using Outpost.Engine.Configuration;
@@ -25,7 +26,7 @@ internal sealed class WebhookWorld : IAsyncDisposable
     public WebhookWorld()
     {
         Store = new SqliteWebhookStore(Engine.Db);
-        var keys = new WebhookKeyring(new SecretBox(Engine.Dir.Path));
+        var keys = new WebhookKeyring(TestSecrets.Sealer(Engine.Dir.Path));
         Service = new WebhookService(Store, Engine.Accounts, Engine.Log, keys, Receiver, Options, Engine.Time);
         Dispatcher = new WebhookDispatcher(Store, Engine.Log, new WebhookFanOut(Store, Engine.Log, Engine.Time), Receiver, keys, Options, Engine.Metrics, Engine.Time,
             NullLogger<WebhookDispatcher>.Instance);

@@ -93,6 +93,20 @@ public sealed class OutpostServer : IAsyncDisposable
         _process = null;
     }
 
+    /// <summary>SIGTERM, as systemd stops a service; the exit code once the process has ended (within <paramref name="timeout"/>).</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        var process = _process ?? throw new InvalidOperationException("The server is not running.");
+        var kill = await Processes.RunAsync("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        Assert.True(kill.ExitCode == 0, kill.All);
+        using var wait = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(wait.Token);
+        var code = process.ExitCode;
+        process.Dispose();
+        _process = null;
+        return code;
+    }
+
     public Task<ProcessResult> CliAsync(params string[] args) => CliWithInputAsync(null, args);
 
     public Task<ProcessResult> CliWithInputAsync(string? stdin, params string[] args) =>

@@ -3,8 +3,8 @@ namespace Outpost.Engine.Routing.Channels;
 /// <summary>
 /// An outbound path (M2, M3). Direct: connects to the recipients' MX hosts from <see cref="BindAddress"/>
 /// (any source address when null) and introduces itself as <see cref="HeloName"/>. Relay: hands mail to a
-/// smart host with TLS and optional AUTH. <see cref="Password"/> never leaves the store: no command or log
-/// shows it.
+/// smart host with TLS and optional AUTH. <see cref="SealedPassword"/> is the relay password sealed by
+/// <see cref="RelayPasswords"/>; it is opened only to authenticate, and no command or log shows it.
 /// </summary>
 public sealed record Channel(
     string Name,
@@ -20,7 +20,7 @@ public sealed record Channel(
     RelayTls RelayTls,
     bool VerifyCertificate,
     string? Username,
-    string? Password)
+    string? SealedPassword)
 {
     /// <summary>The channel used when none is configured: direct, from any source address.</summary>
     public static readonly Channel Default = new("direct", ChannelKind.Direct, null, null, null, 0, 100, true, null, 0, RelayTls.StartTls, true, null, null);
