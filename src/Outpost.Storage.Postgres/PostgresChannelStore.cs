@@ -36,7 +36,7 @@ public sealed class PostgresChannelStore(PostgresDatabase db) : IChannelStore
                 $"INSERT INTO channels ({Columns}) VALUES (@name, @kind, @bind, @helo, @region, @max, @weight, @enabled, @host, @port, @tls, @verify, @username, @password)");
             command.Parameters.Text("name", ch.Name).Text("kind", ch.Kind.ToString().ToLowerInvariant()).Text("bind", ch.BindAddress).Text("helo", ch.HeloName)
                 .Text("region", ch.Region).Int("max", ch.MaxConnections).Int("weight", ch.Weight).Text("host", ch.RelayHost).Int("port", ch.RelayPort)
-                .Text("tls", ch.RelayTls.ToString().ToLowerInvariant()).Text("username", ch.Username).Text("password", ch.Password);
+                .Text("tls", ch.RelayTls.ToString().ToLowerInvariant()).Text("username", ch.Username).Text("password", ch.SealedPassword);
             Flag(Flag(command.Parameters, "enabled", ch.Enabled), "verify", ch.VerifyCertificate);
             return await command.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
@@ -50,6 +50,14 @@ public sealed class PostgresChannelStore(PostgresDatabase db) : IChannelStore
             channel.Parameters.Text("name", name);
             await batch.ExecuteNonQueryAsync(ct);
             return channel.RecordsAffected;
+        }, cancellationToken) > 0;
+
+    public async Task<bool> ReplacePasswordAsync(string name, string from, string to, CancellationToken cancellationToken = default) =>
+        await db.WriteAsync(async (tx, ct) =>
+        {
+            await using var command = tx.Command("UPDATE channels SET password = @to WHERE name = @name AND password = @from");
+            command.Parameters.Text("name", name).Text("from", from).Text("to", to);
+            return await command.ExecuteNonQueryAsync(ct);
         }, cancellationToken) > 0;
 
     public async Task<bool> SetEnabledAsync(string name, bool enabled, CancellationToken cancellationToken = default) =>

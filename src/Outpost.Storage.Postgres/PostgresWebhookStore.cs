@@ -52,6 +52,14 @@ public sealed class PostgresWebhookStore(PostgresDatabase db) : IWebhookStore
         return (await command.ListAsync(Endpoint, cancellationToken)).SingleOrDefault();
     }
 
+    public Task<bool> ReplaceSecretAsync(long id, string from, string to, CancellationToken cancellationToken = default) =>
+        db.WriteAsync(async (tx, ct) =>
+        {
+            await using var command = tx.Command("UPDATE webhook_endpoints SET secret = @to WHERE id = @id AND secret = @from");
+            command.Parameters.Long("id", id).Text("from", from).Text("to", to);
+            return await command.ExecuteNonQueryAsync(ct) == 1;
+        }, cancellationToken);
+
     public Task<bool> RemoveEndpointAsync(long id, CancellationToken cancellationToken = default) =>
         // Deliveries and their attempts go with it (ON DELETE CASCADE).
         db.WriteAsync(async (tx, ct) =>
