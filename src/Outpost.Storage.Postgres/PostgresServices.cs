@@ -19,6 +19,7 @@ public static class PostgresServices
         services.AddSingleton(_ => open());
         services.AddSingleton<IQueueStore, PostgresQueueStore>();
         services.AddSingleton<ISendLog, PostgresSendLog>();
+        services.AddSingleton<IDashboardStore, PostgresDashboardStore>();
         services.AddSingleton<ISuppressionStore, PostgresSuppressionStore>();
         services.AddSingleton<IAuditStore, PostgresAuditStore>();
         return services;

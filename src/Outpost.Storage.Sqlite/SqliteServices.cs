@@ -24,6 +24,7 @@ public static class SqliteServices
         services.AddSingleton<IAccountStore, SqliteAccountStore>();
         services.AddSingleton<IQueueStore, SqliteQueueStore>();
         services.AddSingleton<ISendLog, SqliteSendLog>();
+        services.AddSingleton<IDashboardStore, SqliteDashboardStore>();
         services.AddSingleton<IDomainDnsStore, SqliteDomainDnsStore>();
         services.AddSingleton<IPolicyStore, SqlitePolicyStore>();
         services.AddSingleton<IChannelStore, SqliteChannelStore>();
