@@ -13,11 +13,13 @@ public sealed class SqliteDashboardStore(SqliteDatabase db) : IDashboardStore
 {
     const long Hour = 3_600_000;
 
-    sealed record HourRow(long h, string type, long n);
-    sealed record ReasonRow(string type, long? code, string? enhanced, string text, long n);
-    sealed record OutcomeRow(string key, long delivered, long deferred, long bounced);
-    sealed record FlowRow(long h, long entered, long left);
-    sealed record RefusalRow(string stage, long code, long n);
+    // Classes, not positional records: an empty result has no column types, and Dapper then matches no constructor.
+
+    sealed class HourRow { public long h { get; init; } public string type { get; init; } = ""; public long n { get; init; } }
+    sealed class ReasonRow { public string type { get; init; } = ""; public long? code { get; init; } public string? enhanced { get; init; } public string text { get; init; } = ""; public long n { get; init; } }
+    sealed class OutcomeRow { public string key { get; init; } = ""; public long delivered { get; init; } public long deferred { get; init; } public long bounced { get; init; } }
+    sealed class FlowRow { public long h { get; init; } public long entered { get; init; } public long left { get; init; } }
+    sealed class RefusalRow { public string stage { get; init; } = ""; public long code { get; init; } public long n { get; init; } }
 
     public async Task<DashboardCounts> CountsAsync(DashboardQuery query, CancellationToken cancellationToken = default)
     {

@@ -2,7 +2,7 @@ namespace Outpost.Engine.SendLog;
 
 /// <summary>
 /// The dashboard's rules over the store's counts: delivery latency percentiles (nearest rank) and the
-/// queue's depth at the end of each hour, worked back from the depth now. Depth is not sampled into a table:
+/// queue's depth at the start of each hour, worked back from the depth now. Depth is not sampled into a table:
 /// every recipient that enters or leaves the queue writes an event, so the depth an hour ago is the depth
 /// now minus what came in since plus what left since. It stays exact as long as the events of the range
 /// are kept (retention purges them only after the history it keeps).
@@ -20,7 +20,7 @@ public static class Dashboard
     }
 
     /// <summary>
-    /// The depth at the end of every hour from <paramref name="since"/> to <paramref name="now"/>, the last
+    /// The depth at the start of every hour from <paramref name="since"/> to <paramref name="now"/>, the last
     /// point being now. A negative depth (events purged or a count raced with a write) reads as zero.
     /// </summary>
     public static IReadOnlyList<QueueDepthPoint> QueueDepth(IReadOnlyList<QueueFlow> flow, int waitingNow, DateTimeOffset since, DateTimeOffset now)

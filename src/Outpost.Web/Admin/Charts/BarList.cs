@@ -9,7 +9,7 @@ namespace Outpost.Web.Admin.Charts;
 /// </summary>
 public static class BarList
 {
-    const double Width = 720, Row = 22, LabelWidth = 380;
+    const double Width = 480, Row = 22, LabelWidth = 200;
 
     public static IHtmlContent Render(string title, IReadOnlyList<(string Label, double Value, string Note)> rows, string cssClass = "bar")
     {
@@ -22,9 +22,9 @@ public static class BarList
         {
             var (label, value, note) = rows[i];
             var y = i * Row;
-            var w = max <= 0 ? 0 : value / max * (Width - LabelWidth - 120);
+            var w = max <= 0 ? 0 : value / max * (Width - LabelWidth - 150);
             // Long replies are cut for the row; the tooltip keeps the whole text.
-            var shown = label.Length > 60 ? label[..57] + "…" : label;
+            var shown = label.Length > 34 ? label[..31] + "…" : label;
             svg.Append($"<g class=\"row\" data-label=\"{Svg.Text(label)}\" data-value=\"{Svg.N(value)}\"><title>{Svg.Text(label)}: {Svg.Text(note)}</title>");
             svg.Append($"<text class=\"label\" x=\"0\" y=\"{Svg.N(y + 15)}\">{Svg.Text(shown)}</text>");
             svg.Append($"<rect class=\"{cssClass}\" x=\"{Svg.N(LabelWidth)}\" y=\"{Svg.N(y + 4)}\" width=\"{Svg.N(Math.Max(1, w))}\" height=\"{Svg.N(Row - 8)}\"/>");

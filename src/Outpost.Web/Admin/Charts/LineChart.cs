@@ -12,7 +12,7 @@ public static class LineChart
     {
         var max = Svg.NiceMax(values.DefaultIfEmpty(0).Max());
         var plot = Height - Bottom - Top;
-        var step = values.Count <= 1 ? 0 : (Width - Left - 10) / (values.Count - 1);
+        var step = values.Count <= 1 ? 0 : (Width - Left - 20) / (values.Count - 1);
         double X(int i) => Left + 5 + i * step;
         double Y(int i) => Top + plot - values[i] / max * plot;
         var svg = new StringBuilder();
