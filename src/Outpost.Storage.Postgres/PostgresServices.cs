@@ -31,6 +31,7 @@ public static class PostgresServices
         services.AddSingleton<IQueueStore, PostgresQueueStore>();
         services.AddSingleton<IQueueWakeups, PostgresWakeups>();
         services.AddSingleton<ISendLog, PostgresSendLog>();
+        services.AddSingleton<IDashboardStore, PostgresDashboardStore>();
         services.AddSingleton<ISuppressionStore, PostgresSuppressionStore>();
         services.AddSingleton<IAuditStore, PostgresAuditStore>();
         services.AddSingleton<IAccountStore, PostgresAccountStore>();

@@ -26,6 +26,7 @@ public static class SqliteServices
         // One node: nobody else makes work claimable, so the delivery loop polls.
         services.AddSingleton<IQueueWakeups, PollingWakeups>();
         services.AddSingleton<ISendLog, SqliteSendLog>();
+        services.AddSingleton<IDashboardStore, SqliteDashboardStore>();
         services.AddSingleton<IDomainDnsStore, SqliteDomainDnsStore>();
         services.AddSingleton<IPolicyStore, SqlitePolicyStore>();
         services.AddSingleton<IChannelStore, SqliteChannelStore>();
