@@ -30,6 +30,8 @@ public static class PostgresServices
         services.AddSingleton(_ => open());
         services.AddSingleton<IQueueStore, PostgresQueueStore>();
         services.AddSingleton<IQueueWakeups, PostgresWakeups>();
+        services.AddSingleton<Outpost.Engine.Delivery.Tls.ITlsPolicyStore, PostgresTlsPolicyStore>();
+        services.AddSingleton<Outpost.Engine.Delivery.Tls.MtaSts.IMtaStsCache, PostgresMtaStsCache>();
         services.AddSingleton<ISendLog, PostgresSendLog>();
         services.AddSingleton<IDashboardStore, PostgresDashboardStore>();
         services.AddSingleton<ISuppressionStore, PostgresSuppressionStore>();
