@@ -17,7 +17,7 @@ public sealed class BackupRestoreTests(MailWorld world)
         await world.Dns.PublishAsync(["mx-host=later.test,mx.later.test,10", "address=/mx.later.test/127.0.0.32"]);
         var token = Submit.Token();
         // The destination's outage must not put the channel into its cool-down (which the backup carries along).
-        var settings = new Dictionary<string, string> { ["OUTPOST__Routing__FailuresBeforeCoolDown"] = "100000" };
+        var settings = new Dictionary<string, string> { ["OUTPOST__Routing__FailuresBeforeCoolDown"] = "1000" };
         await using var original = await world.StartOutpostAsync("backup-a-" + token, "restore.test", settings);
         var recipients = Enumerable.Range(1, 3).Select(i => $"friend{i}-{token}@later.test").ToList();
         var ids = new List<string>();

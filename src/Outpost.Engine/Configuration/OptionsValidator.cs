@@ -78,6 +78,14 @@ public sealed class OptionsValidator : IValidateOptions<OutpostOptions>
         Period("Smtp:CommandTimeout", smtp.CommandTimeout, second, TimeSpan.FromHours(1));
         Period("Smtp:DataTimeout", smtp.DataTimeout, second, TimeSpan.FromHours(1));
         Period("Smtp:ConnectionLifetime", smtp.ConnectionLifetime, second, day);
+        Range("Smtp:MaxConnectionsPerAddress", smtp.MaxConnectionsPerAddress, 1, 100_000);
+        Range("Smtp:MaxConnectionsPerTrustedAddress", smtp.MaxConnectionsPerTrustedAddress, 1, 100_000);
+        Period("Smtp:GreetingTimeout", smtp.GreetingTimeout, second, TimeSpan.FromHours(1));
+        Period("Smtp:CommandLineTimeout", smtp.CommandLineTimeout, second, TimeSpan.FromHours(1));
+        Period("Smtp:MessageTimeout", smtp.MessageTimeout, second, day);
+        Range("Smtp:MaxErrors", smtp.MaxErrors, 1, 1000);
+        Range("Smtp:MaxAuthFailures", smtp.MaxAuthFailures, 1, 1000);
+        Range("Smtp:MinFreeSpace", smtp.MinFreeSpace, 0, long.MaxValue);
 
         File("Tls:CertificatePath", o.Tls.CertificatePath);
         File("Tls:KeyPath", o.Tls.KeyPath);
@@ -105,6 +113,8 @@ public sealed class OptionsValidator : IValidateOptions<OutpostOptions>
         Period("Delivery:MaxAge", delivery.MaxAge, TimeSpan.FromMinutes(1), TimeSpan.FromDays(30));
         Period("Delivery:ConnectTimeout", delivery.ConnectTimeout, second, TimeSpan.FromMinutes(10));
         Period("Delivery:CommandTimeout", delivery.CommandTimeout, second, TimeSpan.FromHours(1));
+        // Too short a wait for the reply to the end of the message re-sends mail the receiver already has.
+        Period("Delivery:DataTimeout", delivery.DataTimeout, second, TimeSpan.FromHours(1));
         // 0 made a SemaphoreSlim(0): every remote delivery waited for ever.
         Range("Delivery:MaxConnections", delivery.MaxConnections, 1, 10_000);
         Range("Delivery:MaxConnectionsPerDomain", delivery.MaxConnectionsPerDomain, 1, delivery.MaxConnections >= 1 ? delivery.MaxConnections : 10_000);
@@ -173,6 +183,7 @@ public sealed class OptionsValidator : IValidateOptions<OutpostOptions>
             }
         Range("Routing:FailuresBeforeCoolDown", routing.FailuresBeforeCoolDown, 1, 1000);
         Period("Routing:CoolDown", routing.CoolDown, second, day);
+        Range("Routing:RecentTries", routing.RecentTries, 1, 1000);
 
         var http = o.Http;
         Listener("Http:Listen", http.Listen);

@@ -1,3 +1,4 @@
+using Outpost.Engine.Delivery.Tls;
 using Outpost.Engine.Routing.Channels;
 using Outpost.Smtp.Client;
 
@@ -10,7 +11,7 @@ namespace Outpost.Engine.Delivery;
 /// connection slot back.
 /// </summary>
 public sealed class ChannelConnection(Channel channel, SmtpClientConnection? client, string? host, string? address, string? error, SemaphoreSlim? slot,
-    string? tlsPolicy = null) : IAsyncDisposable
+    string? tlsPolicy = null, TlsPolicy? openedUnder = null) : IAsyncDisposable
 {
     public Channel Channel { get; } = channel;
     public SmtpClientConnection? Client { get; } = client;
@@ -20,6 +21,9 @@ public sealed class ChannelConnection(Channel channel, SmtpClientConnection? cli
 
     /// <summary>The TLS policy and its outcome in words ("opportunistic: TLSv1.3 without verification to mx.example.com").</summary>
     public string? TlsPolicy { get; } = tlsPolicy;
+
+    /// <summary>The policy the connection was opened under (null for a relay's, whose TLS is the channel's own).</summary>
+    public TlsPolicy? OpenedUnder { get; } = openedUnder;
 
     public async ValueTask DisposeAsync()
     {

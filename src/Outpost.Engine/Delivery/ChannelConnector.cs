@@ -126,7 +126,7 @@ public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracke
                     Log(null, channel, host, address, failure.Reply);
                     continue;
                 }
-                return new ChannelConnection(channel, client, host, address.ToString(), null, slot, Describe(channel, policy, client, host, certificateProblem));
+                return new ChannelConnection(channel, client, host, address.ToString(), null, slot, Describe(channel, policy, client, host, certificateProblem), direct ? policy : null);
             }
             catch (Exception ex) when (FailureClassifier.OfConnect(ex, channel.Name, host, address) is { } failed)
             {

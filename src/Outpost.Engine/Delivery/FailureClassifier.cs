@@ -61,6 +61,10 @@ public static class FailureClassifier
         RemoteRefusalException { Stage: SmtpClientConnection.AuthStage, Reply.IsTransient: false } refusal =>
             Of(null, $"535 5.7.8 The relay {host} refused the channel's credentials: {OneLine(refusal.Reply.ToString())}", connectionLost: false),
         RemoteRefusalException refusal => Of(null, OneLine(refusal.Reply.ToString()), connectionLost: false),
+        // The sealed relay password does not open with this data directory's key ring (restored without keys/, say):
+        // the operator's to fix; the mail waits meanwhile instead of the connection slot being lost.
+        System.Security.Cryptography.CryptographicException =>
+            Of(null, $"451 4.3.5 The relay password of channel {channel} cannot be opened with this data directory's key ring; give the channel its password again", connectionLost: false),
         SocketException or IOException or OperationCanceledException or RemoteProtocolException or AuthenticationException or TimeoutException =>
             Of(null, $"451 4.4.1 Cannot connect to {host} [{address}] through channel {channel}: {OneLine(ex.Message)}", connectionLost: true),
         _ => null,

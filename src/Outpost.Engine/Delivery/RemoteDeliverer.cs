@@ -120,10 +120,12 @@ public sealed class RemoteDeliverer(IMxResolver resolver, TlsPolicyResolver poli
             if (!await health.AvailableAsync(channel.Name, domain))
                 continue;
 
-            if (connections.TryGetValue(channel.Name, out var open) && !open.Client!.IsIdleUsable)
+            if (connections.TryGetValue(channel.Name, out var open) && (!open.Client!.IsIdleUsable || open.OpenedUnder is { } opened && !opened.Permits(policy)))
             {
                 // Closed or spoken to by the server while it waited for this message: dropped (no QUIT into
-                // a closed or talking connection) and a fresh one opened.
+                // a closed or talking connection) and a fresh one opened. So is one opened under another TLS
+                // policy (the operator's table changed, a new MTA-STS policy came): it may reach an MX host
+                // the new policy excludes, or lack the TLS it now requires.
                 connections.Remove(channel.Name);
                 await open.DisposeAsync();
             }

@@ -149,10 +149,12 @@ public static class EngineServices
     {
         // How long a stop (SIGTERM) waits for deliveries in flight; the unit's TimeoutStopSec is longer.
         services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = StopTimeout);
-        // First, so it stops last: nothing new comes in while deliveries in flight finish.
+        // Hosted services stop in the reverse order: the heartbeat first here, so it stops last and keeps the
+        // leases of deliveries in flight renewed while the drain lets them finish.
+        services.AddHostedService<LeaseHeartbeat>();
+        // Then the drain, so it stops after everything else: nothing new comes in while deliveries in flight finish.
         services.AddHostedService<DeliveryDrain>();
         services.AddHostedService<DeliveryScheduler>();
-        services.AddHostedService<LeaseHeartbeat>();
         services.AddHostedService<DnsRecheckService>();
         services.AddHostedService<RetentionScheduler>();
         services.AddHostedService<Webhooks.WebhookDispatcher>();

@@ -62,6 +62,16 @@ public sealed class FailureClassifierTests
     }
 
     [Fact]
+    public void A_relay_password_the_key_ring_cannot_open_defers_with_the_operators_fix()
+    {
+        var sealedWrong = FailureClassifier.OfConnect(new System.Security.Cryptography.CryptographicException("The key was not found in the key ring."), "relay-1", "smtp.relay.test", Address)!.Value;
+
+        Assert.Equal("451 4.3.5 The relay password of channel relay-1 cannot be opened with this data directory's key ring; give the channel its password again", sealedWrong.Reply);
+        Assert.Equal(BounceClass.Temporary, sealedWrong.Class);
+        Assert.False(sealedWrong.ConnectionLost);
+    }
+
+    [Fact]
     public void Failures_while_sending_wait_bounce_or_pass_through()
     {
         var missing = FailureClassifier.OfSend(new FileNotFoundException("gone"), "mx.remote.test")!.Value;

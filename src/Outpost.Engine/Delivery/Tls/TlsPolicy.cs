@@ -17,6 +17,14 @@ public sealed record TlsPolicy(TlsMode Mode, IReadOnlyList<string> MxPatterns, s
     /// <summary>Whether the server's certificate is checked (to refuse it, or to report what was wrong).</summary>
     public bool ChecksCertificate => Mode == TlsMode.Verify || ReportOnly;
 
+    /// <summary>
+    /// Whether a connection opened under this policy may carry mail under <paramref name="now"/>: the same
+    /// mode, the same report-only flag and the same MX patterns. A table change or a new MTA-STS policy
+    /// must not ride on a connection opened under the old one.
+    /// </summary>
+    public bool Permits(TlsPolicy now) =>
+        Mode == now.Mode && ReportOnly == now.ReportOnly && MxPatterns.SequenceEqual(now.MxPatterns, StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Whether <paramref name="host"/> is one of the MX hosts the policy allows.</summary>
     public bool Allows(string host) => MxPatterns.Count == 0 || MxPatterns.Any(p => MxPattern.Matches(p, host));
 }
