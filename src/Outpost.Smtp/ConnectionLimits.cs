@@ -21,14 +21,15 @@ internal sealed class ConnectionLimits(SmtpServerOptions options)
     {
         address = Normalize(address);
         var limit = IsTrusted(address) ? options.MaxConnectionsPerTrustedAddress : options.MaxConnectionsPerAddress;
+        var key = Key(address);
         lock (_perAddress)
         {
             if (_total >= options.MaxConnections)
                 return TooManyInAll;
-            _perAddress.TryGetValue(address, out var open);
+            _perAddress.TryGetValue(key, out var open);
             if (open >= limit)
                 return TooManyFromAddress;
-            _perAddress[address] = open + 1;
+            _perAddress[key] = open + 1;
             _total++;
             return null;
         }
@@ -36,7 +37,7 @@ internal sealed class ConnectionLimits(SmtpServerOptions options)
 
     public void Release(IPAddress address)
     {
-        address = Normalize(address);
+        address = Key(Normalize(address));
         lock (_perAddress)
         {
             _total--;
@@ -62,4 +63,17 @@ internal sealed class ConnectionLimits(SmtpServerOptions options)
     }
 
     static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+
+    /// <summary>
+    /// What one client is counted as: its IPv4 address, or its IPv6 /64 (one subscriber's network: a client
+    /// that rotates through its own /64 would otherwise get a fresh allowance with every address).
+    /// </summary>
+    static IPAddress Key(IPAddress address)
+    {
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6 || IPAddress.IsLoopback(address))
+            return address;
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes);
+    }
 }

@@ -34,7 +34,10 @@ public static class ApiLimits
                 var address = http.Connection.RemoteIpAddress;
                 if (address is { IsIPv4MappedToIPv6: true })
                     address = address.MapToIPv4();
-                var client = address?.ToString() ?? "";
+                // An IPv6 client counts as its /64, as the login throttle counts it: rotating through one's own
+                // network does not buy a fresh allowance.
+                var client = address is null ? "" : address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+                    ? Outpost.Engine.Accounts.AuthThrottle.Network(address).ToString() + "/64" : address.ToString();
                 // The host itself is not limited: a proxy in front on the same machine would make every client one
                 // address (the limit then belongs in the proxy), and local tools are the operator's own.
                 var local = address is not null && (address.Equals(System.Net.IPAddress.Loopback) || address.Equals(System.Net.IPAddress.IPv6Loopback));
