@@ -13,21 +13,28 @@ public static class ServerLock
     /// <summary>Who holds the lock, written beside it (the lock file itself cannot be read while it is locked).</summary>
     public const string OwnerFileName = "outpost.lock.owner";
 
+    /// <summary>
+    /// The lock taken, or null when another process holds it: FileShare.None is an exclusive, non-blocking
+    /// flock on Linux, so a second process fails at once.
+    /// </summary>
+    public static FileStream? TryTake(string dataDirectory, FileMode mode = FileMode.OpenOrCreate)
+    {
+        try
+        {
+            return new FileStream(Path.Combine(dataDirectory, FileName), mode, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException) when (mode != FileMode.Open || File.Exists(Path.Combine(dataDirectory, FileName)))
+        {
+            return null;
+        }
+    }
+
     /// <summary>Whether a server runs on <paramref name="dataDirectory"/> now.</summary>
     public static bool IsHeld(string dataDirectory)
     {
-        var path = Path.Combine(dataDirectory, FileName);
-        if (!File.Exists(path))
+        if (!File.Exists(Path.Combine(dataDirectory, FileName)))
             return false;
-        try
-        {
-            // FileShare.None is an exclusive, non-blocking flock on Linux: it fails at once while a server holds it.
-            using var probe = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
-            return false;
-        }
-        catch (IOException)
-        {
-            return true;
-        }
+        using var probe = TryTake(dataDirectory, FileMode.Open);
+        return probe is null;
     }
 }

@@ -23,14 +23,8 @@ public sealed class DataDirectoryLock : IDisposable
     /// <summary>Takes the lock, or returns the sentence that refuses the start (the lock is taken by another process).</summary>
     public static (DataDirectoryLock? Lock, string? Refusal) Take(string dataDirectory)
     {
-        var path = Path.Combine(dataDirectory, FileName);
-        FileStream held;
-        try
-        {
-            // FileShare.None is an exclusive, non-blocking flock on Linux: a second process gets an IOException at once.
-            held = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException)
+        var held = Engine.Hosting.ServerLock.TryTake(dataDirectory);
+        if (held is null)
         {
             var owner = ReadOwner(dataDirectory);
             return (null, $"Another outpost serve is running on the data directory {Path.GetFullPath(dataDirectory)}{(owner is null ? "" : $" ({owner})")}; " +
