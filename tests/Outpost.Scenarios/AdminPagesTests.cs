@@ -306,7 +306,8 @@ public sealed class AdminPagesTests(MailWorld world)
         await globalRow.Locator("button", new() { HasText = "Send test" }).ClickAsync();
         await op.Locator(".flash", new() { HasText = "Test event" }).WaitForAsync(new() { Timeout = 60_000 });
         Assert.Contains("delivered to endpoint", await op.Locator(".flash").InnerTextAsync());
-        Assert.True(Assert.Single(await receiver.ReceivedAsync(global)).Valid);
+        // An endpoint for every domain also gets the events of the other tests sharing this server: count the test events.
+        Assert.True(Assert.Single(await receiver.ReceivedAsync(global), w => w.Type == "test").Valid);
 
         // The domain admin does not see the operator's endpoint; removing their own takes it off the list.
         await page.GotoAsync("/webhooks");
