@@ -147,9 +147,11 @@ public sealed class ModelTrainer(TrainingOptions options, int seed = 20261201)
     {
         var digest = Digest(corpus);
         var at = now ?? DateTimeOffset.UtcNow;
-        // The version names what made the model: the corpus, the settings, the seed and the features' layout.
+        // The version names what made the model: the corpus, the settings, the seed, the features' layout and
+        // what the extraction read of each mail (a decoding fix changes the model as much as a new mail does:
+        // the GBK fix retrained the same corpus into another model).
         var made = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            $"{digest}|{JsonSerializer.Serialize(options)}|{seed}|{ModelInput.StructureLength}")));
+            $"{digest}|{JsonSerializer.Serialize(options)}|{seed}|{ModelInput.StructureLength}|{ReadDigest(corpus)}")));
         return new ModelManifest
         {
             Version = $"{at:yyyyMMdd}-{made[..10]}",
@@ -165,6 +167,19 @@ public sealed class ModelTrainer(TrainingOptions options, int seed = 20261201)
     }
 
     /// <summary>A SHA-256 over every message's label, id and bytes, in a fixed order: the same corpus gives the same digest.</summary>
+    /// <summary>A digest of what the feature extraction read of every mail: its words, characters and structure.</summary>
+    static string ReadDigest(IReadOnlyList<CorpusMessage> corpus)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var m in corpus.OrderBy(m => m.Label, StringComparer.Ordinal).ThenBy(m => m.Id, StringComparer.Ordinal))
+        {
+            sha.AppendData(Encoding.UTF8.GetBytes($"{m.Features.Words}\u0001{m.Features.Chars}\u0001"));
+            foreach (var f in m.Features.Structure)
+                sha.AppendData(BitConverter.GetBytes(f));
+        }
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
     static string Digest(IReadOnlyList<CorpusMessage> corpus)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
