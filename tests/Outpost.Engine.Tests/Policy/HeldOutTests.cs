@@ -6,8 +6,8 @@ namespace Outpost.Engine.Tests.Policy;
 /// <summary>
 /// The shipped content model on corpus/heldout: mail written in a separate pass, never used to train
 /// the model or to choose its features or thresholds. At most 1 % of business mail may be refused (the
-/// goal); each refusing class is held to the figures measured (the goal of 0.98 / 0.90 is not reached
-/// yet). Prints the whole report (docs/POLICY.md quotes it).
+/// goal); each refusing class is held to the figures measured overall and to the recall goal in each
+/// language. Prints the whole report (docs/POLICY.md quotes it).
 /// </summary>
 public sealed class HeldOutTests(ITestOutputHelper output)
 {
@@ -28,20 +28,18 @@ public sealed class HeldOutTests(ITestOutputHelper output)
                 Assert.True(corpus.Count(m => m.Language == language && m.Label == label) >= 8, $"{language}/{label}");
     }
 
-    /// <summary>The shipped model's held-out figures, a little below what was measured (docs/POLICY.md): precision, recall of refusals, refused or held.</summary>
+    /// <summary>The shipped model's held-out figures overall, a little below what was measured (docs/POLICY.md): precision, recall of refusals, refused or held.</summary>
     static readonly Dictionary<string, (double Precision, double Recall, double Caught)> Measured = new()
     {
-        [ContentLabels.Prohibited] = (0.98, 0.90, 0.98),
-        [ContentLabels.VerificationCode] = (0.98, 0.93, 0.98),
-        [ContentLabels.Marketing] = (0.98, 0.93, 0.95),
+        [ContentLabels.Prohibited] = (0.98, 0.95, 0.98),
+        [ContentLabels.VerificationCode] = (0.98, 0.95, 0.98),
+        [ContentLabels.Marketing] = (0.98, 0.95, 0.95),
     };
 
     /// <summary>
-    /// The product's goal is precision ≥ 0.98 and recall ≥ 0.90 per class and language (docs/POLICY.md);
-    /// the shipped model reaches it for every class overall, and in German and English for every class,
-    /// but not in Chinese (prohibited and verification codes). Until it does, this holds every class to the figures measured for the shipped model, so a
-    /// retrained model that is worse on mail it never saw fails here; the output says how far each class
-    /// is from the goal.
+    /// The product's goal is precision ≥ 0.98 and recall ≥ 0.90 per class and language (docs/POLICY.md).
+    /// Overall every class is held to the figures measured for the shipped model, so a retrained model that
+    /// is worse on mail it never saw fails here; the output says how far each class is from the goal.
     /// </summary>
     [Fact]
     public void No_refusing_class_falls_below_the_measured_figures()
@@ -59,6 +57,26 @@ public sealed class HeldOutTests(ITestOutputHelper output)
                 failures.Add($"{c.Label}: recall of refusals {c.Recall}");
             if (c.RecallWithReview.Value < floor.Caught)
                 failures.Add($"{c.Label}: refused or held {c.RecallWithReview}");
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    /// <summary>
+    /// Each language on its own: recall of refusals at the goal (0.90) in every class and language, and
+    /// precision at the floor measured per language (about 22 refusals per cell, so one wrong refusal is
+    /// 0.955: a floor of 0.95 allows that one and no second).
+    /// </summary>
+    [Fact]
+    public void Every_language_reaches_the_recall_goal_in_every_refusing_class()
+    {
+        var failures = new List<string>();
+        foreach (var c in Evaluated.Value.Report.Classes.Where(c => c.Language != "all"))
+        {
+            output.WriteLine($"{c.Label} {c.Language}: precision {c.Precision}, recall {c.Recall}");
+            if (c.Recall.Value < 0.90)
+                failures.Add($"{c.Label} in {c.Language}: recall of refusals {c.Recall}");
+            if (c.Precision.Value < 0.95)
+                failures.Add($"{c.Label} in {c.Language}: precision {c.Precision}");
         }
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
