@@ -18,7 +18,10 @@ if (( ${#need[@]} )); then
   DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
-dotnet build "$root/src/Outpost" -c Release -m:1 --nologo -v q >/dev/null
+# BENCH_OUTPOST_TREE=DIR measures the Outpost of another checkout (a worktree of an earlier commit) with
+# this script, so that a before/after pair runs the same harness and reports the same figures.
+tree="${BENCH_OUTPOST_TREE:-$root}"
+dotnet build "$tree/src/Outpost" -c Release -m:1 --nologo -v q >/dev/null
 
 pids=()
 cleanup() {
@@ -94,8 +97,20 @@ for limit in MailboxMessagesPerHour MailboxMessagesPerDay MailboxRecipientsPerHo
              DomainMessagesPerHour DomainMessagesPerDay DomainRecipientsPerHour DomainRecipientsPerDay; do
   export "OUTPOST__Policy__$limit=0"
 done
-outpost=(dotnet "$root/src/Outpost/bin/Release/net10.0/outpost.dll" --data "$work/outpost")
+outpost=(dotnet "$tree/src/Outpost/bin/Release/net10.0/outpost.dll" --data "$work/outpost")
 "${outpost[@]}" domain add bench.example >/dev/null
+
+# BENCH_OUTPOST_TREE_B=DIR also starts the Outpost of that checkout (an earlier commit) beside the first, on
+# OUTPOST_B_PORT with its own data directory and its own sending domain (bench-b.example: its DKIM key is
+# its own), so that a before/after pair alternates run by run under the same noise. Empty: no second one.
+OUTPOST_B_PORT=2524
+outpost_b=()
+if [ -n "${BENCH_OUTPOST_TREE_B:-}" ]; then
+  dotnet build "$BENCH_OUTPOST_TREE_B/src/Outpost" -c Release -m:1 --nologo -v q >/dev/null
+  outpost_b=(env OUTPOST__Smtp__Relay=127.0.0.1:$OUTPOST_B_PORT OUTPOST__TrustedNetworks__0__Domain=bench-b.example OUTPOST__Http__Listen=127.0.0.1:8089
+             dotnet "$BENCH_OUTPOST_TREE_B/src/Outpost/bin/Release/net10.0/outpost.dll" --data "$work/outpost-b")
+  "${outpost_b[@]}" domain add bench-b.example >/dev/null
+fi
 
 # --- DNS: the destination's MX is the sink; bench.example publishes its sending records --------
 {
@@ -116,6 +131,12 @@ CONF
 import json, sys
 for r in json.load(sys.stdin)["records"]:
     print("txt-record=%s,%s" % (r["name"], ",".join("\"%s\"" % s for s in r["strings"])))'
+  if (( ${#outpost_b[@]} )); then
+    "${outpost_b[@]}" domain dns bench-b.example --json | /usr/bin/python3 -c '
+import json, sys
+for r in json.load(sys.stdin)["records"]:
+    print("txt-record=%s,%s" % (r["name"], ",".join("\"%s\"" % s for s in r["strings"])))'
+  fi
 } > "$work/dnsmasq.conf"
 /usr/sbin/dnsmasq --keep-in-foreground --conf-file="$work/dnsmasq.conf" --user=root --pid-file= &
 pids+=($!)
@@ -126,8 +147,16 @@ sleep 0.5
 "${outpost[@]}" serve > "$work/outpost.log" 2>&1 &
 pids+=($!)
 outpost_pid=$!
+ports=($POSTFIX_PORT $OUTPOST_PORT)
+if (( ${#outpost_b[@]} )); then
+  "${outpost_b[@]}" domain dns bench-b.example --check --json | grep -q '"ready": true' || { echo "bench-b.example's records do not verify"; exit 1; }
+  "${outpost_b[@]}" serve > "$work/outpost-b.log" 2>&1 &
+  pids+=($!)
+  outpost_b_pid=$!
+  ports+=($OUTPOST_B_PORT)
+fi
 
-for port in $POSTFIX_PORT $OUTPOST_PORT; do
+for port in "${ports[@]}"; do
   for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.2; done
 done
 
