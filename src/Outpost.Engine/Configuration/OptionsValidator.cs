@@ -86,6 +86,10 @@ public sealed class OptionsValidator : IValidateOptions<OutpostOptions>
         Range("Smtp:MaxErrors", smtp.MaxErrors, 1, 1000);
         Range("Smtp:MaxAuthFailures", smtp.MaxAuthFailures, 1, 1000);
         Range("Smtp:MinFreeSpace", smtp.MinFreeSpace, 0, long.MaxValue);
+        for (var i = 0; i < smtp.ProxyProtocol.TrustedProxies.Count; i++)
+            if (!IsNetwork(smtp.ProxyProtocol.TrustedProxies[i]))
+                Add($"Smtp:ProxyProtocol:TrustedProxies:{i}", $"Smtp:ProxyProtocol:TrustedProxies:{i} is '{Shorten(smtp.ProxyProtocol.TrustedProxies[i])}'; it must be the load balancer's network like 10.0.0.5/32 or 2001:db8::5/128.");
+        Period("Smtp:ProxyProtocol:HeaderTimeout", smtp.ProxyProtocol.HeaderTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1));
 
         File("Tls:CertificatePath", o.Tls.CertificatePath);
         File("Tls:KeyPath", o.Tls.KeyPath);
