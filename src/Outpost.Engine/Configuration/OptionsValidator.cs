@@ -124,6 +124,11 @@ public sealed class OptionsValidator : IValidateOptions<OutpostOptions>
         Range("Delivery:MaxConnectionsPerDomain", delivery.MaxConnectionsPerDomain, 1, delivery.MaxConnections >= 1 ? delivery.MaxConnections : 10_000);
         Period("Delivery:ConnectionIdleTime", delivery.ConnectionIdleTime, TimeSpan.Zero, TimeSpan.FromMinutes(5));
         Range("Delivery:LocalWorkers", delivery.LocalWorkers, 1, 256);
+        var local = delivery.Local;
+        if (!string.Equals(local.Mode, LocalDeliveryOptions.MaildirMode, StringComparison.OrdinalIgnoreCase) && !local.IsLmtp)
+            Add("Delivery:Local:Mode", $"Delivery:Local:Mode is '{Shorten(local.Mode)}'; it must be maildir or lmtp.");
+        if (local.IsLmtp && !LmtpEndpoint.TryParse(local.Lmtp, out _))
+            Add("Delivery:Local:Lmtp", $"Delivery:Local:Lmtp is '{Shorten(local.Lmtp)}'; with Delivery:Local:Mode lmtp it must be the mailbox server's address and port like 10.0.0.20:24, or a Unix socket's absolute path like /run/dovecot/lmtp.");
         Period("Delivery:PollInterval", delivery.PollInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10));
         Host("Delivery:HeloName", delivery.HeloName, optional: true);
 
