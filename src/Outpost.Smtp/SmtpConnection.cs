@@ -60,6 +60,23 @@ internal sealed class SmtpConnection : IAsyncDisposable
         return has;
     }
 
+    /// <summary>True when the input already buffered begins with <paramref name="bytes"/>; nothing is consumed.</summary>
+    public bool BufferedStartsWith(ReadOnlySpan<byte> bytes)
+    {
+        if (!_reader.TryRead(out var result))
+            return false;
+        var buffer = result.Buffer;
+        var starts = false;
+        if (buffer.Length >= bytes.Length)
+        {
+            Span<byte> head = stackalloc byte[bytes.Length];
+            buffer.Slice(0, bytes.Length).CopyTo(head);
+            starts = head.SequenceEqual(bytes);
+        }
+        _reader.AdvanceTo(buffer.Start, buffer.Start);
+        return starts;
+    }
+
     /// <summary>
     /// Reads one line. <paramref name="started"/> is called once, when the first bytes of a line have arrived
     /// but not its end, so the caller can start the deadline for the whole line.

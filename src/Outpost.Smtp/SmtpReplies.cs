@@ -34,6 +34,8 @@ public static class SmtpReplies
     public static readonly SmtpReply DataLineTooLong = new(500, "5.6.0", "Message has a line longer than 998 characters; lines must be wrapped");
     public static readonly SmtpReply VrfyDisabled = new(252, "2.5.2", "Cannot verify the user, but will accept the message");
     public static readonly SmtpReply SyntaxParams = new(501, "5.5.4", "Syntax error in parameters");
+    public static readonly SmtpReply ProxyHeaderMissing = new(421, "4.7.0", "The load balancer's connection did not begin with a valid PROXY protocol header");
+    public static readonly SmtpReply ProxyHeaderNotTrusted = new(554, "5.7.0", "PROXY protocol headers are accepted only from the configured load balancers");
     public static readonly SmtpReply NotHttp = new(521, "5.5.1", "This is an SMTP server, not an HTTP proxy");
 
     public static SmtpReply MessageTooBig(long limit) =>

@@ -9,7 +9,9 @@ namespace Outpost.Smtp;
 /// Listens on the configured sockets and runs one <see cref="SmtpSession"/> per connection.
 /// Talks to: the engine through <see cref="ISmtpBackend"/>. Security stance: a cap on connections in all
 /// and per client address (<see cref="ConnectionLimits"/>), checked before a session begins; each session
-/// carries its own limits and timeouts.
+/// carries its own limits and timeouts. A connection from a configured load balancer must begin with a
+/// PROXY protocol header, bounded in bytes and time, and the client it names is the session's client for
+/// every rule that follows (limits, trusted networks, login throttle, Received, send log).
 /// </summary>
 public sealed class SmtpServer : IAsyncDisposable
 {
@@ -85,21 +87,31 @@ public sealed class SmtpServer : IAsyncDisposable
     {
         await Task.Yield();
         var remote = (IPEndPoint)socket.RemoteEndPoint!;
-        var connection = new SmtpConnection(new NetworkStream(socket, ownsSocket: true));
+        var local = (IPEndPoint)socket.LocalEndPoint!;
+        Stream network = new NetworkStream(socket, ownsSocket: true);
+        if (IsProxySource(remote.Address))
+        {
+            // Before anything else, TLS on 465 included: the load balancer's header names the real client.
+            var (header, rest, reason) = await ReadProxyHeaderAsync(network);
+            if (header is null)
+            {
+                _logger.LogWarning("Connection from load balancer {Remote} on {Listener} refused: the PROXY protocol header was not valid ({Reason})",
+                    remote, config.Name, reason);
+                await using var refused = new SmtpConnection(network);
+                await TryRefuseAsync(refused, SmtpReplies.ProxyHeaderMissing);
+                return;
+            }
+            remote = header.Source ?? remote;
+            local = header.Destination ?? local;
+            network = new Proxy.PrefixedStream(rest, network);
+        }
+        var connection = new SmtpConnection(network);
         await using (connection)
         {
             if (_limits.TryAcquire(remote.Address) is { } refusal)
             {
                 _logger.LogDebug("Connection from {Remote} refused: {Reply}", remote, refusal);
-                try
-                {
-                    using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                    connection.Queue(refusal);
-                    await connection.FlushAsync(cts.Token);
-                }
-                catch (Exception ex) when (ex is IOException or OperationCanceledException or SocketException)
-                {
-                }
+                await TryRefuseAsync(connection, refusal);
                 return;
             }
             try
@@ -110,7 +122,7 @@ public sealed class SmtpServer : IAsyncDisposable
                     ListenerName = config.Name,
                     Mode = config.Mode,
                     Remote = remote,
-                    Local = (IPEndPoint)socket.LocalEndPoint!,
+                    Local = local,
                 };
                 var options = config.MaxMessageSize is { } max ? _options.WithMaxMessageSize(max) : _options;
                 var session = new SmtpSession(connection, info, options, _backend, _certificate, _logger);
@@ -124,6 +136,43 @@ public sealed class SmtpServer : IAsyncDisposable
             {
                 _limits.Release(remote.Address);
             }
+        }
+    }
+
+    bool IsProxySource(IPAddress address)
+    {
+        if (_options.ProxySources.Count == 0)
+            return false;
+        if (address.IsIPv4MappedToIPv6)
+            address = address.MapToIPv4();
+        foreach (var network in _options.ProxySources)
+            if (network.Contains(address))
+                return true;
+        return false;
+    }
+
+    async Task<(Proxy.ProxyHeader?, byte[], string?)> ReadProxyHeaderAsync(Stream network)
+    {
+        try
+        {
+            return await Proxy.ProxyHeaderReader.ReadAsync(network, _options.ProxyHeaderTimeout, _stopping.Token);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            return (null, [], "the connection failed while the header was read");
+        }
+    }
+
+    static async Task TryRefuseAsync(SmtpConnection connection, SmtpReply refusal)
+    {
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            connection.Queue(refusal);
+            await connection.FlushAsync(cts.Token);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or SocketException or ObjectDisposedException)
+        {
         }
     }
 

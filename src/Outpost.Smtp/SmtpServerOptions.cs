@@ -65,6 +65,16 @@ public sealed class SmtpServerOptions
     /// <summary>Networks whose addresses get <see cref="MaxConnectionsPerTrustedAddress"/>.</summary>
     public IReadOnlyList<IPNetwork> TrustedNetworks { get; set; } = [];
 
+    /// <summary>
+    /// Load balancers that put a PROXY protocol header (v1 or v2) before each connection. A connection from one
+    /// of these must begin with the header, and the client address in it is the session's; from any other
+    /// address a header is refused. Empty: PROXY protocol is off.
+    /// </summary>
+    public IReadOnlyList<IPNetwork> ProxySources { get; set; } = [];
+
+    /// <summary>How long a connection from a load balancer may take to send its PROXY header.</summary>
+    public TimeSpan ProxyHeaderTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The certificate for STARTTLS and implicit TLS; without it TLS is not offered.</summary>
     public X509Certificate2? Certificate { get; set; }
 

@@ -129,6 +129,11 @@ internal sealed partial class SmtpSession
                 return Error(new SmtpReply(500, "5.5.2", "Command is not valid UTF-8"));
         }
 
+        // A PROXY protocol header from a client that is not a configured load balancer: v1 reads as a PROXY
+        // command, v2's signature as a blank line followed by the rest of it.
+        if (line.Length == 0 && _connection.BufferedStartsWith(Proxy.ProxyHeaderParser.Signature[2..]))
+            return RefuseProxyHeader();
+
         var space = line.IndexOf(' ');
         var verb = (space < 0 ? line : line[..space]).ToUpperInvariant();
         var argument = space < 0 ? "" : line[(space + 1)..].Trim();
@@ -146,6 +151,7 @@ internal sealed partial class SmtpSession
             "VRFY" => Reply(SmtpReplies.VrfyDisabled),
             "HELP" => Reply(new SmtpReply(214, "2.0.0", "See RFC 5321")),
             "QUIT" => Quit(),
+            "PROXY" => RefuseProxyHeader(),
             "GET" or "POST" or "CONNECT" or "HEAD" or "PUT" => Fatal(SmtpReplies.NotHttp),
             _ => Error(SmtpReplies.Unrecognized),
         };
@@ -164,6 +170,12 @@ internal sealed partial class SmtpSession
         cts.CancelAfter(timeout);
         var lineTimeout = _options.CommandLineTimeout;
         return await _connection.ReadLineAsync(maxLength, cts.Token, () => cts.CancelAfter(lineTimeout < timeout ? lineTimeout : timeout));
+    }
+
+    bool RefuseProxyHeader()
+    {
+        _backend.OnProtocolRefusal(_info, "command", SmtpReplies.ProxyHeaderNotTrusted, _sender);
+        return Fatal(SmtpReplies.ProxyHeaderNotTrusted);
     }
 
     bool Reply(SmtpReply reply)

@@ -16,6 +16,7 @@ internal static class FuzzTargets
         new BounceTarget(),
         new ApiJsonTarget(),
         new ApiRawTarget(),
+        new ProxyHeaderTarget(),
     ];
 
     public static IFuzzTarget? Find(string name) => All.FirstOrDefault(t => t.Name.Equals(name, StringComparison.OrdinalIgnoreCase));

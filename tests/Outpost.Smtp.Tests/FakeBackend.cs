@@ -12,8 +12,14 @@ internal sealed class FakeBackend : ISmtpBackend
     public ConcurrentQueue<string> Messages { get; } = new();
     public ConcurrentQueue<(string Stage, SmtpReply Reply)> Refusals { get; } = new();
 
-    public ValueTask<ConnectDecision> OnConnectAsync(SmtpSessionInfo session, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(new ConnectDecision(null, session.Mode == ListenerMode.Relay ? "example.com" : null));
+    /// <summary>The client address of each session, as the engine would see it.</summary>
+    public ConcurrentQueue<System.Net.IPEndPoint> Clients { get; } = new();
+
+    public ValueTask<ConnectDecision> OnConnectAsync(SmtpSessionInfo session, CancellationToken cancellationToken)
+    {
+        Clients.Enqueue(session.Remote);
+        return ValueTask.FromResult(new ConnectDecision(null, session.Mode == ListenerMode.Relay ? "example.com" : null));
+    }
 
     public ValueTask<AuthOutcome> AuthenticateAsync(SmtpSessionInfo session, string user, string password, CancellationToken cancellationToken) =>
         ValueTask.FromResult(user == "alice@example.com" && password == "secret"

@@ -47,6 +47,9 @@ public sealed class DeliveryOptions
     /// <summary>Parallel writers into local mailboxes.</summary>
     public int LocalWorkers { get; set; } = 4;
 
+    /// <summary>Local delivery into Maildirs or over LMTP to the mailbox server.</summary>
+    public LocalDeliveryOptions Local { get; set; } = new();
+
     /// <summary>How often the queue is looked at for retries that fell due.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 

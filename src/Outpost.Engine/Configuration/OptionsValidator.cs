@@ -86,6 +86,10 @@ public sealed class OptionsValidator : IValidateOptions<OutpostOptions>
         Range("Smtp:MaxErrors", smtp.MaxErrors, 1, 1000);
         Range("Smtp:MaxAuthFailures", smtp.MaxAuthFailures, 1, 1000);
         Range("Smtp:MinFreeSpace", smtp.MinFreeSpace, 0, long.MaxValue);
+        for (var i = 0; i < smtp.ProxyProtocol.TrustedProxies.Count; i++)
+            if (!IsNetwork(smtp.ProxyProtocol.TrustedProxies[i]))
+                Add($"Smtp:ProxyProtocol:TrustedProxies:{i}", $"Smtp:ProxyProtocol:TrustedProxies:{i} is '{Shorten(smtp.ProxyProtocol.TrustedProxies[i])}'; it must be the load balancer's network like 10.0.0.5/32 or 2001:db8::5/128.");
+        Period("Smtp:ProxyProtocol:HeaderTimeout", smtp.ProxyProtocol.HeaderTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1));
 
         File("Tls:CertificatePath", o.Tls.CertificatePath);
         File("Tls:KeyPath", o.Tls.KeyPath);
@@ -120,6 +124,11 @@ public sealed class OptionsValidator : IValidateOptions<OutpostOptions>
         Range("Delivery:MaxConnectionsPerDomain", delivery.MaxConnectionsPerDomain, 1, delivery.MaxConnections >= 1 ? delivery.MaxConnections : 10_000);
         Period("Delivery:ConnectionIdleTime", delivery.ConnectionIdleTime, TimeSpan.Zero, TimeSpan.FromMinutes(5));
         Range("Delivery:LocalWorkers", delivery.LocalWorkers, 1, 256);
+        var local = delivery.Local;
+        if (!string.Equals(local.Mode, LocalDeliveryOptions.MaildirMode, StringComparison.OrdinalIgnoreCase) && !local.IsLmtp)
+            Add("Delivery:Local:Mode", $"Delivery:Local:Mode is '{Shorten(local.Mode)}'; it must be maildir or lmtp.");
+        if (local.IsLmtp && !LmtpEndpoint.TryParse(local.Lmtp, out _))
+            Add("Delivery:Local:Lmtp", $"Delivery:Local:Lmtp is '{Shorten(local.Lmtp)}'; with Delivery:Local:Mode lmtp it must be the mailbox server's address and port like 10.0.0.20:24, or a Unix socket's absolute path like /run/dovecot/lmtp.");
         Period("Delivery:PollInterval", delivery.PollInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10));
         Host("Delivery:HeloName", delivery.HeloName, optional: true);
 

@@ -12,6 +12,9 @@ public sealed class SmtpOptions
     /// <summary>The relay listener for trusted networks (application servers).</summary>
     public string Relay { get; set; } = "127.0.0.1:2525";
 
+    /// <summary>PROXY protocol from the load balancers in front of the listeners.</summary>
+    public ProxyProtocolOptions ProxyProtocol { get; set; } = new();
+
     public long MaxMessageSize { get; set; } = 25L * 1024 * 1024;
     public int MaxRecipients { get; set; } = 100;
     public int MaxConnections { get; set; } = 1000;

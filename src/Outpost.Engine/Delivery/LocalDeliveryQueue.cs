@@ -12,12 +12,15 @@ namespace Outpost.Engine.Delivery;
 /// message is queued, never through an outbound channel, so it arrives within a second whatever the
 /// state of remote delivery. A copy for a feedback address goes to the complaint reader instead of a
 /// Maildir; it counts as delivered once the complaint is stored, and is tried again if storing fails.
+/// With <c>Delivery:Local:Mode</c> = <c>lmtp</c> the copies go to the mailbox server through
+/// <see cref="LmtpDeliverer"/> instead of into Maildirs; the outcome is recorded the same way.
 /// </summary>
 public sealed class LocalDeliveryQueue : IAsyncDisposable
 {
     readonly Channel<DeliveryWork> _work = Channel.CreateUnbounded<DeliveryWork>();
     readonly IAccountStore _accounts;
     readonly MaildirWriter _maildir;
+    readonly LmtpDeliverer? _lmtp;
     readonly DeliveryRecorder _recorder;
     readonly FeedbackAddresses _feedback;
     readonly IFeedbackMailbox _feedbackMailbox;
@@ -26,8 +29,9 @@ public sealed class LocalDeliveryQueue : IAsyncDisposable
     readonly Task[] _workers;
 
     public LocalDeliveryQueue(int workers, IAccountStore accounts, MaildirWriter maildir, DeliveryRecorder recorder, FeedbackAddresses feedback, IFeedbackMailbox feedbackMailbox,
-        TimeProvider time, ILogger<LocalDeliveryQueue> logger)
+        TimeProvider time, ILogger<LocalDeliveryQueue> logger, LmtpDeliverer? lmtp = null)
     {
+        _lmtp = lmtp;
         _feedback = feedback;
         _feedbackMailbox = feedbackMailbox;
         _accounts = accounts;
@@ -47,8 +51,22 @@ public sealed class LocalDeliveryQueue : IAsyncDisposable
             try
             {
                 var results = new List<AttemptResult>(work.Recipients.Count);
+                var viaLmtp = new List<QueuedRecipient>();
                 foreach (var recipient in work.Recipients)
+                {
+                    if (_lmtp is not null && !_feedback.Contains(recipient.Address))
+                    {
+                        if (await MissingMailboxAsync(recipient) is { } missing)
+                            results.Add(missing);
+                        else
+                            viaLmtp.Add(recipient);
+                        continue;
+                    }
                     results.Add(await DeliverOneAsync(work.Message, recipient));
+                }
+                // One LMTP transaction for the work's mailboxes; each gets its own reply.
+                if (viaLmtp.Count > 0)
+                    results.AddRange(await _lmtp!.DeliverAsync(work.Message, viaLmtp));
                 await _recorder.RecordAsync(work.Message, results);
             }
             catch (Exception ex)
@@ -57,6 +75,14 @@ public sealed class LocalDeliveryQueue : IAsyncDisposable
                 _logger.LogError(ex, "{Id}: local delivery failed unexpectedly", work.Message.Id);
             }
         }
+    }
+
+    async Task<AttemptResult?> MissingMailboxAsync(QueuedRecipient recipient)
+    {
+        if (await _accounts.GetMailboxAsync(recipient.Address) is not null)
+            return null;
+        return new AttemptResult(recipient, AttemptKind.Permanent,
+            new DeliveryAttempt(_time.GetUtcNow(), "local", "local", null, 550, $"550 5.1.1 The mailbox <{recipient.Address}> does not exist", null, TimeSpan.Zero));
     }
 
     async Task<AttemptResult> DeliverOneAsync(QueuedMessage message, QueuedRecipient recipient)
@@ -92,5 +118,7 @@ public sealed class LocalDeliveryQueue : IAsyncDisposable
     {
         _work.Writer.TryComplete();
         await Task.WhenAll(_workers);
+        if (_lmtp is not null)
+            await _lmtp.DisposeAsync();
     }
 }

@@ -86,7 +86,8 @@ public static class EngineServices
         services.AddSingleton<DeliveryRecorder>();
         services.AddSingleton(sp => new LocalDeliveryQueue(options.Delivery.LocalWorkers, sp.GetRequiredService<IAccountStore>(),
             sp.GetRequiredService<MaildirWriter>(), sp.GetRequiredService<DeliveryRecorder>(), sp.GetRequiredService<FeedbackAddresses>(),
-            sp.GetRequiredService<IFeedbackMailbox>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LocalDeliveryQueue>>()));
+            sp.GetRequiredService<IFeedbackMailbox>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LocalDeliveryQueue>>(),
+            options.Delivery.Local.IsLmtp ? new LmtpDeliverer(options, sp.GetRequiredService<TimeProvider>()) : null));
         services.AddSingleton(options.Routing);
         services.AddSingleton<ChannelHealthTracker>();
         services.AddSingleton<ChannelSelector>();

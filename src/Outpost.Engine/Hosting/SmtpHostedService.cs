@@ -27,6 +27,9 @@ public sealed class SmtpHostedService(OutpostOptions options, ISmtpBackend backe
             MaxConnectionsPerTrustedAddress = smtp.MaxConnectionsPerTrustedAddress,
             TrustedNetworks = options.TrustedNetworks.Select(t => IPNetwork.TryParse(t.Cidr, out var n) ? n : throw new ArgumentException(
                 $"TrustedNetworks: '{t.Cidr}' is not a network in CIDR form (e.g. 10.0.0.0/24).")).ToList(),
+            ProxySources = smtp.ProxyProtocol.TrustedProxies.Select(c => IPNetwork.TryParse(c.Trim(), out var n) ? n : throw new ArgumentException(
+                $"Smtp:ProxyProtocol:TrustedProxies: '{c}' is not a network in CIDR form (e.g. 10.0.0.5/32).")).ToList(),
+            ProxyHeaderTimeout = smtp.ProxyProtocol.HeaderTimeout,
             CommandTimeout = smtp.CommandTimeout,
             GreetingTimeout = smtp.GreetingTimeout,
             CommandLineTimeout = smtp.CommandLineTimeout,

@@ -12,7 +12,8 @@ namespace Outpost.Smtp.Client;
 /// PLAIN/LOGIN for relays, then any number of mail transactions, each a pipelined MAIL and RCPTs, DATA,
 /// and the message streamed from the caller's bytes with dot-stuffing on the way out. The message is
 /// sent exactly as given (Outpost's spool bytes with the DKIM fields in front), never parsed and written
-/// again, so what was signed is what goes out.
+/// again, so what was signed is what goes out. With <see cref="SmtpClientOptions.Lmtp"/> the same connection
+/// speaks LMTP to a mailbox server (RFC 2033): LHLO, and one reply per recipient after the message.
 /// Why our own client rather than MailKit's: MailKit sends a parsed MimeMessage, which meant parsing
 /// each spool file and serialising it twice more (once to count its size, once to send) on the hottest
 /// path of the service; and a relay needs each recipient's reply, not a first-failure exception.
@@ -144,16 +145,16 @@ public sealed class SmtpClientConnection : IAsyncDisposable
     async Task HelloAsync(CancellationToken cancellationToken)
     {
         var lines = new List<string>();
-        var reply = await CommandAsync($"EHLO {_options.HeloName}\r\n", cancellationToken, lines);
+        var reply = await CommandAsync($"{(_options.Lmtp ? "LHLO" : "EHLO")} {_options.HeloName}\r\n", cancellationToken, lines);
         if (reply.Code == 250)
         {
             Capabilities = ParseCapabilities(lines, out var maxSize);
             MaxSize = maxSize;
             return;
         }
-        // A server closing the connection (421) will not hear HELO; its reply is the reason to keep.
-        if (reply.Code == 421)
-            throw new RemoteRefusalException("EHLO", reply);
+        // A server closing the connection (421) will not hear HELO; its reply is the reason to keep. LMTP has no HELO.
+        if (reply.Code == 421 || _options.Lmtp)
+            throw new RemoteRefusalException(_options.Lmtp ? "LHLO" : "EHLO", reply);
         reply = await CommandAsync($"HELO {_options.HeloName}\r\n", cancellationToken);
         if (reply.Code != 250)
             throw new RemoteRefusalException("HELO", reply);
@@ -287,6 +288,20 @@ public sealed class SmtpClientConnection : IAsyncDisposable
             return new TransactionResult(null, replies, go);
         }
         await WriteMessageAsync(prefix, content, cancellationToken);
+        if (_options.Lmtp)
+        {
+            // RFC 2033 §4.2: one reply per recipient taken at RCPT, in their order.
+            var delivered = new RemoteReply?[recipients.Count];
+            RemoteReply? first = null;
+            for (var i = 0; i < recipients.Count; i++)
+            {
+                if (!replies[i].IsPositive)
+                    continue;
+                delivered[i] = _closing ? ClosedBeforeTurn : await ReadReplyAsync(_options.DataTimeout, cancellationToken, what: "its reply to the end of the message");
+                first ??= delivered[i];
+            }
+            return new TransactionResult(null, replies, first, delivered);
+        }
         var done = await ReadReplyAsync(_options.DataTimeout, cancellationToken, what: "its reply to the end of the message");
         return new TransactionResult(null, replies, done);
     }

@@ -14,6 +14,12 @@ public sealed class SmtpClientOptions
     /// <summary>The wait for any one reply (RFC 5321 §4.5.3.2 suggests minutes; an MTA keeps it shorter).</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// LMTP (RFC 2033) instead of SMTP: LHLO instead of EHLO, and after the message one reply for each
+    /// recipient taken, so the mailbox server can refuse one recipient and take the others.
+    /// </summary>
+    public bool Lmtp { get; init; }
+
     /// <summary>The wait for the reply to the end of the message, when the server checks it (RFC 5321: 10 minutes).</summary>
     public TimeSpan DataTimeout { get; init; } = TimeSpan.FromMinutes(10);
 }

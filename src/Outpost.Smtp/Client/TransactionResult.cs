@@ -2,10 +2,15 @@ namespace Outpost.Smtp.Client;
 
 /// <summary>
 /// How one mail transaction went, recipient by recipient: a refusal at MAIL or at DATA applies to
-/// every recipient the server had taken; a refusal at RCPT to that recipient alone.
+/// every recipient the server had taken; a refusal at RCPT to that recipient alone. Over LMTP each
+/// recipient taken has its own reply to the message as well.
 /// </summary>
-public sealed class TransactionResult(RemoteReply? mailRefusal, IReadOnlyList<RemoteReply> recipientReplies, RemoteReply? dataReply)
+public sealed class TransactionResult(RemoteReply? mailRefusal, IReadOnlyList<RemoteReply> recipientReplies, RemoteReply? dataReply,
+    IReadOnlyList<RemoteReply?>? deliveryReplies = null)
 {
+    /// <summary>LMTP: the reply to the message for each recipient, in the recipients' order (null for one refused at RCPT); null over SMTP.</summary>
+    public IReadOnlyList<RemoteReply?>? DeliveryReplies { get; } = deliveryReplies;
+
     /// <summary>The reply to MAIL FROM when it was not positive.</summary>
     public RemoteReply? MailRefusal { get; } = mailRefusal;
 
@@ -23,6 +28,8 @@ public sealed class TransactionResult(RemoteReply? mailRefusal, IReadOnlyList<Re
         var rcpt = RecipientReplies[index];
         if (!rcpt.IsPositive)
             return rcpt;
+        if (DeliveryReplies?[index] is { } delivered)
+            return delivered;
         return DataReply ?? new RemoteReply(451, "4.3.0 The transaction ended before the message was sent");
     }
 

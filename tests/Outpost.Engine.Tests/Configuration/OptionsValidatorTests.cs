@@ -26,6 +26,43 @@ public sealed class OptionsValidatorTests
     }
 
     [Fact]
+    public void Proxy_protocol_sources_must_be_networks_and_the_header_wait_bounded()
+    {
+        var o = Good();
+        o.Smtp.ProxyProtocol.TrustedProxies.AddRange(["10.0.0.5/32", "haproxy.internal"]);
+        o.Smtp.ProxyProtocol.HeaderTimeout = TimeSpan.FromMinutes(5);
+        var lines = Lines(o);
+        Assert.Contains("Smtp:ProxyProtocol:TrustedProxies:1 is 'haproxy.internal'; it must be the load balancer's network like 10.0.0.5/32 or 2001:db8::5/128.", lines);
+        Assert.Contains(lines, l => l.StartsWith("Smtp:ProxyProtocol:HeaderTimeout is 00:05:00;", StringComparison.Ordinal));
+        Assert.Equal(2, lines.Count);
+    }
+
+    [Theory]
+    [InlineData("lmtp", "", "Delivery:Local:Lmtp is ''")]
+    [InlineData("lmtp", "mailstore:24", "Delivery:Local:Lmtp is 'mailstore:24'")]
+    [InlineData("lmtp", "run/dovecot/lmtp", "Delivery:Local:Lmtp is 'run/dovecot/lmtp'")]
+    [InlineData("imap", "", "Delivery:Local:Mode is 'imap'; it must be maildir or lmtp.")]
+    public void Local_delivery_mode_and_lmtp_server_are_checked(string mode, string lmtp, string expected)
+    {
+        var o = Good();
+        o.Delivery.Local.Mode = mode;
+        o.Delivery.Local.Lmtp = lmtp;
+        Assert.StartsWith(expected, Assert.Single(Lines(o)), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("10.0.0.20:24")]
+    [InlineData("[2001:db8::20]:24")]
+    [InlineData("/run/dovecot/lmtp")]
+    public void An_lmtp_address_or_socket_is_taken(string lmtp)
+    {
+        var o = Good();
+        o.Delivery.Local.Mode = "lmtp";
+        o.Delivery.Local.Lmtp = lmtp;
+        Assert.Empty(Lines(o));
+    }
+
+    [Fact]
     public void No_outbound_connections_is_refused_naming_key_value_and_range()
     {
         var o = Good();
