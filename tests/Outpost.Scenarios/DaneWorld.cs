@@ -28,6 +28,20 @@ public sealed class DaneWorld : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        try
+        {
+            await StartAsync();
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose start failed: the peers started so far are stopped here.
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    async Task StartAsync()
+    {
         var port = Ports.Free(Match);
         var keys = new Dictionary<string, X509Certificate2>();
         foreach (var (address, name) in new[]
@@ -91,7 +105,8 @@ public sealed class DaneWorld : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await Outpost.DisposeAsync();
+        if (Outpost is not null)
+            await Outpost.DisposeAsync();
         foreach (var mx in Mx.Values)
             await mx.DisposeAsync();
         if (_unbound is not null)

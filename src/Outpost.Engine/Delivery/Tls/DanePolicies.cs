@@ -25,6 +25,12 @@ public sealed class DanePolicies(IDnssecResolver dns, TimeProvider time)
     /// <summary>The TLSA port: RFC 7672 §2.2.3 names port 25 whatever port the delivery uses (tests use others).</summary>
     const int SmtpPort = 25;
 
+    /// <summary>
+    /// At most this many MX hosts (the most preferred) are looked up and allowed, so a hostile zone with
+    /// thousands of MX records costs a bounded number of lookups; delivery never gets that far down anyway.
+    /// </summary>
+    public const int MaxHosts = 16;
+
     sealed record Known(TlsPolicy? Policy, DateTimeOffset CheckedAt);
 
     readonly ConcurrentDictionary<string, Known> _known = new(StringComparer.Ordinal);
@@ -51,7 +57,7 @@ public sealed class DanePolicies(IDnssecResolver dns, TimeProvider time)
         if (mx.Status == DnssecStatus.Insecure)
             return null;
         // No MX: the domain itself is the host (RFC 5321 §5.1, RFC 7672 §2.2.1).
-        var names = (mx.Records.Count > 0 ? mx.Records : [domain]).Select(n => n.ToLowerInvariant()).Distinct().ToList();
+        var names = (mx.Records.Count > 0 ? mx.Records : [domain]).Select(n => n.ToLowerInvariant()).Distinct().Take(MaxHosts).ToList();
         var hosts = new Dictionary<string, DaneHost>(StringComparer.Ordinal);
         foreach (var name in names)
         {

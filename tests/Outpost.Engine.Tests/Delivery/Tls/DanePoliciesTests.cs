@@ -84,6 +84,20 @@ public sealed class DanePoliciesTests
     }
 
     [Fact]
+    public async Task A_zone_with_very_many_mx_hosts_costs_a_bounded_number_of_lookups()
+    {
+        var names = Enumerable.Range(1, 500).Select(i => $"mx{i}.many.example").ToArray();
+        _dns.Mx["many.example"] = Secure(names);
+        _dns.Tlsa["_25._tcp.mx1.many.example"] = Secure(EeSha256);
+
+        var policy = await Policies().PolicyAsync("many.example");
+
+        Assert.Equal(DanePolicies.MaxHosts, policy!.MxPatterns.Count);
+        Assert.Equal(1 + DanePolicies.MaxHosts, _dns.Queries);
+        Assert.False(policy.Allows("mx500.many.example"));
+    }
+
+    [Fact]
     public async Task A_domain_is_looked_at_again_only_after_a_minute()
     {
         _dns.Mx["example.com"] = Secure("mx1.example.com");
