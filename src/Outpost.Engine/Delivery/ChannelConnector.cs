@@ -196,12 +196,12 @@ public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracke
         {
             // "DANE for example.com: 2 TLSA records, matched 3 1 1, verified TLSv1.3 to mx.example.com"
             if (daneMatch?.Matched is { } matched && tls is not null)
-                return $"{policy.Source}: {dane.Count}, matched {matched.Parameters}, verified {tls} to {host}";
+                return $"{policy.Source}: {dane.RecordsInWords}, matched {matched.Parameters}, verified {tls} to {host}";
             if (dane.Records.Count == 0)
                 return tls is null ? $"{policy.Source}: no TLSA records for {host}, plain text, no STARTTLS offered"
                     : $"{policy.Source}: no TLSA records for {host}, {tls} without verification";
             if (tls is not null)
-                return $"{policy.Source}: {dane.Count} for {host}, none usable, {tls} without verification";
+                return $"{policy.Source}: {dane.RecordsInWords} for {host}, none usable, {tls} without verification";
         }
         if (tls is null)
             return policy.Mode == TlsMode.None ? $"{policy.Source}: plain text to {host}, TLS off by policy" : $"{policy.Source}: plain text to {host}, no STARTTLS offered";

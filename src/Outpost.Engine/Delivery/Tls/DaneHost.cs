@@ -21,7 +21,7 @@ public sealed record DaneHost(string Host, IReadOnlyList<TlsaRecord> Records, st
     public bool RequiresTls => Failure is null && Records.Count > 0;
 
     /// <summary>"2 TLSA records" (or "1 TLSA record").</summary>
-    public string Count => Records.Count == 1 ? "1 TLSA record" : $"{Records.Count} TLSA records";
+    public string RecordsInWords => Records.Count == 1 ? "1 TLSA record" : $"{Records.Count} TLSA records";
 
     static bool IsUsable(TlsaRecord r) =>
         r.Usage is 2 or 3 && r.Selector is 0 or 1 && r.MatchingType switch

@@ -54,7 +54,7 @@ public static class DaneMatcher
                     return DaneMatch.Of(record);
             }
         }
-        return DaneMatch.Refused(problem ?? $"the certificate of {host} matches none of its {dane.Count}");
+        return DaneMatch.Refused(problem ?? $"the certificate of {host} matches none of its {dane.RecordsInWords}");
     }
 
     /// <summary>Whether <paramref name="certificate"/> is what <paramref name="record"/> describes.</summary>

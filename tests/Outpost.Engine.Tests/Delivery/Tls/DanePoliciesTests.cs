@@ -34,7 +34,7 @@ public sealed class DanePoliciesTests
         Assert.False(policy.Allows("mx.attacker.example"));
         var mx1 = policy.DaneAt("MX1.example.com.")!;
         Assert.True(mx1.Authenticates);
-        Assert.Equal("2 TLSA records", mx1.Count);
+        Assert.Equal("2 TLSA records", mx1.RecordsInWords);
         Assert.True(policy.RequiresTlsAt("mx1.example.com"));
         // A host without TLSA records is delivered to as RFC 7672 §2.2 says: opportunistically.
         Assert.False(policy.RequiresTlsAt("mx2.example.com"));
