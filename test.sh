@@ -3,9 +3,10 @@
 # DNS, an aiosmtpd MX, dkimpy as an independent DKIM verifier, openssl for the MX's certificate,
 # Debian's chromium for the admin pages' browser tests, Debian's postgresql for the PostgreSQL back end's
 # tests, which start a private cluster of their own, Node.js with the standardwebhooks package for the
-# webhook receiver, HAProxy as the load balancer in front of SMTP, Dovecot's LMTP as the mailbox server)
-# when they are missing, builds, runs every test project, and ends with one line: "N passed, N failed".
-# Each fuzz target (tests/fuzz/run.sh, under AFL++ for OUTPOST_FUZZ_SECONDS, default 25 s) counts as one result.
+# webhook receiver, HAProxy as the load balancer in front of SMTP, Dovecot's LMTP as the mailbox server,
+# ldns-utils, NSD and unbound for the DANE scenarios' signed zone) when they are missing, builds, runs
+# every test project, and ends with one line: "N passed, N failed". Each fuzz target (tests/fuzz/run.sh,
+# under AFL++ for OUTPOST_FUZZ_SECONDS, default 25 s) counts as one result.
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -24,6 +25,10 @@ command -v afl-fuzz >/dev/null 2>&1 || need+=(afl++)
 [ -x /usr/sbin/haproxy ] || need+=(haproxy)
 [ -x /usr/sbin/dovecot ] || need+=(dovecot-core)
 [ -x /usr/lib/dovecot/lmtp ] || need+=(dovecot-lmtpd)
+# DANE: ldns-utils signs the test zone, NSD serves it, unbound validates it (none runs as a service).
+[ -x /usr/bin/ldns-signzone ] || need+=(ldnsutils)
+[ -x /usr/sbin/nsd ] || need+=(nsd)
+[ -x /usr/sbin/unbound ] || need+=(unbound)
 if (( ${#need[@]} )); then
   echo "Installing test peers: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -107,6 +107,9 @@ public sealed class OptionsValidator : IValidateOptions<OutpostOptions>
         for (var i = 0; i < o.Dns.Servers.Count; i++)
             if (!IsDnsServer(o.Dns.Servers[i]))
                 Add($"Dns:Servers:{i}", $"Dns:Servers:{i} is '{Shorten(o.Dns.Servers[i])}'; it must be an address, or an address and port like 127.0.0.1:5353.");
+        for (var i = 0; i < o.Dns.ValidatingResolvers.Count; i++)
+            if (!IsDnsServer(o.Dns.ValidatingResolvers[i]))
+                Add($"Dns:ValidatingResolvers:{i}", $"Dns:ValidatingResolvers:{i} is '{Shorten(o.Dns.ValidatingResolvers[i])}'; it must be an address, or an address and port like 127.0.0.1:5353.");
         Period("Dns:Timeout", o.Dns.Timeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1));
 
         var delivery = o.Delivery;

@@ -24,6 +24,9 @@ public sealed class TlsOptions
     /// <summary>Whether MTA-STS policies are looked up at all.</summary>
     public bool MtaSts { get; set; } = true;
 
+    /// <summary>Whether DANE (RFC 7672) TLSA records are looked up, through the validating resolvers (<c>Dns:ValidatingResolvers</c>).</summary>
+    public bool Dane { get; set; } = true;
+
     /// <summary>One sentence for a setting that cannot work, or null.</summary>
     public string? Problem()
     {

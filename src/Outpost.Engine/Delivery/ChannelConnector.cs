@@ -20,14 +20,16 @@ namespace Outpost.Engine.Delivery;
 /// <see cref="FailureClassifier"/>.
 /// To MX hosts it keeps the destination's <see cref="TlsPolicy"/>: only the MX hosts the policy allows,
 /// STARTTLS required when it says so, the certificate checked by the <see cref="CertificateVerifier"/>
-/// when it says so; a host that cannot meet it is skipped with the reason, before any mail is sent.
+/// when it says so, or under DANE against the host's TLSA records (<see cref="DaneMatcher"/>); a host that
+/// cannot meet it is skipped with the reason, before any mail is sent.
 /// Talks to: DNS for a relay's host name, the remote servers, the health tracker, the certificate verifier.
 /// Security stance: to MX hosts TLS is what the policy says (opportunistic and unchecked by default, as
 /// with any MTA that delivers opportunistically; never a fall back to plain text when it requires TLS);
 /// to a relay, TLS is required and its certificate checked unless the channel says otherwise; relay
 /// passwords are opened only for AUTH and never logged.
 /// </summary>
-public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracker health, CertificateVerifier verifier, RelayPasswords passwords, ILogger<ChannelConnector> logger)
+public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracker health, CertificateVerifier verifier, RelayPasswords passwords, TimeProvider time,
+    ILogger<ChannelConnector> logger)
 {
     readonly ConcurrentDictionary<string, SemaphoreSlim> _channelSlots = new();
 
@@ -49,6 +51,13 @@ public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracke
         {
             var addresses = await HostAddresses.OfAsync(channel.RelayHost!, cancellationToken);
             targets.AddRange(addresses.Select(a => (channel.RelayHost!, a, channel.RelayPort)));
+        }
+        else if (resolution is { Status: MxResolutionStatus.Ok } && policy.Refusal is { } refusal)
+        {
+            // DANE: the MX records failed validation, so no host they name can be trusted.
+            slot?.Release();
+            return new ChannelConnection(channel, null, resolution.Hosts[0].Name, null, FailureClassifier.OfTlsPolicy(policy.Source, refusal).Reply, null,
+                $"{policy.Source}: MX lookup failed");
         }
         else if (resolution is { Status: MxResolutionStatus.Ok })
         {
@@ -81,12 +90,30 @@ public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracke
             lastAddress = address.ToString();
             // What the certificate check found, for the reply when the policy refuses it, or for the note when it only reports.
             string? certificateProblem = null;
+            // Under DANE, what the host's TLSA records say, and which of them the certificate matched.
+            var dane = direct ? policy.DaneAt(host) : null;
+            DaneMatch? daneMatch = null;
+            if (dane?.Failure is { } lookupFailed)
+            {
+                // RFC 7672 §2.2: a host whose TLSA lookup failed is not used at all.
+                lastPolicy = $"{policy.Source}: TLSA lookup failed for {host}";
+                policyRefused = true;
+                failure = FailureClassifier.OfTlsPolicy(policy.Source, lookupFailed);
+                Log(null, channel, host, address, failure.Reply);
+                continue;
+            }
             var clientOptions = new SmtpClientOptions
             {
                 HeloName = channel.HeloName ?? Delivery.HeloName ?? options.Hostname,
                 Tls = !direct ? (channel.RelayTls == RelayTls.Implicit ? ClientTls.Implicit : ClientTls.StartTlsRequired)
                     : policy.Mode == TlsMode.None ? ClientTls.None : ClientTls.Opportunistic,
                 CertificateValidation = !direct ? (channel.VerifyCertificate ? null : (_, _, _, _) => true)
+                    : dane is { Authenticates: true } ? (_, certificate, chain, _) =>
+                    {
+                        daneMatch = DaneMatcher.Match(certificate, chain, dane, time.GetUtcNow().UtcDateTime);
+                        certificateProblem = daneMatch.Problem;
+                        return daneMatch.Matched is not null;
+                    }
                     : !policy.ChecksCertificate ? (_, _, _, _) => true
                     : (_, certificate, chain, errors) =>
                     {
@@ -116,7 +143,7 @@ public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracke
                     }
                 }
                 var client = await OpenAsync(channel, socket, host, address, port, clientOptions, cancellationToken);
-                if (direct && policy.RequiresTls && !policy.ReportOnly && !client.IsSecure)
+                if (direct && policy.RequiresTlsAt(host) && !policy.ReportOnly && !client.IsSecure)
                 {
                     // Only EHLO has been said: no mail goes over this connection.
                     await client.DisposeAsync();
@@ -126,7 +153,7 @@ public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracke
                     Log(null, channel, host, address, failure.Reply);
                     continue;
                 }
-                return new ChannelConnection(channel, client, host, address.ToString(), null, slot, Describe(channel, policy, client, host, certificateProblem), direct ? policy : null);
+                return new ChannelConnection(channel, client, host, address.ToString(), null, slot, Describe(channel, policy, client, host, certificateProblem, dane, daneMatch), direct ? policy : null);
             }
             catch (Exception ex) when (FailureClassifier.OfConnect(ex, channel.Name, host, address) is { } failed)
             {
@@ -160,11 +187,22 @@ public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracke
     /// The TLS policy and what came of it on an open connection, as every attempt over it names it:
     /// "MTA-STS enforce for example.com, policy id 1: verified TLSv1.3 to mx1.example.com".
     /// </summary>
-    static string Describe(Channel channel, TlsPolicy policy, SmtpClientConnection client, string host, string? certificateProblem)
+    static string Describe(Channel channel, TlsPolicy policy, SmtpClientConnection client, string host, string? certificateProblem, DaneHost? dane, DaneMatch? daneMatch)
     {
         var tls = client.IsSecure ? Outpost.Smtp.TlsNames.Of(client.SslProtocol) : null;
         if (channel.Kind == ChannelKind.Relay)
             return $"relay {channel.Name}: {tls ?? "no TLS"} to {host}, " + (channel.VerifyCertificate ? "certificate verified" : "certificate not checked");
+        if (dane is not null)
+        {
+            // "DANE for example.com: 2 TLSA records, matched 3 1 1, verified TLSv1.3 to mx.example.com"
+            if (daneMatch?.Matched is { } matched && tls is not null)
+                return $"{policy.Source}: {dane.RecordsInWords}, matched {matched.Parameters}, verified {tls} to {host}";
+            if (dane.Records.Count == 0)
+                return tls is null ? $"{policy.Source}: no TLSA records for {host}, plain text, no STARTTLS offered"
+                    : $"{policy.Source}: no TLSA records for {host}, {tls} without verification";
+            if (tls is not null)
+                return $"{policy.Source}: {dane.RecordsInWords} for {host}, none usable, {tls} without verification";
+        }
         if (tls is null)
             return policy.Mode == TlsMode.None ? $"{policy.Source}: plain text to {host}, TLS off by policy" : $"{policy.Source}: plain text to {host}, no STARTTLS offered";
         if (policy.ReportOnly)

@@ -7,12 +7,17 @@ namespace Outpost.Engine.Dns;
 public static class DnsLookupClients
 {
     /// <param name="cache">Cache answers by their TTL: right for delivery; wrong for record checks, which must see changes.</param>
-    public static LookupClient Create(DnsOptions options, bool cache)
+    public static LookupClient Create(DnsOptions options, bool cache) =>
+        Create(options.Servers.Select(ParseServer).ToArray(), options.Timeout, cache, dnssec: false);
+
+    /// <param name="servers">Empty: the system's resolvers.</param>
+    /// <param name="dnssec">Set the DO bit, so a validating resolver says with the AD bit whether it validated the answer (DANE).</param>
+    public static LookupClient Create(IReadOnlyList<NameServer> servers, TimeSpan timeout, bool cache, bool dnssec)
     {
-        var servers = options.Servers.Select(ParseServer).ToArray();
-        var lookup = servers.Length > 0 ? new LookupClientOptions(servers) : new LookupClientOptions();
+        var lookup = servers.Count > 0 ? new LookupClientOptions(servers.ToArray()) : new LookupClientOptions();
         lookup.UseCache = cache;
-        lookup.Timeout = options.Timeout;
+        lookup.Timeout = timeout;
+        lookup.RequestDnsSecRecords = dnssec;
         lookup.Retries = 2;
         lookup.ThrowDnsErrors = false;
         lookup.UseTcpFallback = true;

@@ -96,7 +96,10 @@ public static class EngineServices
         services.AddSingleton(sp => new Delivery.Tls.MtaSts.MtaStsFetcher(options.Tls, sp.GetRequiredService<ITxtResolver>(), sp.GetRequiredService<Delivery.Tls.CertificateVerifier>()));
         services.AddSingleton(sp => new Delivery.Tls.MtaSts.MtaStsPolicies(new DnsClientTxtResolver(options.Dns, cache: true), sp.GetRequiredService<Delivery.Tls.MtaSts.MtaStsFetcher>(),
             sp.GetRequiredService<Delivery.Tls.MtaSts.IMtaStsCache>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Delivery.Tls.MtaSts.MtaStsPolicies>>()));
+        // DANE asks only resolvers trusted to validate (Dns:ValidatingResolvers, or the configured ones on loopback).
+        services.AddSingleton(sp => new Delivery.Tls.DanePolicies(new DnsClientDnssecResolver(options.Dns), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new Delivery.Tls.TlsPolicyResolver(sp.GetRequiredService<Delivery.Tls.ITlsPolicyStore>(),
+            options.Tls.Dane ? sp.GetRequiredService<Delivery.Tls.DanePolicies>() : null,
             options.Tls.MtaSts ? sp.GetRequiredService<Delivery.Tls.MtaSts.MtaStsPolicies>() : null, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ChannelConnector>();
         services.AddSingleton<DestinationRelease>();

@@ -90,13 +90,14 @@ public sealed class OptionsValidatorTests
         o.Smtp.Relay = "nonsense";
         o.TrustedNetworks.Add(new TrustedNetworkOptions { Cidr = "10.0.0.0/33", Domain = "example.com" });
         o.Dns.Servers.Add("resolver");
+        o.Dns.ValidatingResolvers.Add("unbound.local");
         o.Http.KnownProxies.Add("10.0.0.0/8");
         o.Http.KnownNetworks.Add("office");
         o.Delivery.HeloName = "bad name";
         o.Delivery.RetryJitter = 2;
         o.Smtp.CommandTimeout = TimeSpan.Zero;
         var keys = OptionsValidator.Check(o).Select(p => p.Key).ToList();
-        Assert.Equal(["Smtp:Submission", "Smtp:Relay", "Smtp:CommandTimeout", "TrustedNetworks:0:Cidr", "Dns:Servers:0", "Delivery:RetryJitter", "Delivery:HeloName", "Http:KnownProxies:0", "Http:KnownNetworks:0"], keys);
+        Assert.Equal(["Smtp:Submission", "Smtp:Relay", "Smtp:CommandTimeout", "TrustedNetworks:0:Cidr", "Dns:Servers:0", "Dns:ValidatingResolvers:0", "Delivery:RetryJitter", "Delivery:HeloName", "Http:KnownProxies:0", "Http:KnownNetworks:0"], keys);
     }
 
     [Fact]

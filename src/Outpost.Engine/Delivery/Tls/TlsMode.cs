@@ -1,9 +1,8 @@
 namespace Outpost.Engine.Delivery.Tls;
 
 /// <summary>
-/// What a delivery to a destination demands of TLS, weakest first. DANE (RFC 7672) will be one more mode
-/// above <see cref="Verify"/>: the certificate checked against the destination's TLSA records instead of
-/// the trust store (docs/TLS.md, "DANE").
+/// What a delivery to a destination demands of TLS, weakest first; <see cref="Dane"/> decides per MX host
+/// (docs/TLS.md, "DANE").
 /// </summary>
 public enum TlsMode
 {
@@ -18,4 +17,11 @@ public enum TlsMode
 
     /// <summary>STARTTLS required and a certificate valid for the MX host name (the table's <c>verify</c>; MTA-STS <c>enforce</c>).</summary>
     Verify,
+
+    /// <summary>
+    /// DANE (RFC 7672): each MX host as its TLSA records say (<see cref="DaneHost"/>): the certificate
+    /// matched against them instead of the trust store; STARTTLS required where the records are unusable;
+    /// opportunistic where the host has none; never a host whose lookup failed.
+    /// </summary>
+    Dane,
 }

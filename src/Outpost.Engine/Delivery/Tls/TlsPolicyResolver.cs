@@ -2,15 +2,16 @@ namespace Outpost.Engine.Delivery.Tls;
 
 /// <summary>
 /// The one owner of a delivery's TLS policy, decided before connecting: the operator's per-destination
-/// table first (<see cref="ITlsPolicyStore"/>), then the destination's MTA-STS policy
-/// (<see cref="MtaSts.MtaStsPolicies"/>), else opportunistic TLS. DANE, when it comes, goes before MTA-STS
-/// (RFC 7672 takes precedence) and after the table.
-/// Talks to: the policy table (read whole and kept for a few seconds, so a delivery costs no query), the MTA-STS policies.
+/// table first (<see cref="ITlsPolicyStore"/>), then DANE (<see cref="DanePolicies"/>: RFC 7672 takes
+/// precedence over MTA-STS, RFC 8461 §2), then the destination's MTA-STS policy
+/// (<see cref="MtaSts.MtaStsPolicies"/>), else opportunistic TLS.
+/// Talks to: the policy table (read whole and kept for a few seconds, so a delivery costs no query), the
+/// DANE and MTA-STS policies.
 /// Security stance: an operator's row wins over what DNS says, both ways (a partner's verify, or none for a
 /// broken host); nothing here weakens a policy: a failed MTA-STS lookup with no cached policy is opportunistic,
-/// as RFC 8461 §5.1 says.
+/// as RFC 8461 §5.1 says, but a failed DANE lookup defers (RFC 7672 §2.1.1), it never falls through.
 /// </summary>
-public sealed class TlsPolicyResolver(ITlsPolicyStore table, MtaSts.MtaStsPolicies? mtaSts, TimeProvider time)
+public sealed class TlsPolicyResolver(ITlsPolicyStore table, DanePolicies? dane, MtaSts.MtaStsPolicies? mtaSts, TimeProvider time)
 {
     /// <summary>How long the table read from the store is used; a change by <c>outpost tls-policy</c> takes effect within this.</summary>
     public static readonly TimeSpan TableLifetime = TimeSpan.FromSeconds(5);
@@ -26,6 +27,8 @@ public sealed class TlsPolicyResolver(ITlsPolicyStore table, MtaSts.MtaStsPolici
         var policies = await TableAsync(cancellationToken);
         if (policies.TryGetValue(key, out var listed))
             return listed;
+        if (dane is not null && await dane.PolicyAsync(key, cancellationToken) is { } signed)
+            return signed;
         if (mtaSts is not null && await mtaSts.PolicyAsync(key, cancellationToken) is { } published)
             return published;
         return TlsPolicy.Opportunistic;
