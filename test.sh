@@ -32,8 +32,17 @@ command -v afl-fuzz >/dev/null 2>&1 || need+=(afl++)
 if (( ${#need[@]} )); then
   echo "Installing test peers: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null || {
-    echo "Could not install ${need[*]}"; echo "0 passed, 1 failed"; exit 1; }
+  # The peers run as the tests' own processes: their packages must not start system services (unbound and
+  # NSD would both want port 53, and a failed start fails the install). A machine without a policy gets a
+  # temporary one that refuses every start.
+  policy_added=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && policy_added=1
+  fi
+  apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  installed=$?
+  [ -n "$policy_added" ] && rm -f /usr/sbin/policy-rc.d
+  (( installed == 0 )) || { echo "Could not install ${need[*]}"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
 # initdb and pg_ctl refuse to run as root: the tests' private PostgreSQL cluster then runs as this user.
