@@ -80,7 +80,8 @@ PY
 end=$(date +%s.%N)
 printf 'filled in %.0f s\n' "$(echo "$end - $start" | bc -l)"
 
-outpost serve >"$work/serve.log" 2>&1 &
+# The program itself in the background (not the shell function), so that the trap's kill reaches it.
+dotnet "$dll" --data "$work/data" serve >"$work/serve.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 600); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 curl -fs "http://127.0.0.1:$port/healthz" >/dev/null || { echo "outpost serve did not start:"; cat "$work/serve.log"; exit 1; }
