@@ -54,10 +54,13 @@ failed=0
 status=0
 
 # The .deb, built once for the scenario that installs it (PackageTests reads OUTPOST_DEB): a self-contained
-# publish, a few minutes on a small machine. A failed build counts as one failure; the scenario then fails fast.
+# publish, a few minutes on a small machine; an OUTPOST_DEB that names an existing package is used instead.
+# A failed build counts as one failure; the scenario then fails fast.
 debdir=$(mktemp -d)
 debstart=$(date +%s)
-if deb=$(packaging/build-deb.sh "$debdir" 2>"$debdir/build.log" | tail -n 1) && [[ -f "$deb" ]]; then
+if [[ -n "${OUTPOST_DEB:-}" && -f "$OUTPOST_DEB" ]]; then
+  echo "Using the .deb $OUTPOST_DEB (OUTPOST_DEB)"
+elif deb=$(packaging/build-deb.sh "$debdir" 2>"$debdir/build.log" | tail -n 1) && [[ -f "$deb" ]]; then
   echo "Built $(basename "$deb") in $(( $(date +%s) - debstart )) s"
   export OUTPOST_DEB="$deb"
 else
