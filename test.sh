@@ -69,6 +69,24 @@ fi
 passed=0
 failed=0
 status=0
+
+# The .deb, built once for the scenario that installs it (PackageTests reads OUTPOST_DEB): a self-contained
+# publish, a few minutes on a small machine; an OUTPOST_DEB that names an existing package is used instead.
+# A failed build counts as one failure; the scenario then fails fast.
+debdir=$(mktemp -d)
+debstart=$(date +%s)
+if [[ -n "${OUTPOST_DEB:-}" && -f "$OUTPOST_DEB" ]]; then
+  echo "Using the .deb $OUTPOST_DEB (OUTPOST_DEB)"
+elif deb=$(packaging/build-deb.sh "$debdir" 2>"$debdir/build.log" | tail -n 1) && [[ -f "$deb" ]]; then
+  echo "Built $(basename "$deb") in $(( $(date +%s) - debstart )) s"
+  export OUTPOST_DEB="$deb"
+else
+  echo "packaging/build-deb.sh failed:"; cat "$debdir/build.log"
+  export OUTPOST_DEB="$debdir/not-built.deb"
+  failed=$((failed + 1))
+  status=1
+fi
+
 for project in tests/Outpost.Smtp.Tests tests/Outpost.Engine.Tests tests/Outpost.Scenarios; do
   log=$(mktemp)
   dotnet test "$project" -c "$configuration" --no-build --nologo 2>&1 | tee "$log"
@@ -86,6 +104,7 @@ for project in tests/Outpost.Smtp.Tests tests/Outpost.Engine.Tests tests/Outpost
   (( code != 0 )) && status=1
   rm -f "$log"
 done
+rm -rf "$debdir"
 
 # The fuzz targets, one result each: a target passes when its bounded run found no crash and no hang.
 fuzzlog=$(mktemp)

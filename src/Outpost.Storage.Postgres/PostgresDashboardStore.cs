@@ -57,6 +57,7 @@ public sealed class PostgresDashboardStore(PostgresDatabase db) : IDashboardStor
                                      $"(COUNT(*) FILTER (WHERE e.from_status IN {waiting} AND e.to_status NOT IN {waiting}))::int " +
                                      $"FROM events e WHERE e.created_at >= @since{scope} GROUP BY h"))
             flow = await c.ListAsync(r => new QueueFlow(r.Time(0), r.GetInt32(1), r.GetInt32(2)), cancellationToken);
+        // Read through recipients_waiting (migration 0033), which holds the waiting rows alone: the history is never scanned.
         int waitingNow;
         await using (var c = Command(query.Scope is null
                          ? $"SELECT COUNT(*)::int FROM recipients WHERE status IN {waiting}"

@@ -54,6 +54,7 @@ public sealed class SqliteDashboardStore(SqliteDatabase db) : IDashboardStore
             $"SUM(e.to_status IN {waiting} AND (e.from_status IS NULL OR e.from_status NOT IN {waiting})) AS entered, " +
             $"SUM(e.from_status IN {waiting} AND e.to_status NOT IN {waiting}) AS left " +
             $"FROM events e WHERE e.created_at >= @since{scope} GROUP BY h", args, cancellationToken: cancellationToken));
+        // Read through recipients_waiting (migration 0025), which holds the waiting rows alone: the history is never scanned.
         var waitingNow = await c.ExecuteScalarAsync<long>(new CommandDefinition(
             query.Scope is null
                 ? $"SELECT COUNT(*) FROM recipients WHERE status IN {waiting}"

@@ -21,7 +21,8 @@ public static class WebServices
     {
         // Behind a TLS proxy every client would otherwise have the proxy's address: one client's failed logins would
         // throttle everyone. Only known proxies are believed (loopback always), and only their last hop.
-        var http = app.Services.GetRequiredService<Outpost.Engine.Configuration.OutpostOptions>().Http;
+        var configured = app.Services.GetRequiredService<Outpost.Engine.Configuration.OutpostOptions>();
+        var http = configured.Http;
         var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto, ForwardLimit = 1 };
         foreach (var proxy in http.KnownProxies)
             forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(proxy.Trim()));
@@ -30,6 +31,7 @@ public static class WebServices
         app.UseForwardedHeaders(forwarded);
         HealthEndpoints.Map(app);
         app.UseApiLimits();
+        MetricsToken.Use(app, configured.Metrics);
         app.MapOpenApi("/openapi/v1.json");
         app.MapGet("/metrics", async (Outpost.Engine.Metrics.OutpostMetrics metrics, Outpost.Engine.Queue.IQueueStore queue, Microsoft.AspNetCore.Http.HttpContext http) =>
             Microsoft.AspNetCore.Http.Results.Text(metrics.Render(await queue.DepthAsync(http.RequestAborted)), "text/plain; version=0.0.4"));

@@ -38,6 +38,34 @@ public static class ConfigurationValues
     public static bool IsDnsServer(string text) =>
         IPAddress.TryParse(text, out _) || TryEndpoint(text, out _);
 
+    /// <summary>"host", "host:port", "address", "address:port" or "[v6]:port"; the port defaults to <paramref name="defaultPort"/>.</summary>
+    public static bool TryHostAndPort(string? text, int defaultPort, out string host, out int port)
+    {
+        host = "";
+        port = defaultPort;
+        if (string.IsNullOrWhiteSpace(text))
+            return false;
+        text = text.Trim();
+        if (IPAddress.TryParse(text, out _) && !text.StartsWith('['))
+        {
+            host = text;
+            return true;
+        }
+        if (TryEndpoint(text, out var endpoint))
+        {
+            (host, port) = (endpoint.Address.ToString(), endpoint.Port);
+            return true;
+        }
+        var colon = text.LastIndexOf(':');
+        var name = colon < 0 ? text : text[..colon];
+        if (colon >= 0 && (!int.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65_535))
+            return false;
+        if (!IsHostName(name))
+            return false;
+        host = name;
+        return true;
+    }
+
     public static bool IsNetwork(string? text) => text is not null && IPNetwork.TryParse(text.Trim(), out _);
 
     /// <summary>True for a listener that only this machine can reach.</summary>

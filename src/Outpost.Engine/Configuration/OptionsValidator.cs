@@ -213,6 +213,7 @@ public sealed class OptionsValidator : IValidateOptions<OutpostOptions>
         {
             ("Api", o.Api.Problem()), ("Retention", o.Retention.Problem()), ("Storage", o.Storage.Problem()),
             ("Complaints", o.Complaints.Problem()), ("Webhooks", o.Webhooks.Problem()), ("Tls", o.Tls.Problem()),
+            ("Doctor", o.Doctor.Problem()), ("Metrics", o.Metrics.Problem()),
         })
             if (problem is not null)
                 Add(section, problem);

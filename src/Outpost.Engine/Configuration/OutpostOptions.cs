@@ -32,4 +32,6 @@ public sealed class OutpostOptions
     public StorageOptions Storage { get; set; } = new();
     public ComplaintOptions Complaints { get; set; } = new();
     public WebhookOptions Webhooks { get; set; } = new();
+    public DoctorOptions Doctor { get; set; } = new();
+    public MetricsOptions Metrics { get; set; } = new();
 }

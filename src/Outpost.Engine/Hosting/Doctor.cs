@@ -14,9 +14,10 @@ namespace Outpost.Engine.Hosting;
 /// fix each thing: the configuration's placeholders, listeners bindable (or held by the running service),
 /// the resolvers, the certificate's names and expiry, reverse DNS of every source address matching its HELO
 /// name and resolving back, the service's SPF include listing every sending address, the data directory's
-/// owner, permissions and free space, the database's integrity and schema version, and the clock. Talks to
-/// the configured resolvers, the loopback/configured listener addresses (a bind, or a connect to read a
-/// greeting), the channel store, the database's read-only self-check and the file system. Security stance:
+/// owner, permissions and free space, the database's integrity and schema version, and the clock against
+/// the configured time servers (NTP). Talks to the configured resolvers, the configured time servers (one
+/// UDP query each, until one answers), the loopback/configured listener addresses (a bind, or a connect to
+/// read a greeting), the channel store, the database's read-only self-check and the file system. Security stance:
 /// read-only, no secret in any sentence (no passwords, keys or connection strings), and shown to operators only.
 /// </summary>
 public sealed class Doctor(OutpostOptions options, ITxtResolver dns, IChannelStore channels, IDatabaseCheck? database, TimeProvider time)
@@ -37,10 +38,57 @@ public sealed class Doctor(OutpostOptions options, ITxtResolver dns, IChannelSto
         findings.AddRange(await SpfIncludeAsync(cancellationToken));
         findings.AddRange(DataDirectory());
         findings.AddRange(await DatabaseAsync(cancellationToken));
-        findings.Add(new DoctorFinding("clock", DoctorSeverity.Ok,
-            $"The local clock says {time.GetUtcNow():yyyy-MM-dd HH:mm:ss}Z; it is unchecked (no time source is configured).",
-            "Keep the clock synchronised (systemd-timesyncd or chrony): receivers and DKIM expiry depend on it."));
+        findings.Add(await ClockAsync(cancellationToken));
         return findings;
+    }
+
+    /// <summary>The local clock against the first configured time server that answers (NTP over UDP); unchecked when none is configured.</summary>
+    async Task<DoctorFinding> ClockAsync(CancellationToken ct)
+    {
+        var doctor = options.Doctor;
+        if (doctor.TimeServers.Count == 0)
+            return new DoctorFinding("clock", DoctorSeverity.Ok,
+                $"The local clock says {time.GetUtcNow():yyyy-MM-dd HH:mm:ss}Z; it is unchecked (no time server is configured).",
+                "Set Doctor:TimeServers (e.g. [\"pool.ntp.org\"]) to compare it with a time server, and keep it synchronised (systemd-timesyncd or chrony).");
+        var failures = new List<string>();
+        foreach (var entry in doctor.TimeServers)
+        {
+            ConfigurationValues.TryHostAndPort(entry, 123, out var host, out var port); // validated at start
+            IPAddress[] addresses;
+            try
+            {
+                addresses = await HostAddresses.OfAsync(host, ct);
+            }
+            catch (SocketException e)
+            {
+                failures.Add($"{entry}: its name does not resolve ({e.Message.TrimEnd('.')})");
+                continue;
+            }
+            if (addresses.Length == 0)
+            {
+                failures.Add($"{entry}: its name has no address");
+                continue;
+            }
+            var (offset, error) = await NtpQuery.OffsetAsync(new IPEndPoint(addresses[0], port), time, doctor.TimeServerTimeout, ct);
+            if (offset is not { } skew)
+            {
+                failures.Add($"{entry}: {error}");
+                continue;
+            }
+            var size = skew.Duration();
+            var shown = $"{size.TotalSeconds:0.0} s {(skew >= TimeSpan.Zero ? "ahead of" : "behind")} {entry}";
+            if (size >= doctor.ClockProblem)
+                return new DoctorFinding("clock", DoctorSeverity.Problem,
+                    $"The local clock is {shown}; receivers judge DKIM signatures and TLS certificates by their own clocks, so mail and TLS fail.",
+                    "Synchronise the clock (timedatectl set-ntp true, or chrony) and check again.");
+            if (size >= doctor.ClockWarning)
+                return new DoctorFinding("clock", DoctorSeverity.Warning,
+                    $"The local clock is {shown}; receivers may distrust Date headers and DKIM timestamps.",
+                    "Synchronise the clock (timedatectl set-ntp true, or chrony).");
+            return new DoctorFinding("clock", DoctorSeverity.Ok, $"The local clock is within {size.TotalSeconds:0.0} s of {entry}.");
+        }
+        return new DoctorFinding("clock", DoctorSeverity.Warning, $"The clock could not be checked: {string.Join("; ", failures)}.",
+            "Check Doctor:TimeServers and that UDP port 123 to them is open, then run the doctor again.");
     }
 
     void Configuration(List<DoctorFinding> findings)

@@ -19,7 +19,7 @@ public static class ConfigurationTree
     /// <summary>Sections read by other parts of .NET and allowed as they are (the logging levels and format).</summary>
     static readonly string[] ForeignSections = ["Logging"];
 
-    static readonly string[] SecretKeys = ["Password", "ConnectionString", "Secret"];
+    static readonly string[] SecretKeys = ["Password", "ConnectionString", "Secret", "Token"];
 
     public static IReadOnlyList<string> Problems(IConfigurationRoot root)
     {

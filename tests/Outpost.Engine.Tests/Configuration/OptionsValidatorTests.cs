@@ -131,4 +131,42 @@ public sealed class OptionsValidatorTests
         o.Environment = "Prod";
         Assert.Contains("Environment is 'Prod'; it must be Development or Production.", Lines(o));
     }
+
+    [Fact]
+    public void A_metrics_token_that_is_too_short_is_refused_without_showing_it()
+    {
+        var o = Good();
+        o.Metrics.Token = "hunter2";
+        var line = Assert.Single(Lines(o));
+        Assert.Equal("Metrics:Token has 7 characters; it must have between 16 and 256 (e.g. openssl rand -hex 32).", line);
+        Assert.DoesNotContain("hunter2", line, StringComparison.Ordinal);
+        o.Metrics.Token = "a token with spaces in it";
+        Assert.StartsWith("Metrics:Token has a space", Assert.Single(Lines(o)), StringComparison.Ordinal);
+        o.Metrics.Token = "0123456789abcdef0123";
+        Assert.Empty(Lines(o));
+    }
+
+    [Theory]
+    [InlineData("pool.ntp.org", null)]
+    [InlineData("192.0.2.123:123", null)]
+    [InlineData("[2001:db8::123]:10123", null)]
+    [InlineData("time server", "Doctor:TimeServers:0 is 'time server'; it must be a host name or address")]
+    [InlineData("pool.ntp.org:0", "Doctor:TimeServers:0 is 'pool.ntp.org:0'")]
+    public void Time_servers_are_host_names_or_addresses_with_an_optional_port(string server, string? problem)
+    {
+        var o = Good();
+        o.Doctor.TimeServers.Add(server);
+        if (problem is null)
+            Assert.Empty(Lines(o));
+        else
+            Assert.StartsWith(problem, Assert.Single(Lines(o)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_clock_thresholds_must_be_in_order()
+    {
+        var o = Good();
+        o.Doctor.ClockWarning = TimeSpan.FromSeconds(60);
+        Assert.StartsWith("Doctor:ClockProblem is 00:00:30; it must be at least Doctor:ClockWarning (00:01:00)", Assert.Single(Lines(o)), StringComparison.Ordinal);
+    }
 }

@@ -12,6 +12,25 @@ public sealed class SqliteMigrationTests : IDisposable
 
     public SqliteMigrationTests() => _db = new SqliteDatabase(Path.Combine(_dir.Path, "outpost.db"));
 
+    [Theory]
+    [InlineData("SELECT COUNT(*) FROM recipients WHERE status IN {0}")]
+    [InlineData("SELECT COUNT(*) FROM recipients r JOIN messages m ON m.id = r.message_id WHERE r.status IN {0} AND m.sender_domain = 'example.com'")]
+    public void The_dashboards_waiting_count_reads_only_the_waiting_recipients(string query)
+    {
+        // The list the dashboard store writes; if it changes, recipients_waiting (migration 0025) must change with it.
+        var sql = string.Format(System.Globalization.CultureInfo.InvariantCulture, query, Outpost.Engine.Queue.RecipientStatusNames.SqlList(Outpost.Engine.Queue.RecipientStatusNames.Waiting));
+        using var c = _db.OpenRead();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        var steps = new List<string>();
+        using (var reader = cmd.ExecuteReader())
+            while (reader.Read())
+                steps.Add(reader.GetString(3)); // id, parent, notused, detail
+        var plan = string.Join("\n", steps);
+        Assert.Contains("USING INDEX recipients_waiting", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("SCAN m", plan, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Migrations_run_once()
     {

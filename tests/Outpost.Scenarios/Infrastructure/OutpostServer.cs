@@ -54,6 +54,9 @@ public sealed class OutpostServer : IAsyncDisposable
                 _env[k] = v;
     }
 
+    /// <summary>A copy of the OUTPOST__ variables it runs with, for running another build of the program the same way (the packaging test).</summary>
+    public IDictionary<string, string> Settings => new Dictionary<string, string>(_env);
+
     /// <summary>The server's process id while it runs (for its memory in /proc).</summary>
     public int? ProcessId => _process?.Id;
 
