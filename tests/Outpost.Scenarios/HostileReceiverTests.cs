@@ -236,7 +236,20 @@ public sealed class HostileReceiverTests(MailWorld world)
 
         var reports = new List<JsonElement>();
         foreach (var id in ids)
-            reports.Add(await server.WaitForStatusAsync(id, "delivered"));
+        {
+            try
+            {
+                reports.Add(await server.WaitForStatusAsync(id, "delivered"));
+            }
+            catch (TimeoutException)
+            {
+                // Say where it stands and what the server said about it, so a miss can be explained.
+                var report = await server.CliJsonAsync("status", id);
+                var said = server.Log.Split('\n').Where(l => l.Contains(id, StringComparison.Ordinal) || l.Contains("answers again", StringComparison.Ordinal)
+                    || l.Contains("Could not release", StringComparison.Ordinal));
+                Assert.Fail($"{id} was not delivered in time:\n{report}\n{string.Join('\n', said)}");
+            }
+        }
         // Without the release every message that failed would wait for its retry, 5 minutes after its try.
         foreach (var report in reports)
         {
