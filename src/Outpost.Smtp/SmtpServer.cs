@@ -57,8 +57,16 @@ public sealed class SmtpServer : IAsyncDisposable
             _loops.Add(Task.Run(() => AcceptLoopAsync(config, socket)));
     }
 
+    /// <summary>The longest pause between accepts while the process has no file descriptor left.</summary>
+    static readonly TimeSpan MaxAcceptPause = TimeSpan.FromSeconds(1);
+
     async Task AcceptLoopAsync(SmtpListenerConfig config, TcpListener listener)
     {
+        // Out of file descriptors, accept fails at once for as long as the waiting connection stays in the
+        // backlog: without a pause the loop would spin and log a line per try. So it says so once, waits
+        // (10 ms, doubling to 1 s; the kernel keeps the connections waiting in its backlog meanwhile),
+        // and says once when it accepts again.
+        var pause = TimeSpan.Zero;
         while (!_stopping.IsCancellationRequested)
         {
             Socket socket;
@@ -70,10 +78,31 @@ public sealed class SmtpServer : IAsyncDisposable
             {
                 return;
             }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
+            {
+                if (pause == TimeSpan.Zero)
+                    _logger.LogError("SMTP {Listener} cannot accept connections: the process has no file descriptors left ({Error}); " +
+                        "new connections wait until others close (raise LimitNOFILE or lower Smtp:MaxConnections)", config.Name, ex.Message);
+                pause = pause == TimeSpan.Zero ? TimeSpan.FromMilliseconds(10) : TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, MaxAcceptPause.Ticks));
+                try
+                {
+                    await Task.Delay(pause, _stopping.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                continue;
+            }
             catch (SocketException ex)
             {
                 _logger.LogWarning("Accept on {Listener} failed: {Error}", config.Name, ex.Message);
                 continue;
+            }
+            if (pause != TimeSpan.Zero)
+            {
+                pause = TimeSpan.Zero;
+                _logger.LogWarning("SMTP {Listener} accepts connections again", config.Name);
             }
             socket.NoDelay = true;
             var task = RunSessionAsync(config, socket);

@@ -50,7 +50,7 @@ public sealed class DiskFullTests(MailWorld world) : IAsyncLifetime
             return (mail, "");
         Assert.StartsWith("250", await client.CommandAsync($"RCPT TO:<bob@{Domain}>"));
         Assert.StartsWith("354", await client.CommandAsync("DATA"));
-        await client.SendAsync($"Subject: {subject}\r\n\r\n");
+        await client.SendAsync($"From: app@example.com\r\nSubject: {subject}\r\n\r\n");
         var line = new string('x', 998) + "\r\n";
         var chunk = string.Concat(Enumerable.Repeat(line, 64));
         for (var i = 0; i < kilobytes / 64; i++)

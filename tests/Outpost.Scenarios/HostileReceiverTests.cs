@@ -220,10 +220,12 @@ public sealed class HostileReceiverTests(MailWorld world)
         ["OUTPOST__Routing__CoolDown"] = "00:00:02",
     });
 
-    // Skipped until the release covers a race it misses: a recipient whose deferral commits just after the probe's
-    // release keeps its 5-minute retry (seen once in two full runs). The release itself is covered by the
-    // ChannelHealth unit tests; this end-to-end check comes back with the fix.
-    [Fact(Skip = "a deferral committed just after the probe's release misses it (race, issue 18 note)")]
+    // A deferral stored just after the probe's release read the queue is now released by its own delivery
+    // (DestinationReleaseTests writes that interleaving out step by step), but this end-to-end check still
+    // failed 3 times in 10 runs on a loaded machine (session 9): one message not delivered within 30 s, so
+    // another path still leaves a recipient waiting. On a timeout the test prints that message's report and
+    // what the server logged about it; un-skip it with the second fix.
+    [Fact(Skip = "3 of 10 runs still leave one message waiting after the release (issue 18 note); the race the unit test shows is fixed")]
     public async Task A_receiver_that_drops_everything_while_it_restarts_gets_its_backlog_as_soon_as_a_probe_gets_through()
     {
         await (_zones ??= world.Dns.PublishAsync(Zones()));
@@ -237,7 +239,20 @@ public sealed class HostileReceiverTests(MailWorld world)
 
         var reports = new List<JsonElement>();
         foreach (var id in ids)
-            reports.Add(await server.WaitForStatusAsync(id, "delivered"));
+        {
+            try
+            {
+                reports.Add(await server.WaitForStatusAsync(id, "delivered"));
+            }
+            catch (TimeoutException)
+            {
+                // Say where it stands and what the server said about it, so a miss can be explained.
+                var report = await server.CliJsonAsync("status", id);
+                var said = server.Log.Split('\n').Where(l => l.Contains(id, StringComparison.Ordinal) || l.Contains("answers again", StringComparison.Ordinal)
+                    || l.Contains("Could not release", StringComparison.Ordinal));
+                Assert.Fail($"{id} was not delivered in time:\n{report}\n{string.Join('\n', said)}");
+            }
+        }
         // Without the release every message that failed would wait for its retry, 5 minutes after its try.
         foreach (var report in reports)
         {
@@ -249,12 +264,14 @@ public sealed class HostileReceiverTests(MailWorld world)
         foreach (var r in recipients)
             Assert.Single(mx.MessagesTo(r));
 
-        // Outpost says in the audit trail why the mail moved before its time.
-        var audit = await server.CliJsonAsync("audit", "list", "--target", $"domain={destination} status=deferred");
-        var line = audit.EnumerateArray().First();
-        Assert.Equal(("outpost", "retry", $"channel direct delivers to {destination} again after its cool-down"),
-            (line.GetProperty("actor").GetString(), line.GetProperty("action").GetString(), line.GetProperty("reason").GetString()));
-        Assert.True(line.GetProperty("touched").GetInt32() >= 1, line.ToString());
+        // Outpost says in the audit trail why the mail moved before its time: the release of the destination, or a
+        // delivery that caught up with it (when every deferral was still being stored as the release read the queue).
+        var audit = await server.CliJsonAsync("audit", "list", "--action", "retry");
+        var lines = audit.EnumerateArray().Where(l => l.GetProperty("actor").GetString() == "outpost"
+            && l.GetProperty("target").GetString()!.Contains($"domain={destination} status=deferred", StringComparison.Ordinal)).ToList();
+        Assert.True(lines.Sum(l => l.GetProperty("touched").GetInt32()) >= 1, audit.ToString());
+        Assert.All(lines, l => Assert.Contains(l.GetProperty("reason").GetString(),
+            new[] { $"channel direct delivers to {destination} again after its cool-down", $"{destination} answered again while this delivery was deferred" }));
     }
 
     [Fact]

@@ -41,7 +41,7 @@ public sealed class MemoryTests(MailWorld world, ITestOutputHelper output)
             Assert.StartsWith("250", await client.CommandAsync("MAIL FROM:<app@example.com>"));
             Assert.StartsWith("250", await client.CommandAsync("RCPT TO:<bob@example.com>"));
             Assert.StartsWith("354", await client.CommandAsync("DATA"));
-            await client.SendAsync($"Subject: memory {token} {i}\r\n\r\n");
+            await client.SendAsync($"From: app@example.com\r\nSubject: memory {token} {i}\r\n\r\n");
             for (var kb = 0; kb < Megabytes * 1024; kb += 1000)
                 await client.SendAsync(block);
             return await client.CommandAsync(".");

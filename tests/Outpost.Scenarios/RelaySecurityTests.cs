@@ -26,7 +26,7 @@ public sealed class RelaySecurityTests(MailWorld world)
         var token = Submit.Token();
         Assert.StartsWith("250", await client.CommandAsync($"RCPT TO:<app-{token}@remote.test>"));
         Assert.StartsWith("354", await client.CommandAsync("DATA"));
-        var reply = await client.CommandAsync($"Subject: from the app {token}\r\n\r\nHello.\r\n.");
+        var reply = await client.CommandAsync($"From: app@example.com\r\nSubject: from the app {token}\r\n\r\nHello.\r\n.");
         Assert.StartsWith("250 2.0.0 Ok: queued as", reply);
         var delivered = await Eventually.GetAsync(() => world.Mx.MessagesTo($"app-{token}@remote.test").FirstOrDefault(), "delivery to the MX");
         Assert.Equal("app@example.com", delivered.MailFrom);

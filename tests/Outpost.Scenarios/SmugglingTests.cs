@@ -29,7 +29,7 @@ public sealed class SmugglingTests(MailWorld world)
         Assert.StartsWith("250", await client.CommandAsync("RCPT TO:<bob@example.com>"));
         Assert.StartsWith("354", await client.CommandAsync("DATA"));
         await client.SendAsync(
-            $"Subject: carrier {token}\r\n\r\nInnocent text." + endOfData +
+            $"From: app@example.com\r\nSubject: carrier {token}\r\n\r\nInnocent text." + endOfData +
             "MAIL FROM:<ceo@example.com>\r\nRCPT TO:<bob@example.com>\r\nDATA\r\n" +
             $"From: ceo@example.com\r\nSubject: smuggled {token}\r\n\r\nPay the invoice.\r\n.\r\nQUIT\r\n");
         var replies = await client.ReadToCloseAsync();

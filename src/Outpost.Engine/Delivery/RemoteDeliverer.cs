@@ -51,21 +51,33 @@ public sealed class RemoteDeliverer(IMxResolver resolver, TlsPolicyResolver poli
         var resolvedAt = DateTimeOffset.MinValue;
         var connections = new Dictionary<string, ChannelConnection>();
         var recording = new List<Task>();
-        async Task RecordAsync(QueuedMessage message, IReadOnlyList<AttemptResult> final, IReadOnlyList<(QueuedRecipient, DeliveryAttempt)>? tries = null)
+        async Task RecordAsync(QueuedMessage message, IReadOnlyList<AttemptResult> final, IReadOnlyList<(QueuedRecipient, DeliveryAttempt)>? tries = null,
+            long? generation = null)
         {
             recording.RemoveAll(t => t.IsCompletedSuccessfully);
-            recording.Add(recorder.RecordAsync(message, final, tries, cancellationToken));
+            recording.Add(generation is { } g && final.Any(r => r.Kind == AttemptKind.Temporary)
+                ? RecordThenCatchUpAsync(message, final, tries, g)
+                : recorder.RecordAsync(message, final, tries, cancellationToken));
             while (recording.Count > MaxRecordingAhead)
             {
                 await recording[0];
                 recording.RemoveAt(0);
             }
         }
+        // A deferral decided before a probe's release began, and stored after the release read the queue,
+        // goes at once (see DestinationRelease): the release could not see it under this delivery's lease.
+        async Task RecordThenCatchUpAsync(QueuedMessage message, IReadOnlyList<AttemptResult> final, IReadOnlyList<(QueuedRecipient, DeliveryAttempt)>? tries, long generation)
+        {
+            await recorder.RecordAsync(message, final, tries, cancellationToken);
+            await release.CatchUpAsync(domain, message.Id, generation, cancellationToken);
+        }
         try
         {
             while (await next() is { } work)
             {
                 var senderDomain = work.Message.Sender.Length == 0 ? null : work.Message.Sender[(work.Message.Sender.IndexOf('@') + 1)..];
+                // Noted before any circuit is looked at: a release that begins after this may miss the deferral.
+                var generation = release.Generation(domain);
                 var order = await selector.OrderAsync(domain, senderDomain);
                 if (order.Any(c => c.Channel.Kind == ChannelKind.Direct) && (resolution is null || time.GetUtcNow() - resolvedAt > ResolutionLifetime))
                 {
@@ -84,7 +96,7 @@ public sealed class RemoteDeliverer(IMxResolver resolver, TlsPolicyResolver poli
                     continue;
                 }
                 var (final, tries) = await DeliverThroughChannelsAsync(domain, work, order, resolution, policy, connections, cancellationToken);
-                await RecordAsync(work.Message, final, tries);
+                await RecordAsync(work.Message, final, tries, generation);
             }
         }
         finally

@@ -22,6 +22,9 @@ public sealed class HeaderScanner
     public bool HasMessageId { get; private set; }
     public bool HasFrom { get; private set; }
 
+    /// <summary>Whether a header line (a field or its continuation) had a byte above 127: UTF-8 that needs SMTPUTF8.</summary>
+    public bool HasEightBit { get; private set; }
+
     /// <summary>The raw Subject value (possibly RFC 2047 encoded), unfolded.</summary>
     public string? RawSubject => _subject.Length > 0 || _sawSubject ? _subject.ToString().Trim() : null;
     bool _sawSubject;
@@ -38,8 +41,10 @@ public sealed class HeaderScanner
             InHeaders = false;
             return HeaderLineKind.EndOfHeaders;
         }
+        var eightBit = line.IndexOfAnyInRange((byte)0x80, (byte)0xFF) >= 0;
         if (line[0] is (byte)' ' or (byte)'\t')
         {
+            HasEightBit |= eightBit;
             if (_inSubject)
                 AppendSubject(line);
             else if (_inMessageId)
@@ -52,6 +57,7 @@ public sealed class HeaderScanner
             InHeaders = false;
             return HeaderLineKind.BodyWithoutSeparator;
         }
+        HasEightBit |= eightBit;
         var name = line[..colon];
         _inSubject = false;
         _inMessageId = false;

@@ -19,6 +19,8 @@ namespace Outpost.Engine.Submission;
 /// Anything that goes wrong before that removes the file and answers 451: nothing half-written is
 /// ever delivered. A write that fails (the disk is full) stops writing, removes the file at once so the
 /// space comes back, lets the protocol layer read the rest of DATA, and answers 452 4.3.1 at its end.
+/// A message without From, or with 8-bit headers sent without SMTPUTF8, is refused at its end with one
+/// sentence (<see cref="FormatReplies"/>), its file removed.
 /// </summary>
 internal sealed class SpoolMessageSink : IMessageSink
 {
@@ -144,6 +146,12 @@ internal sealed class SpoolMessageSink : IMessageSink
         {
             if (_headers.InHeaders)
                 WriteMissingHeaders();
+            if (FormatRefusal() is { } malformed)
+            {
+                // Permanent, and before the flush: the file is removed with the sink, so nothing of it is stored.
+                await _onRefused(malformed);
+                return malformed;
+            }
             if (_writeFailure is { } failed)
                 throw failed;
             FlushBuffer();
@@ -217,6 +225,21 @@ internal sealed class SpoolMessageSink : IMessageSink
                 _context.Logger.LogWarning("Message {Id} was not accepted: {Reply} ({Error})", _id, reply, ex.Message);
             return reply;
         }
+    }
+
+    /// <summary>
+    /// A header block every receiver would stumble over: no From, or 8-bit bytes without SMTPUTF8. The feedback
+    /// listener takes reports as receivers write them, so the rules hold for submission and the relay only.
+    /// </summary>
+    SmtpReply? FormatRefusal()
+    {
+        if (_session.Mode == ListenerMode.Feedback)
+            return null;
+        if (!_headers.HasFrom)
+            return FormatReplies.NoFrom;
+        if (_headers.HasEightBit && !_sender.Parameters.ContainsKey("SMTPUTF8"))
+            return FormatReplies.EightBitHeaders;
+        return null;
     }
 
     /// <summary>

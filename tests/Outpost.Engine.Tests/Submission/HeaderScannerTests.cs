@@ -36,4 +36,22 @@ public sealed class HeaderScannerTests
         var scanner = new HeaderScanner();
         Assert.Equal(HeaderLineKind.BodyWithoutSeparator, scanner.Observe("Not a: header"u8));
     }
+
+    [Fact]
+    public void Eight_bit_bytes_count_in_header_fields_and_their_continuations_not_in_the_body()
+    {
+        var body = new HeaderScanner();
+        Scan(body, "From: a@example.com", "Subject: plain", "", "caf\u00e9 in the body");
+        Assert.False(body.HasEightBit);
+        Assert.True(body.HasFrom);
+
+        var folded = new HeaderScanner();
+        Scan(folded, "From: a@example.com", "Subject: plain", " caf\u00e9", "");
+        Assert.True(folded.HasEightBit);
+
+        var field = new HeaderScanner();
+        Scan(field, "Subject: caf\u00e9", "");
+        Assert.True(field.HasEightBit);
+        Assert.False(field.HasFrom);
+    }
 }

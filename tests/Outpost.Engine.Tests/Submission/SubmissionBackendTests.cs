@@ -66,6 +66,34 @@ public sealed class SubmissionBackendTests : IAsyncLifetime
         Assert.Empty(await _engine.Queue.ListOpenAsync(10));
     }
 
+    static MailPath Sender(string address, bool smtpUtf8 = false) =>
+        AddressParser.ParseCommandArgument($"FROM:<{address}>{(smtpUtf8 ? " SMTPUTF8" : "")}", "FROM", false).Path!;
+
+    [Theory]
+    [InlineData("Subject: no from|To: bob@remote.test", false, "550 5.6.0 The message has no From header; add one with the sender's address")]
+    [InlineData("From: alice@example.com|Subject: caf\u00e9", false, "554 5.6.7 The message has 8-bit characters in its headers; encode them (RFC 2047) or send it with SMTPUTF8")]
+    [InlineData("From: alice@example.com|Subject: folded| caf\u00e9", false, "554 5.6.7 The message has 8-bit characters in its headers; encode them (RFC 2047) or send it with SMTPUTF8")]
+    [InlineData("From: alice@example.com|Subject: caf\u00e9", true, "250")]
+    [InlineData("From: alice@example.com|Subject: ascii", false, "250")]
+    public async Task A_malformed_header_block_is_refused_at_the_end_with_a_sentence_and_leaves_nothing(string headers, bool smtpUtf8, string expected)
+    {
+        SmtpReply reply;
+        await using (var sink = _engine.Backend.OpenMessage(Session("alice@example.com"), Sender("alice@example.com", smtpUtf8), [Path("bob@remote.test")]))
+        {
+            foreach (var line in headers.Split('|'))
+                sink.WriteLine(Encoding.UTF8.GetBytes(line));
+            sink.WriteLine(""u8);
+            sink.WriteLine(Encoding.UTF8.GetBytes("8-bit text in the body is fine: caf\u00e9."));
+            reply = await sink.CommitAsync(CancellationToken.None);
+        }
+        Assert.StartsWith(expected, reply.ToString());
+        if (expected == "250")
+            return;
+        Assert.Empty(Directory.GetFiles(_engine.Spool.Root));
+        Assert.Empty(await _engine.Queue.ListOpenAsync(10));
+        Assert.Empty(_engine.Dispatcher.Work);
+    }
+
     [Theory]
     [InlineData("alice@example.com", "alice@example.com", 250)]
     [InlineData("alice@example.com", "ALICE@example.com", 250)]
