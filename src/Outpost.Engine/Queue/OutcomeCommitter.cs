@@ -17,7 +17,7 @@ public sealed class OutcomeCommitter : IAsyncDisposable
     readonly ILogger _logger;
     readonly Task _loop;
 
-    sealed record Pending(IReadOnlyList<RecipientOutcome> Outcomes, TaskCompletionSource<IReadOnlyList<string>> Done);
+    sealed record Pending(IReadOnlyList<RecipientOutcome> Outcomes, TaskCompletionSource<RecordedOutcomes> Done);
 
     public OutcomeCommitter(IQueueStore store, ILogger<OutcomeCommitter> logger)
     {
@@ -26,10 +26,13 @@ public sealed class OutcomeCommitter : IAsyncDisposable
         _loop = Task.Run(RunAsync);
     }
 
-    /// <summary>Stores the outcomes durably; returns the ids of their messages that have no open recipient left.</summary>
-    public Task<IReadOnlyList<string>> CommitAsync(IReadOnlyList<RecipientOutcome> outcomes)
+    /// <summary>
+    /// Stores the outcomes durably; returns the ids of their messages that have no open recipient left, and those
+    /// of the outcomes that did not take (see <see cref="IQueueStore.RecordOutcomesAsync"/>).
+    /// </summary>
+    public Task<RecordedOutcomes> CommitAsync(IReadOnlyList<RecipientOutcome> outcomes)
     {
-        var pending = new Pending(outcomes, new TaskCompletionSource<IReadOnlyList<string>>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(outcomes, new TaskCompletionSource<RecordedOutcomes>(TaskCreationOptions.RunContinuationsAsynchronously));
         // After shutdown began, a delivery still finishing writes on its own rather than losing its outcome.
         return _channel.Writer.TryWrite(pending) ? pending.Done.Task : _store.RecordOutcomesAsync(outcomes);
     }
@@ -44,9 +47,11 @@ public sealed class OutcomeCommitter : IAsyncDisposable
                 batch.Add(item);
             try
             {
-                var completed = (await _store.RecordOutcomesAsync(batch.SelectMany(p => p.Outcomes).ToList())).ToHashSet(StringComparer.Ordinal);
+                var recorded = await _store.RecordOutcomesAsync(batch.SelectMany(p => p.Outcomes).ToList());
+                var completed = recorded.Completed.ToHashSet(StringComparer.Ordinal);
+                var lost = recorded.Lost.ToHashSet(ReferenceEqualityComparer.Instance);
                 foreach (var pending in batch)
-                    pending.Done.TrySetResult(CompletedOf(pending, completed));
+                    pending.Done.TrySetResult(Of(pending, completed, lost));
             }
             catch (Exception ex) when (batch.Count == 1)
             {
@@ -74,9 +79,13 @@ public sealed class OutcomeCommitter : IAsyncDisposable
         }
     }
 
-    /// <summary>The finished messages among one caller's own (another caller's message is not its to clean up).</summary>
-    static IReadOnlyList<string> CompletedOf(Pending pending, HashSet<string> completed) =>
-        pending.Outcomes.Select(o => o.Recipient.MessageId).Distinct(StringComparer.Ordinal).Where(completed.Contains).ToList();
+    /// <summary>
+    /// One caller's share of a batch: the finished messages among its own (another caller's message is not its to
+    /// clean up), and its own outcomes that did not take.
+    /// </summary>
+    static RecordedOutcomes Of(Pending pending, HashSet<string> completed, HashSet<object?> lost) =>
+        new(pending.Outcomes.Select(o => o.Recipient.MessageId).Distinct(StringComparer.Ordinal).Where(completed.Contains).ToList(),
+            pending.Outcomes.Where(lost.Contains).ToList());
 
     public async ValueTask DisposeAsync()
     {
