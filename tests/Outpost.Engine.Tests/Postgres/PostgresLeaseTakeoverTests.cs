@@ -49,7 +49,7 @@ public sealed class PostgresLeaseTakeoverTests(PostgresFixture fixture) : IAsync
         Assert.Equal(30, mine.Count);
         var firstLease = await EarliestLeaseAsync(a.Db);
 
-        var heartbeat = new LeaseHeartbeat(a.Queue, _rules, new NodeIdentity("node-a"), _time, NullLogger<LeaseHeartbeat>.Instance);
+        var heartbeat = new LeaseHeartbeat(a.Queue, new PostgresNodeStore(a.Db), _rules, new NodeIdentity("node-a"), _time, NullLogger<LeaseHeartbeat>.Instance);
         await heartbeat.StartAsync(CancellationToken.None);
         try
         {
