@@ -46,7 +46,7 @@ public sealed class DeliveryRecorder(IQueueStore store, OutcomeCommitter committ
         foreach (var outcome in recorded.Lost)
         {
             metrics.LostLease();
-            logger.LogWarning("{Id} to {Recipient}: this node's {Status} was not recorded because its lease ran out and another node took the recipient over, so the recipient may get the message twice",
+            logger.LogWarning("{Id} to {Recipient}: this node's outcome ({Status}) was not recorded because its lease ran out and another node took the recipient over, so the recipient may get the message twice",
                 message.Id, outcome.Recipient.Address, outcome.Event);
         }
         outcomes.RemoveAll(lost.Contains);

@@ -17,6 +17,7 @@ public sealed class LeaseHeartbeat(IQueueStore store, INodeStore nodes, LeaseRul
     ConnectionShare? share = null) : BackgroundService
 {
     readonly DateTimeOffset _startedAt = time.GetUtcNow();
+    readonly NodeList _list = new(nodes, leases, time);
 
     // Made with the service, not when its loop starts (on another thread): the first beat is due one
     // interval after the node began, whenever the loop gets going.
@@ -64,7 +65,7 @@ public sealed class LeaseHeartbeat(IQueueStore store, INodeStore nodes, LeaseRul
             {
                 var now = time.GetUtcNow();
                 var all = await nodes.ListAsync(now, NodeList.MostNodes, cancellationToken);
-                share.Seen(all.Count(n => !new NodeList(nodes, leases, time).IsGone(n.LastBeat, now)));
+                share.Seen(all.Count(n => !_list.IsGone(n.LastBeat, now)));
             }
             return true;
         }
