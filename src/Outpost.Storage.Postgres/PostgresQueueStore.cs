@@ -132,13 +132,14 @@ public sealed class PostgresQueueStore(PostgresDatabase db, TimeProvider time, N
             .ToList();
     }
 
-    public Task<IReadOnlyList<string>> RecordOutcomesAsync(IReadOnlyList<RecipientOutcome> outcomes, CancellationToken cancellationToken = default) =>
-        db.WriteAsync<IReadOnlyList<string>>(async (tx, ct) =>
+    public Task<RecordedOutcomes> RecordOutcomesAsync(IReadOnlyList<RecipientOutcome> outcomes, CancellationToken cancellationToken = default) =>
+        db.WriteAsync(async (tx, ct) =>
         {
-            await new TransitionWriter(tx).ApplyAsync(outcomes, time.GetUtcNow(), ct);
+            var changed = await new TransitionWriter(tx).ApplyAsync(outcomes, time.GetUtcNow(), ct, leaseNode: node.Id);
+            List<RecipientOutcome> lost = [.. outcomes.Where((_, i) => !changed[i])];
             var ids = outcomes.Select(o => o.Recipient.MessageId).Distinct().ToArray();
             if (ids.Length == 0)
-                return [];
+                return RecordedOutcomes.None;
             // Two nodes may settle the last two recipients of one message at once; each would see the other's
             // still open and neither would report the message complete. Locking the messages first orders
             // them: the second waits, and its check (a new statement, a new snapshot) sees the first's commit.
@@ -151,7 +152,7 @@ public sealed class PostgresQueueStore(PostgresDatabase db, TimeProvider time, N
                 $"SELECT m.id FROM unnest(@ids) AS m(id) WHERE NOT EXISTS (SELECT 1 FROM recipients r WHERE r.message_id = m.id AND r.status NOT IN {Final})");
             open.Parameters.TextArray("ids", ids);
             var completed = (await open.ListAsync(r => r.GetString(0), ct)).ToHashSet(StringComparer.Ordinal);
-            return ids.Where(completed.Contains).ToList();
+            return new RecordedOutcomes(ids.Where(completed.Contains).ToList(), lost);
         }, cancellationToken);
 
     public Task RecordTriesAsync(IReadOnlyList<(QueuedRecipient Recipient, DeliveryAttempt Attempt)> tries, CancellationToken cancellationToken = default) =>

@@ -29,6 +29,8 @@ public static class PostgresServices
     {
         services.AddSingleton(_ => open());
         services.AddSingleton<IQueueStore, PostgresQueueStore>();
+        services.AddSingleton<INodeStore, PostgresNodeStore>();
+        services.AddSingleton<ILoginFailureStore, PostgresLoginFailureStore>();
         services.AddSingleton<IQueueWakeups, PostgresWakeups>();
         services.AddSingleton<Outpost.Engine.Delivery.Tls.ITlsPolicyStore, PostgresTlsPolicyStore>();
         services.AddSingleton<Outpost.Engine.Delivery.Tls.MtaSts.IMtaStsCache, PostgresMtaStsCache>();

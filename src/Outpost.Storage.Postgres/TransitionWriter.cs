@@ -23,9 +23,15 @@ sealed class TransitionWriter(WriteTransaction tx)
     /// </summary>
     const string UnlessLeased = " AND (@free IS NULL OR lease_until IS NULL OR lease_until < @free)";
 
+    /// <summary>
+    /// The guard of a delivery's outcome (<see cref="RecipientOutcome.ByLeaseHolder"/>): with @holder set to this
+    /// node's name, a recipient whose lease another node has taken over is left to that node; with @holder null, no guard.
+    /// </summary>
+    const string ByLeaseHolder = " AND (@holder IS NULL OR lease_node = @holder)";
+
     const string OutcomeSql =
         "UPDATE recipients SET status = @to, attempts = attempts + 1, next_attempt_at = COALESCE(@next, next_attempt_at), " +
-        "lease_until = NULL, lease_node = NULL, last_reply = @reply, updated_at = @now WHERE id = @id AND status = @from" + UnlessLeased;
+        "lease_until = NULL, lease_node = NULL, last_reply = @reply, updated_at = @now WHERE id = @id AND status = @from" + UnlessLeased + ByLeaseHolder;
 
     const string TransitionSql =
         "UPDATE recipients SET status = @to, lease_until = @lease, lease_node = @node, next_attempt_at = COALESCE(@next, next_attempt_at), " +
@@ -38,10 +44,13 @@ sealed class TransitionWriter(WriteTransaction tx)
     /// <summary>
     /// Attempts' outcomes: a delivery's attempt is recorded whether or not its status change takes; an
     /// operator's decision (<see cref="RecipientOutcome.UnlessLeased"/>) that did not take happened nowhere, so
-    /// its attempt is written, in a second round trip, only where the change took. Returns which took.
+    /// its attempt is written, in a second round trip, only where the change took. A delivery's outcome takes only
+    /// under the lease of <paramref name="leaseNode"/> (the recording node). Returns which took.
     /// </summary>
-    public async Task<bool[]> ApplyAsync(IReadOnlyList<RecipientOutcome> outcomes, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<bool[]> ApplyAsync(IReadOnlyList<RecipientOutcome> outcomes, DateTimeOffset now, CancellationToken cancellationToken, string? leaseNode = null)
     {
+        if (leaseNode is null && outcomes.Any(o => o.ByLeaseHolder))
+            throw new InvalidOperationException("A delivery's outcome is recorded by the node that holds its lease; this writer was given none.");
         var changed = new bool[outcomes.Count];
         // The reply's parts once, for the attempt row and the event alike.
         var replies = new RemoteReply[outcomes.Count];
@@ -56,7 +65,8 @@ sealed class TransitionWriter(WriteTransaction tx)
                 updates[i - start] = batch.BatchCommands.Count;
                 batch.Add(OutcomeSql).Parameters
                     .Text("to", o.NewStatus.ToName()).Time("next", o.NextAttemptAt).Text("reply", o.Attempt.Reply).Time("now", now)
-                    .Long("id", o.Recipient.Id).Text("from", o.Recipient.Status.ToName()).Time("free", o.UnlessLeased ? now : null);
+                    .Long("id", o.Recipient.Id).Text("from", o.Recipient.Status.ToName()).Time("free", o.UnlessLeased ? now : null)
+                    .Text("holder", o.ByLeaseHolder ? leaseNode : null);
                 replies[i] = RemoteReply.Of(o.Attempt);
                 if (!o.UnlessLeased)
                     Attempt(batch, o.Recipient, o.Attempt, o.NewStatus, replies[i].Enhanced);

@@ -102,20 +102,22 @@ public sealed class SqliteQueueStore(SqliteDatabase db, TimeProvider time, NodeI
             .ToList();
     }
 
-    public Task<IReadOnlyList<string>> RecordOutcomesAsync(IReadOnlyList<RecipientOutcome> outcomes, CancellationToken cancellationToken = default) =>
-        db.WriteAsync<IReadOnlyList<string>>((c, t) =>
+    public Task<RecordedOutcomes> RecordOutcomesAsync(IReadOnlyList<RecipientOutcome> outcomes, CancellationToken cancellationToken = default) =>
+        db.WriteAsync((c, t) =>
         {
             // A batch holds many deliveries' outcomes: each statement is prepared once and run for all of them.
             var now = time.GetUtcNow().ToMs();
             using var writer = new TransitionWriter(c, t);
+            var lost = new List<RecipientOutcome>();
             foreach (var o in outcomes)
-                writer.Apply(o, now);
+                if (!writer.Apply(o, now, node.Id))
+                    lost.Add(o);
             using var open = Prepared.Command(c, t, $"SELECT EXISTS (SELECT 1 FROM recipients WHERE message_id = $id AND status NOT IN {Final})");
             var completed = new List<string>();
             foreach (var id in outcomes.Select(o => o.Recipient.MessageId).Distinct())
                 if ((long)Prepared.Scalar(open, id)! == 0)
                     completed.Add(id);
-            return completed;
+            return new RecordedOutcomes(completed, lost);
         }, cancellationToken);
 
     public Task RecordTriesAsync(IReadOnlyList<(QueuedRecipient Recipient, DeliveryAttempt Attempt)> tries, CancellationToken cancellationToken = default) =>

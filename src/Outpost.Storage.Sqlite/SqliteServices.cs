@@ -23,6 +23,9 @@ public static class SqliteServices
         services.AddSingleton(_ => new SqliteDatabase(Path.Combine(Path.GetFullPath(dataDirectory), "outpost.db")));
         services.AddSingleton<IAccountStore, SqliteAccountStore>();
         services.AddSingleton<IQueueStore, SqliteQueueStore>();
+        services.AddSingleton<INodeStore, SqliteNodeStore>();
+        // One node: its failed logins are counted in its memory (several nodes count them in PostgreSQL).
+        services.AddSingleton<ILoginFailureStore, MemoryLoginFailures>();
         // One node: nobody else makes work claimable, so the delivery loop polls.
         services.AddSingleton<IQueueWakeups, PollingWakeups>();
         services.AddSingleton<ISendLog, SqliteSendLog>();

@@ -23,14 +23,25 @@ sealed class TransitionWriter(SqliteConnection connection, SqliteTransaction tra
     /// </summary>
     const string UnlessLeased = " AND ($free IS NULL OR lease_until IS NULL OR lease_until < $free)";
 
-    /// <summary>An attempt's outcome: a delivery's attempt is recorded whether or not the status change takes.</summary>
-    public bool Apply(RecipientOutcome o, long now)
+    /// <summary>
+    /// The guard of a delivery's outcome (<see cref="RecipientOutcome.ByLeaseHolder"/>): with $holder set to the
+    /// recording node's name, a recipient whose lease another node has taken over is left to that node; with $holder null, no guard.
+    /// </summary>
+    const string ByLeaseHolder = " AND ($holder IS NULL OR lease_node = $holder)";
+
+    /// <summary>
+    /// An attempt's outcome: a delivery's attempt is recorded whether or not the status change takes. A delivery's
+    /// outcome takes only under the lease of <paramref name="leaseNode"/> (the recording node).
+    /// </summary>
+    public bool Apply(RecipientOutcome o, long now, string? leaseNode = null)
     {
+        if (o.ByLeaseHolder && leaseNode is null)
+            throw new InvalidOperationException("A delivery's outcome is recorded by the node that holds its lease; this writer was given none.");
         _outcome ??= Prepared.Command(connection, transaction,
             "UPDATE recipients SET status = $to, attempts = attempts + 1, next_attempt_at = COALESCE($next, next_attempt_at), " +
-            "lease_until = NULL, lease_node = NULL, last_reply = $reply, updated_at = $now WHERE id = $id AND status = $from" + UnlessLeased);
+            "lease_until = NULL, lease_node = NULL, last_reply = $reply, updated_at = $now WHERE id = $id AND status = $from" + UnlessLeased + ByLeaseHolder);
         var changed = Prepared.Run(_outcome, o.NewStatus.ToName(), o.NextAttemptAt?.ToMs(), o.Attempt.Reply, now, o.Recipient.Id, o.Recipient.Status.ToName(),
-            o.UnlessLeased ? now : null) == 1;
+            o.UnlessLeased ? now : null, o.ByLeaseHolder ? leaseNode : null) == 1;
         // The reply's parts once, for the attempt row and the event alike.
         var reply = RemoteReply.Of(o.Attempt);
         // A delivery's try happened whether or not its outcome still applies; an operator's decision that

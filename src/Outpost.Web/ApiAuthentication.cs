@@ -22,12 +22,12 @@ public sealed class ApiAuthentication(AccountService accounts, ApiKeys keys, Aut
         {
             var key = await keys.VerifyAsync(header[7..].Trim(), http.RequestAborted);
             if (key is null)
-                return Failed(client);
+                return await FailedAsync(client, http.RequestAborted);
             return key.Scope == "domain"
                 ? new ApiCaller(null, key.Subject, DomainWide: true, KeyId: key.Id)
                 : new ApiCaller(key.Subject, key.Subject[(key.Subject.IndexOf('@') + 1)..], DomainWide: false, KeyId: key.Id);
         }
-        if (throttle.IsBlocked(client))
+        if (await throttle.IsBlockedAsync(client, http.RequestAborted))
             return null;
         if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
         {
@@ -38,20 +38,20 @@ public sealed class ApiAuthentication(AccountService accounts, ApiKeys keys, Aut
             }
             catch (FormatException)
             {
-                return Failed(client);
+                return await FailedAsync(client, http.RequestAborted);
             }
             var colon = decoded.IndexOf(':');
             var mailbox = await accounts.LoginAsync(colon > 0 ? decoded[..colon] : "", colon > 0 ? decoded[(colon + 1)..] : "", http.RequestAborted);
             if (mailbox is null)
-                return Failed(client);
+                return await FailedAsync(client, http.RequestAborted);
             return new ApiCaller(mailbox.Address, mailbox.Domain, DomainWide: mailbox.Role == MailboxRole.Admin, Operator: mailbox.Role == MailboxRole.Operator);
         }
         return null;
     }
 
-    ApiCaller? Failed(System.Net.IPAddress client)
+    async Task<ApiCaller?> FailedAsync(System.Net.IPAddress client, CancellationToken cancellationToken)
     {
-        throttle.RecordFailure(client);
+        await throttle.RecordFailureAsync(client, cancellationToken);
         return null;
     }
 }

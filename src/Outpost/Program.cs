@@ -24,6 +24,7 @@ root.Subcommands.Add(LogCommands.CreateLog());
 root.Subcommands.Add(LogCommands.CreateStatus());
 root.Subcommands.Add(LogCommands.CreateEvents());
 root.Subcommands.Add(QueueCommands.Create());
+root.Subcommands.Add(NodesCommand.Create());
 root.Subcommands.Add(AuditCommands.Create());
 root.Subcommands.Add(CheckCommand.Create());
 root.Subcommands.Add(PolicyCommands.Create());

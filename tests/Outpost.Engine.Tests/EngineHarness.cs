@@ -84,7 +84,7 @@ internal sealed class EngineHarness : IAsyncDisposable
         var classifier = new ContentClassifier(Options.Policy, new BulkTracker(Options.Policy, Time, new SqliteBulkStore(Db), NullLogger<BulkTracker>.Instance), Policy.TestModel.Shipped);
         var context = new SubmissionContext(Options, Spool, enqueuer, router, classifier, Restrictions, Metrics, Time, NullLogger.Instance);
         AccountService = new AccountService(Accounts, Dkim, Time);
-        Backend = new SubmissionBackend(Accounts, AccountService, Log, new AuthThrottle(Options.Auth, Time), new TrustedNetworks(Options.TrustedNetworks), context, gate,
+        Backend = new SubmissionBackend(Accounts, AccountService, Log, new AuthThrottle(new MemoryLoginFailures(), Options.Auth, Time), new TrustedNetworks(Options.TrustedNetworks), context, gate,
             new RateLimiter(PolicyStore, Options.Policy, Time), Suppressions, Feedback, NullLogger<SubmissionBackend>.Instance);
         ComplaintStore = new SqliteComplaintStore(Db);
         Complaints = new ComplaintReader(ComplaintStore, new ComplaintMatcher(ComplaintStore, Log, Feedback), Restrictions, Options.Complaints, Time,

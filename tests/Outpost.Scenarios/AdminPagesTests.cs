@@ -39,6 +39,27 @@ public sealed class AdminPagesTests(MailWorld world)
     }
 
     [Fact]
+    public async Task An_operator_sees_the_node_live_with_its_version_on_the_nodes_page_and_a_user_may_not()
+    {
+        var server = await ServerAsync();
+        // On SQLite the one node, as `outpost nodes` lists it (its row is written by the heartbeat at start).
+        var listed = (await server.CliJsonAsync("nodes")).EnumerateArray().Single();
+        var id = listed.GetProperty("id").GetString()!;
+        Assert.Equal("live", listed.GetProperty("status").GetString());
+        var op = await LoggedInAsync(server, $"op@{Domain}");
+        Assert.Equal(200, (await op.GotoAsync("/nodes"))!.Status);
+        var row = await op.Locator("tr.node").InnerTextAsync();
+        Assert.Contains(id, row, StringComparison.Ordinal);
+        Assert.Contains("live", row, StringComparison.Ordinal);
+        Assert.Contains(listed.GetProperty("version").GetString()!, row, StringComparison.Ordinal);
+        Assert.Equal(1, await op.Locator("nav a[href='/nodes']").CountAsync());
+        await Chromium.ScreenshotAsync(op, "nodes");
+        var alice = await LoggedInAsync(server, $"alice@{Domain}");
+        Assert.Equal(403, (await alice.GotoAsync("/nodes"))!.Status);
+        Assert.Equal(0, await alice.Locator("nav a[href='/nodes']").CountAsync());
+    }
+
+    [Fact]
     public async Task An_operator_sees_the_doctors_findings_and_a_user_may_not()
     {
         var server = await ServerAsync();

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Outpost.Engine.Configuration;
 
@@ -10,29 +9,24 @@ namespace Outpost.Engine.Accounts;
 /// longer (doubling, capped); past the maximum the client is disconnected at every try until the window has
 /// passed; a network is cut off after <see cref="AuthOptions.MaxNetworkFailures"/>, so rotating addresses in
 /// one network gains little. Only failures count: callers check a credential first, so a valid API key is never
-/// refused for what others did. Memory is bounded: old entries are swept.
+/// refused for what others did. The counts live in <see cref="ILoginFailureStore"/>: this process's memory on
+/// one node, the shared database when several nodes share one, so every node sees every node's failures.
 /// </summary>
-public sealed class AuthThrottle(AuthOptions options, TimeProvider time)
+public sealed class AuthThrottle(ILoginFailureStore store, AuthOptions options, TimeProvider time)
 {
-    readonly ConcurrentDictionary<IPAddress, Queue<DateTimeOffset>> _failures = new();
-    readonly ConcurrentDictionary<IPAddress, Queue<DateTimeOffset>> _networkFailures = new();
-
     /// <summary>True while this address, or its network, has used up its failures.</summary>
-    public bool IsBlocked(IPAddress address)
+    public async Task<bool> IsBlockedAsync(IPAddress address, CancellationToken cancellationToken = default)
     {
-        address = Normal(address);
-        return Count(_failures, address) >= options.MaxFailures || Count(_networkFailures, Network(address)) >= options.MaxNetworkFailures;
+        var counts = await store.CountAsync(Keys(address), time.GetUtcNow() - options.FailureWindow, cancellationToken);
+        return counts[0] >= options.MaxFailures || counts[1] >= options.MaxNetworkFailures;
     }
 
     /// <summary>Records a failure and says how long to hold the reply, and whether to hang up.</summary>
-    public (TimeSpan Delay, bool Disconnect) RecordFailure(IPAddress address)
+    public async Task<(TimeSpan Delay, bool Disconnect)> RecordFailureAsync(IPAddress address, CancellationToken cancellationToken = default)
     {
-        address = Normal(address);
         var now = time.GetUtcNow();
-        var count = Add(_failures, address, now);
-        var network = Add(_networkFailures, Network(address), now);
-        if (_failures.Count + _networkFailures.Count > 100_000)
-            Sweep(now);
+        var counts = await store.AddAsync(Keys(address), now, now - options.FailureWindow, cancellationToken);
+        var (count, network) = (counts[0], counts[1]);
         if (count >= options.MaxFailures || network >= options.MaxNetworkFailures)
             return (options.MaxDelay, true);
         if (count <= options.FreeFailures)
@@ -52,48 +46,13 @@ public sealed class AuthThrottle(AuthOptions options, TimeProvider time)
         return new IPAddress(bytes);
     }
 
+    /// <summary>The two counts a failure adds to: the address's and its network's.</summary>
+    static string[] Keys(IPAddress address)
+    {
+        address = Normal(address);
+        return ["address:" + address, "network:" + Network(address)];
+    }
+
     /// <summary>An IPv4 client seen through a dual-stack socket (::ffff:192.0.2.1) counts as its IPv4 address.</summary>
     static IPAddress Normal(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
-
-    int Add(ConcurrentDictionary<IPAddress, Queue<DateTimeOffset>> counts, IPAddress key, DateTimeOffset now)
-    {
-        var queue = counts.GetOrAdd(key, _ => new Queue<DateTimeOffset>());
-        lock (queue)
-        {
-            Trim(queue, now);
-            queue.Enqueue(now);
-            return queue.Count;
-        }
-    }
-
-    int Count(ConcurrentDictionary<IPAddress, Queue<DateTimeOffset>> counts, IPAddress key)
-    {
-        if (!counts.TryGetValue(key, out var queue))
-            return 0;
-        lock (queue)
-        {
-            Trim(queue, time.GetUtcNow());
-            return queue.Count;
-        }
-    }
-
-    void Trim(Queue<DateTimeOffset> queue, DateTimeOffset now)
-    {
-        while (queue.Count > 0 && now - queue.Peek() > options.FailureWindow)
-            queue.Dequeue();
-    }
-
-    void Sweep(DateTimeOffset now)
-    {
-        foreach (var counts in new[] { _failures, _networkFailures })
-            foreach (var (key, queue) in counts)
-            {
-                lock (queue)
-                {
-                    Trim(queue, now);
-                    if (queue.Count == 0)
-                        counts.TryRemove(key, out _);
-                }
-            }
-    }
 }

@@ -38,8 +38,19 @@ public sealed class DeliveryRecorder(IQueueStore store, OutcomeCommitter committ
                 failed.Add(outcome);
         }
 
-        var completed = await committer.CommitAsync(outcomes);
+        var recorded = await committer.CommitAsync(outcomes);
         var now = time.GetUtcNow();
+        // An outcome that did not take belongs to the node that took the recipient over (this node's lease ran out):
+        // that node reports, bounces and suppresses; this one only says so, once, and counts it.
+        var lost = recorded.Lost.ToHashSet(ReferenceEqualityComparer.Instance);
+        foreach (var outcome in recorded.Lost)
+        {
+            metrics.LostLease();
+            logger.LogWarning("{Id} to {Recipient}: this node's outcome ({Status}) was not recorded because its lease ran out and another node took the recipient over, so the recipient may get the message twice",
+                message.Id, outcome.Recipient.Address, outcome.Event);
+        }
+        outcomes.RemoveAll(lost.Contains);
+        failed.RemoveAll(lost.Contains);
         foreach (var outcome in outcomes)
             metrics.Delivery(outcome.NewStatus.ToName(), outcome.Attempt.Channel ?? "none", now - message.ReceivedAt);
         foreach (var outcome in outcomes)
@@ -57,7 +68,7 @@ public sealed class DeliveryRecorder(IQueueStore store, OutcomeCommitter committ
             else
                 await bounces.SendAsync(message, failed, cancellationToken);
         }
-        if (completed.Contains(message.Id))
+        if (recorded.Completed.Contains(message.Id))
             MessageSpool.Delete(message.SpoolPath);
     }
 

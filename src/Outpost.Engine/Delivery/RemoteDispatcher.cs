@@ -11,9 +11,10 @@ namespace Outpost.Engine.Delivery;
 /// taking that domain's waiting messages, so messages to one destination share connections. A
 /// connection that finds nothing waiting stays open for <see cref="DeliveryOptions.ConnectionIdleTime"/>
 /// and takes the next message that comes (the newest idle one first, so a surplus of connections winds
-/// down); only then does it close. A global limit caps outbound connections in all.
+/// down); only then does it close. A global limit caps outbound connections in all. With several nodes on one
+/// database, each takes its share of the per-domain limit (<see cref="ConnectionShare"/>).
 /// </summary>
-public sealed class RemoteDispatcher(OutpostOptions options, RemoteDeliverer deliverer, TimeProvider time, ILogger<RemoteDispatcher> logger) : IAsyncDisposable
+public sealed class RemoteDispatcher(OutpostOptions options, RemoteDeliverer deliverer, ConnectionShare share, TimeProvider time, ILogger<RemoteDispatcher> logger) : IAsyncDisposable
 {
     readonly ConcurrentDictionary<string, Destination> _destinations = new();
     readonly SemaphoreSlim _connections = new(options.Delivery.MaxConnections);
@@ -45,7 +46,7 @@ public sealed class RemoteDispatcher(OutpostOptions options, RemoteDeliverer del
                 return;
             }
             // One more connection when work waits beyond what the open ones will pick up.
-            if (destination.Active >= options.Delivery.MaxConnectionsPerDomain || destination.Waiting.Count <= destination.Active)
+            if (destination.Active >= share.Of(options.Delivery.MaxConnectionsPerDomain) || destination.Waiting.Count <= destination.Active)
                 return;
             destination.Active++;
         }

@@ -36,7 +36,7 @@ public static class EngineServices
         services.AddSingleton<Metrics.OutpostMetrics>();
         services.AddSingleton(new MessageSpool(options.DataDirectory));
         services.AddSingleton(new MaildirWriter(options.DataDirectory));
-        services.AddSingleton(new AuthThrottle(options.Auth, TimeProvider.System));
+        services.AddSingleton(sp => new AuthThrottle(sp.GetRequiredService<ILoginFailureStore>(), options.Auth, TimeProvider.System));
         services.AddSingleton(new TrustedNetworks(options.TrustedNetworks));
         services.AddSingleton(new RetrySchedule(options.Delivery, TimeProvider.System));
         services.AddSingleton<IMxResolver>(new DnsMxResolver(options.Dns));
@@ -74,6 +74,7 @@ public static class EngineServices
         // never touches the queue writes no node-id file).
         services.AddSingleton(_ => NodeIdentity.Resolve(options.Storage, options.DataDirectory));
         services.AddSingleton(new LeaseRules(options.Storage.LeaseTime));
+        services.AddSingleton<NodeList>();
         services.AddSingleton(sp => new QueueCommitter(sp.GetRequiredService<IQueueStore>(), sp.GetRequiredService<MessageSpool>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LeaseRules>().LeaseTime, sp.GetRequiredService<ILogger<QueueCommitter>>()));
         services.AddSingleton<MessageEnqueuer>();
@@ -104,6 +105,7 @@ public static class EngineServices
         services.AddSingleton<ChannelConnector>();
         services.AddSingleton<DestinationRelease>();
         services.AddSingleton<RemoteDeliverer>();
+        services.AddSingleton<ConnectionShare>();
         services.AddSingleton<RemoteDispatcher>();
         services.AddSingleton<Operations.QueueOperations>();
         services.AddSingleton<IDeliveryDispatcher, DeliveryDispatcher>();

@@ -15,6 +15,7 @@ public sealed class OutpostMetrics
     static readonly double[] Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600];
 
     long _accepted;
+    long _lostLeases;
     readonly ConcurrentDictionary<string, long> _refused = new();
     readonly ConcurrentDictionary<(string Result, string Channel), long> _deliveries = new();
     readonly long[] _latency = new long[Buckets.Length + 1];
@@ -42,6 +43,11 @@ public sealed class OutpostMetrics
         lock (_sumLock)
             _latencySum += seconds;
     }
+
+    /// <summary>A delivery's outcome not recorded because this node's lease ran out and another node took the recipient over.</summary>
+    public void LostLease() => Interlocked.Increment(ref _lostLeases);
+
+    public long LostLeases => Interlocked.Read(ref _lostLeases);
 
     /// <summary>A webhook try's outcome: delivered, retried (it failed and will be tried again), failed (given up).</summary>
     public void WebhookTry(string outcome) => _webhooks.AddOrUpdate(outcome, 1, (_, n) => n + 1);
@@ -82,6 +88,10 @@ public sealed class OutpostMetrics
         Line("# TYPE outpost_deliveries_total counter");
         foreach (var ((result, channel), n) in _deliveries.OrderBy(k => k.Key.Result, StringComparer.Ordinal).ThenBy(k => k.Key.Channel, StringComparer.Ordinal))
             Line($"outpost_deliveries_total{{result=\"{result}\",channel=\"{channel}\"}} {n}");
+
+        Line("# HELP outpost_outcomes_lost_total Delivery outcomes not recorded because this node's lease had run out and another node had taken the recipient over (the recipient may get the message twice).");
+        Line("# TYPE outpost_outcomes_lost_total counter");
+        Line($"outpost_outcomes_lost_total {Interlocked.Read(ref _lostLeases)}");
 
         Line("# HELP outpost_queue_recipients Recipients in the queue, by status.");
         Line("# TYPE outpost_queue_recipients gauge");

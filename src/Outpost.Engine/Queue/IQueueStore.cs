@@ -18,8 +18,13 @@ public interface IQueueStore
     /// </summary>
     Task<IReadOnlyList<DeliveryWork>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken = default);
 
-    /// <summary>Stores attempts and new states; returns the ids of messages that have no open recipient left.</summary>
-    Task<IReadOnlyList<string>> RecordOutcomesAsync(IReadOnlyList<RecipientOutcome> outcomes, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Stores attempts and new states; returns the ids of messages that have no open recipient left, and the
+    /// outcomes that did not take. A delivery's outcome (<see cref="RecipientOutcome.ByLeaseHolder"/>) takes only
+    /// while the recipient's lease bears this node's name: once another node has taken it over, the newer
+    /// node's state stands.
+    /// </summary>
+    Task<RecordedOutcomes> RecordOutcomesAsync(IReadOnlyList<RecipientOutcome> outcomes, CancellationToken cancellationToken = default);
 
     /// <summary>Stores tries that failed over to another channel: attempts in the log, no change of status.</summary>
     Task RecordTriesAsync(IReadOnlyList<(QueuedRecipient Recipient, DeliveryAttempt Attempt)> tries, CancellationToken cancellationToken = default);

@@ -15,4 +15,11 @@ public sealed record RecipientOutcome(QueuedRecipient Recipient, RecipientStatus
 
     /// <summary>The change takes only while no delivery holds the recipient's lease (see <see cref="RecipientTransition.UnlessLeased"/>).</summary>
     public bool UnlessLeased { get; init; }
+
+    /// <summary>
+    /// A delivery's outcome: it takes only while the recipient's lease still bears the recording node's name.
+    /// A node whose lease ran out and was taken by another node must not overwrite the newer node's state
+    /// (its message may then reach the recipient twice, the documented at-least-once, but no status goes back).
+    /// </summary>
+    public bool ByLeaseHolder { get; init; }
 }

@@ -52,21 +52,23 @@ public static class RecipientTransitions
     /// <summary>The event of a new recipient.</summary>
     public static string InitialEvent(bool held) => held ? LifecycleEvents.Held : LifecycleEvents.Queued;
 
+    /// <summary>A delivery's success; like every delivery's outcome it takes only under this node's lease (<see cref="RecipientOutcome.ByLeaseHolder"/>).</summary>
     public static RecipientOutcome Delivered(QueuedRecipient recipient, DeliveryAttempt attempt) =>
-        Outcome(new RecipientOutcome(recipient, RecipientStatus.Delivered, attempt, null));
+        Outcome(new RecipientOutcome(recipient, RecipientStatus.Delivered, attempt, null) { ByLeaseHolder = true });
 
+    /// <summary>A delivery's permanent failure, under this node's lease.</summary>
     public static RecipientOutcome Bounced(QueuedRecipient recipient, DeliveryAttempt attempt) =>
-        Outcome(new RecipientOutcome(recipient, RecipientStatus.Bounced, attempt, null));
+        Outcome(new RecipientOutcome(recipient, RecipientStatus.Bounced, attempt, null) { ByLeaseHolder = true });
 
     /// <summary>
     /// A temporary failure: deferred to <paramref name="retryAt"/>, or, when the retry schedule has no
-    /// later try (the message is too old), bounced as expired with the last reply in its words.
+    /// later try (the message is too old), bounced as expired with the last reply in its words. Under this node's lease.
     /// </summary>
     public static RecipientOutcome Deferred(QueuedRecipient recipient, DeliveryAttempt attempt, DateTimeOffset? retryAt, TimeSpan age) =>
         retryAt is { } due
-            ? Outcome(new RecipientOutcome(recipient, RecipientStatus.Deferred, attempt, due))
+            ? Outcome(new RecipientOutcome(recipient, RecipientStatus.Deferred, attempt, due) { ByLeaseHolder = true })
             : Outcome(new RecipientOutcome(recipient, RecipientStatus.Bounced,
-                attempt with { Reply = $"Gave up after {age.TotalDays:0.#} days; the last try said: {attempt.Reply}" }, null) { Event = LifecycleEvents.Expired });
+                attempt with { Reply = $"Gave up after {age.TotalDays:0.#} days; the last try said: {attempt.Reply}" }, null) { Event = LifecycleEvents.Expired, ByLeaseHolder = true });
 
     /// <summary>A held recipient refused by an operator's review: it bounces with the review's sentence.</summary>
     public static RecipientOutcome RefusedAfterReview(QueuedRecipient recipient, DeliveryAttempt attempt) =>

@@ -62,7 +62,7 @@ public sealed class SubmissionBackend : ISmtpBackend
     public async ValueTask<AuthOutcome> AuthenticateAsync(SmtpSessionInfo session, string user, string password, CancellationToken cancellationToken)
     {
         var address = session.Remote.Address;
-        if (_throttle.IsBlocked(address))
+        if (await _throttle.IsBlockedAsync(address, cancellationToken))
         {
             await RefuseAsync(session, "auth", new SmtpReply(421, "4.7.0", "Too many failed logins; try again later"), null, null, attemptedUser: Truncate(user));
             return new AuthOutcome(false, null, TimeSpan.Zero, Disconnect: true);
@@ -70,7 +70,7 @@ public sealed class SubmissionBackend : ISmtpBackend
         if (await _login.LoginAsync(user, password, cancellationToken) is { } mailbox)
             return AuthOutcome.Succeeded(mailbox.Address);
 
-        var (delay, disconnect) = _throttle.RecordFailure(address);
+        var (delay, disconnect) = await _throttle.RecordFailureAsync(address, cancellationToken);
         _logger.LogWarning("Failed login for {User} from {Client}", Truncate(user), address);
         await RefuseAsync(session, "auth", SmtpReplies.AuthFailed, null, null, attemptedUser: Truncate(user));
         return new AuthOutcome(false, null, delay, disconnect);

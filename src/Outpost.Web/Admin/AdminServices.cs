@@ -66,6 +66,7 @@ public static class AdminServices
             o.Conventions.AuthorizePage("/Webhooks", ManagerPolicy);
             o.Conventions.AuthorizePage("/Channels", OperatorPolicy);
             o.Conventions.AuthorizePage("/Doctor", OperatorPolicy);
+            o.Conventions.AuthorizePage("/Nodes", OperatorPolicy);
         }).AddApplicationPart(typeof(AdminServices).Assembly);
         return services;
     }

@@ -27,7 +27,7 @@ public sealed class LoginModel(AccountService accounts, AuthThrottle throttle) :
     public async Task<IActionResult> OnPostAsync()
     {
         var client = HttpContext.Connection.RemoteIpAddress ?? System.Net.IPAddress.Loopback;
-        if (throttle.IsBlocked(client))
+        if (await throttle.IsBlockedAsync(client, HttpContext.RequestAborted))
         {
             Error = "Too many failed logins; try again later";
             return Page();
@@ -35,7 +35,7 @@ public sealed class LoginModel(AccountService accounts, AuthThrottle throttle) :
         var mailbox = await accounts.LoginAsync(Address.Trim(), Password, HttpContext.RequestAborted);
         if (mailbox is null)
         {
-            var (delay, _) = throttle.RecordFailure(client);
+            var (delay, _) = await throttle.RecordFailureAsync(client, HttpContext.RequestAborted);
             await Task.Delay(delay < MaxDelay ? delay : MaxDelay, HttpContext.RequestAborted);
             Error = "Authentication failed";
             return Page();

@@ -85,6 +85,52 @@ public abstract class LeaseContract : IDisposable
     }
 
     [Fact]
+    public async Task A_node_whose_lease_was_taken_over_cannot_overwrite_the_new_holders_state()
+    {
+        var id = Id("LOSTLS0000", 1);
+        await A.EnqueueAsync([Message(id, "a@one.test", "r@x.test")], Now - TimeSpan.FromSeconds(1));
+        var mine = Assert.Single(await ClaimAsync(A));
+
+        // Node a pauses past its lease; node b takes the recipient over (delivering, as it was, under b's name).
+        Time.Advance(_rules.LeaseTime + TimeSpan.FromSeconds(1));
+        var theirs = Assert.Single(await ClaimAsync(B));
+        Assert.Equal(mine.Id, theirs.Id);
+
+        // Node a wakes and reports a deferral: the status is still "delivering", but the lease is b's, so it does not take.
+        var late = await A.RecordOutcomesAsync([RecipientTransitions.Deferred(mine, new DeliveryAttempt(Now, "direct", null, null, 451, "451 4.3.0 later", null, TimeSpan.Zero),
+            Now + TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(1))]);
+        Assert.Same(Assert.Single(late.Lost).Recipient, mine);
+        Assert.Empty(late.Completed);
+        // The lease is still b's: its heartbeat renews it, and b's own outcome takes.
+        Assert.Equal(1, await B.RenewLeasesAsync(_rules.Until(Now), _rules.RenewClaimsSince(Now)));
+        var done = await B.RecordOutcomesAsync([RecipientTransitions.Delivered(theirs, Delivered())]);
+        Assert.Empty(done.Lost);
+        Assert.Equal([id], done.Completed);
+
+        // A later report of node a's (a bounce) does not roll the delivered recipient back either.
+        var later = await A.RecordOutcomesAsync([RecipientTransitions.Bounced(mine, new DeliveryAttempt(Now, "direct", null, null, 550, "550 5.1.1 no", null, TimeSpan.Zero))]);
+        Assert.Single(later.Lost);
+        var events = await Log.EventsAsync(new EventQuery(MessageId: id, Limit: 100));
+        Assert.Equal([LifecycleEvents.Queued, LifecycleEvents.Delivering, LifecycleEvents.Delivered], events.Select(e => e.Type));
+        var report = (await Log.GetReportAsync(id))!;
+        Assert.Equal(RecipientStatus.Delivered, Assert.Single(report.Recipients).Status);
+        // The tries happened: each is in the log, the lost ones too.
+        Assert.Equal(3, report.Attempts.Count);
+    }
+
+    [Fact]
+    public async Task A_lease_that_ran_out_but_was_not_taken_over_still_takes_its_holders_outcome()
+    {
+        await A.EnqueueAsync([Message(Id("RANOUT0000", 1), "a@one.test", "r@x.test")], Now - TimeSpan.FromSeconds(1));
+        var mine = Assert.Single(await ClaimAsync(A));
+        Time.Advance(_rules.LeaseTime * 2);
+        var recorded = await A.RecordOutcomesAsync([RecipientTransitions.Delivered(mine, Delivered())]);
+        Assert.Empty(recorded.Lost);
+        Assert.Equal([Id("RANOUT0000", 1)], recorded.Completed);
+        Assert.Empty(await ClaimAsync(B));
+    }
+
+    [Fact]
     public async Task The_heartbeat_stops_renewing_a_claim_older_than_the_longest_hold()
     {
         var rules = new LeaseRules(TimeSpan.FromSeconds(10), longestHold: TimeSpan.FromMinutes(1));

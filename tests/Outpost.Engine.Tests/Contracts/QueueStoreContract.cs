@@ -118,14 +118,14 @@ public abstract class QueueStoreContract : IDisposable
             new RecipientOutcome(queued[0], RecipientStatus.Delivered, Attempt("250 ok"), null),
             new RecipientOutcome(queued[1], RecipientStatus.Deferred, Attempt("451 later"), later),
         ]);
-        Assert.Empty(completed);
+        Assert.Empty(completed.Completed);
         Assert.Equal(later, await Queue.NextDueAsync());
         Assert.Empty(await Queue.ClaimDueAsync(Now, Now, 10));
         var claimed = Assert.Single(await Queue.ClaimDueAsync(later, later, 10)).Recipients.Single();
 
         // The outcome of the claimed recipient (delivering), as the delivery that claimed it reports it.
         completed = await Queue.RecordOutcomesAsync([new RecipientOutcome(claimed, RecipientStatus.Bounced, Attempt("550 no"), null)]);
-        Assert.Equal(["0000000000BBBBBB"], completed);
+        Assert.Equal(["0000000000BBBBBB"], completed.Completed);
         Assert.Empty(await Queue.ListOpenAsync(10));
         Assert.Null(await Queue.NextDueAsync());
     }
@@ -246,7 +246,7 @@ public abstract class QueueStoreContract : IDisposable
     {
         var queued = await QueueFreeAsync(Message("0000000000E1E1E1", "a@x.test"));
         var outcome = RecipientTransitions.Deferred(queued[0], Attempt("451 4.4.1 no answer"), retryAt: null, TimeSpan.FromDays(5));
-        Assert.Equal(["0000000000E1E1E1"], await Queue.RecordOutcomesAsync([outcome]));
+        Assert.Equal(["0000000000E1E1E1"], (await Queue.RecordOutcomesAsync([outcome])).Completed);
         var last = (await EventsAsync("0000000000E1E1E1")).Last();
         Assert.Equal((LifecycleEvents.Expired, RecipientStatus.Bounced), (last.Type, last.To));
         Assert.StartsWith("Gave up after 5 days", last.Reply!.Text, StringComparison.Ordinal);

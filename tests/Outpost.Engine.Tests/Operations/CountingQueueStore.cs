@@ -20,7 +20,7 @@ internal sealed class CountingQueueStore(IQueueStore inner) : IQueueStore
         inner.EnqueueAsync(batch, leaseUntil, cancellationToken);
     public Task<IReadOnlyList<DeliveryWork>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken = default) =>
         inner.ClaimDueAsync(now, leaseUntil, limit, cancellationToken);
-    public Task<IReadOnlyList<string>> RecordOutcomesAsync(IReadOnlyList<RecipientOutcome> outcomes, CancellationToken cancellationToken = default) =>
+    public Task<RecordedOutcomes> RecordOutcomesAsync(IReadOnlyList<RecipientOutcome> outcomes, CancellationToken cancellationToken = default) =>
         inner.RecordOutcomesAsync(outcomes, cancellationToken);
     public Task RecordTriesAsync(IReadOnlyList<(QueuedRecipient Recipient, DeliveryAttempt Attempt)> tries, CancellationToken cancellationToken = default) =>
         inner.RecordTriesAsync(tries, cancellationToken);

@@ -39,7 +39,7 @@ public sealed class PostgresBatchTests(PostgresFixture fixture) : IDisposable
         var outcomes = queued.SelectMany(q => q).Select((r, i) => i % 2 == 0
             ? new RecipientOutcome(r, RecipientStatus.Delivered, ok, null)
             : new RecipientOutcome(r, RecipientStatus.Deferred, later, now + TimeSpan.FromMinutes(5))).ToList();
-        Assert.Empty(await queue.RecordOutcomesAsync(outcomes));
+        Assert.Empty((await queue.RecordOutcomesAsync(outcomes)).Completed);
         foreach (var m in batch)
         {
             var report = (await log.GetReportAsync(m.Message.Id))!;

@@ -49,7 +49,7 @@ public sealed class PostgresLeaseTakeoverTests(PostgresFixture fixture) : IAsync
         Assert.Equal(30, mine.Count);
         var firstLease = await EarliestLeaseAsync(a.Db);
 
-        var heartbeat = new LeaseHeartbeat(a.Queue, _rules, new NodeIdentity("node-a"), _time, NullLogger<LeaseHeartbeat>.Instance);
+        var heartbeat = new LeaseHeartbeat(a.Queue, new PostgresNodeStore(a.Db), _rules, new NodeIdentity("node-a"), _time, NullLogger<LeaseHeartbeat>.Instance);
         await heartbeat.StartAsync(CancellationToken.None);
         try
         {
@@ -80,7 +80,8 @@ public sealed class PostgresLeaseTakeoverTests(PostgresFixture fixture) : IAsync
 
         var attempt = new DeliveryAttempt(Now, "direct", null, null, 250, "250 2.0.0 ok", null, TimeSpan.Zero);
         var completed = await b.Queue.RecordOutcomesAsync([.. resumed.Select(r => RecipientTransitions.Delivered(r, attempt))]);
-        Assert.Equal(["0000000000BEAT01"], completed);
+        Assert.Equal(["0000000000BEAT01"], completed.Completed);
+        Assert.Empty(completed.Lost);
         var delivered = await b.Log.EventsAsync(new EventQuery(MessageId: "0000000000BEAT01", Type: LifecycleEvents.Delivered, Limit: 1000));
         Assert.Equal(30, delivered.Count);
         Assert.Equal(30, delivered.Select(e => e.RecipientId).Distinct().Count());

@@ -98,8 +98,8 @@ public sealed class PostgresNodesTests(PostgresFixture fixture) : IDisposable
                 Task.Run(() => a.Queue.RecordOutcomesAsync([new RecipientOutcome(queued[0], RecipientStatus.Delivered, ok, null)])),
                 Task.Run(() => b.Queue.RecordOutcomesAsync([new RecipientOutcome(queued[1], RecipientStatus.Delivered, ok, null)])));
             // Exactly one of the two learns that the message is complete, so its spool file is removed once.
-            Assert.Equal(1, done.Count(d => d.Contains(id)));
-            completions += done.Sum(d => d.Count);
+            Assert.Equal(1, done.Count(d => d.Completed.Contains(id)));
+            completions += done.Sum(d => d.Completed.Count);
         }
         Assert.Equal(20, completions);
     }

@@ -51,9 +51,9 @@ public sealed class OutcomeCommitterTests : IAsyncDisposable
         ])).ToList();
         _store.Release();
 
-        Assert.Equal([messages[0][0].MessageId], await first);
+        Assert.Equal([messages[0][0].MessageId], (await first).Completed);
         for (var i = 1; i < 30; i++)
-            Assert.Equal(i % 2 == 0 ? [messages[i][0].MessageId] : [], await rest[i - 1]);
+            Assert.Equal(i % 2 == 0 ? [messages[i][0].MessageId] : [], (await rest[i - 1]).Completed);
         Assert.Equal([2, 58], _store.BatchSizes);
 
         var open = await _store.ListOpenAsync(100);
@@ -77,8 +77,8 @@ public sealed class OutcomeCommitterTests : IAsyncDisposable
         var broken = _committer.CommitAsync([Outcome(unknown, RecipientStatus.Delivered)]);
         _store.Release();
 
-        Assert.Equal(["M000000000000002"], await blocker);
-        Assert.Equal(["M000000000000001"], await fine);
+        Assert.Equal(["M000000000000002"], (await blocker).Completed);
+        Assert.Equal(["M000000000000001"], (await fine).Completed);
         await Assert.ThrowsAsync<SqliteException>(() => broken);
         Assert.Empty(await _store.ListOpenAsync(10));
         Assert.Equal(2, Count("SELECT COUNT(*) FROM attempts"));
@@ -89,7 +89,7 @@ public sealed class OutcomeCommitterTests : IAsyncDisposable
     {
         var queued = await EnqueueAsync("M000000000000003", "a@x.test");
         await _committer.DisposeAsync();
-        Assert.Equal(["M000000000000003"], await _committer.CommitAsync([Outcome(queued[0], RecipientStatus.Delivered)]));
+        Assert.Equal(["M000000000000003"], (await _committer.CommitAsync([Outcome(queued[0], RecipientStatus.Delivered)])).Completed);
         Assert.Equal(1, Count("SELECT COUNT(*) FROM attempts"));
     }
 
@@ -119,7 +119,7 @@ public sealed class OutcomeCommitterTests : IAsyncDisposable
         public void Hold() => _gate = _next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         public void Release() => _gate?.TrySetResult();
 
-        public async Task<IReadOnlyList<string>> RecordOutcomesAsync(IReadOnlyList<RecipientOutcome> outcomes, CancellationToken cancellationToken = default)
+        public async Task<RecordedOutcomes> RecordOutcomesAsync(IReadOnlyList<RecipientOutcome> outcomes, CancellationToken cancellationToken = default)
         {
             lock (BatchSizes)
                 BatchSizes.Add(outcomes.Count);

@@ -86,7 +86,7 @@ public sealed class QueueCommitterTests : IAsyncDisposable
             return await inner.EnqueueAsync(batch, leaseUntil, cancellationToken);
         }
 
-        public Task<IReadOnlyList<string>> RecordOutcomesAsync(IReadOnlyList<RecipientOutcome> outcomes, CancellationToken cancellationToken = default) =>
+        public Task<RecordedOutcomes> RecordOutcomesAsync(IReadOnlyList<RecipientOutcome> outcomes, CancellationToken cancellationToken = default) =>
             inner.RecordOutcomesAsync(outcomes, cancellationToken);
         public Task<IReadOnlyList<DeliveryWork>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken = default) =>
             inner.ClaimDueAsync(now, leaseUntil, limit, cancellationToken);

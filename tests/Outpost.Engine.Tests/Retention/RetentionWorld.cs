@@ -62,7 +62,7 @@ internal sealed class RetentionWorld : IDisposable
     public Task<IReadOnlyList<QueuedRecipient>> QueueAsync(params string[] recipients) => QueueAsync(recipients, review: false);
 
     /// <summary>One attempt for each recipient, leaving it in <paramref name="status"/>.</summary>
-    public Task<IReadOnlyList<string>> OutcomeAsync(RecipientStatus status, params QueuedRecipient[] recipients) =>
+    public Task<RecordedOutcomes> OutcomeAsync(RecipientStatus status, params QueuedRecipient[] recipients) =>
         Queue.RecordOutcomesAsync(recipients.Select(r => new RecipientOutcome(r, status, Attempt(status), status == RecipientStatus.Deferred ? Now + TimeSpan.FromHours(1) : null)).ToList());
 
     DeliveryAttempt Attempt(RecipientStatus status) => status switch
