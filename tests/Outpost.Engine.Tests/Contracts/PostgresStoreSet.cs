@@ -43,6 +43,7 @@ public sealed class PostgresStoreSet : StoreSet
         Complaints = new PostgresComplaintStore(_db);
         Webhooks = new PostgresWebhookStore(_db);
         Retention = new PostgresRetentionStore(_db);
+        TlsReports = new PostgresTlsReportStore(_db);
     }
 
     public override IQueueStore Queue { get; }
@@ -60,6 +61,7 @@ public sealed class PostgresStoreSet : StoreSet
     public override IComplaintStore Complaints { get; }
     public override IWebhookStore Webhooks { get; }
     public override IRetentionStore Retention { get; }
+    public override Outpost.Engine.Delivery.Tls.Report.ITlsReportStore TlsReports { get; }
 
     public override IQueueStore QueueOf(NodeIdentity node) => new PostgresQueueStore(_db, _time, node);
 

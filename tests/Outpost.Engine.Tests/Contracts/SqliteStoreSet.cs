@@ -41,6 +41,7 @@ public sealed class SqliteStoreSet : StoreSet
         Complaints = new SqliteComplaintStore(_db);
         Webhooks = new SqliteWebhookStore(_db);
         Retention = new SqliteRetentionStore(_db);
+        TlsReports = new SqliteTlsReportStore(_db);
     }
 
     public override IQueueStore Queue { get; }
@@ -58,6 +59,7 @@ public sealed class SqliteStoreSet : StoreSet
     public override IComplaintStore Complaints { get; }
     public override IWebhookStore Webhooks { get; }
     public override IRetentionStore Retention { get; }
+    public override Outpost.Engine.Delivery.Tls.Report.ITlsReportStore TlsReports { get; }
 
     public override IQueueStore QueueOf(NodeIdentity node) => new SqliteQueueStore(_db, _time, node);
 

@@ -113,8 +113,9 @@ public sealed class MtaStsPolicies(ITxtResolver dns, IMtaStsFetcher fetcher, IMt
             }
             finally
             {
-                _background.TryRemove(domain, out _);
+                // Done before it is forgotten, so that whoever waits on it sees the look's result.
                 started.SetResult();
+                _background.TryRemove(domain, out _);
             }
         });
     }
