@@ -34,6 +34,7 @@ public static class PostgresServices
         services.AddSingleton<IQueueWakeups, PostgresWakeups>();
         services.AddSingleton<Outpost.Engine.Delivery.Tls.ITlsPolicyStore, PostgresTlsPolicyStore>();
         services.AddSingleton<Outpost.Engine.Delivery.Tls.MtaSts.IMtaStsCache, PostgresMtaStsCache>();
+        services.AddSingleton<Outpost.Engine.Delivery.Tls.Report.ITlsReportStore, PostgresTlsReportStore>();
         services.AddSingleton<ISendLog, PostgresSendLog>();
         services.AddSingleton<IDashboardStore, PostgresDashboardStore>();
         services.AddSingleton<ISuppressionStore, PostgresSuppressionStore>();

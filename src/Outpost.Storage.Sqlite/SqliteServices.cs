@@ -35,6 +35,7 @@ public static class SqliteServices
         services.AddSingleton<IChannelStore, SqliteChannelStore>();
         services.AddSingleton<Outpost.Engine.Delivery.Tls.ITlsPolicyStore, SqliteTlsPolicyStore>();
         services.AddSingleton<Outpost.Engine.Delivery.Tls.MtaSts.IMtaStsCache, SqliteMtaStsCache>();
+        services.AddSingleton<Outpost.Engine.Delivery.Tls.Report.ITlsReportStore, SqliteTlsReportStore>();
         services.AddSingleton<IApiKeyStore, SqliteApiKeyStore>();
         services.AddSingleton<IReviewStore, SqliteReviewStore>();
         services.AddSingleton<IBulkStore, SqliteBulkStore>();

@@ -34,6 +34,7 @@ root.Subcommands.Add(SuppressionCommands.Create());
 root.Subcommands.Add(ComplaintCommands.Create());
 root.Subcommands.Add(ChannelCommands.Create());
 root.Subcommands.Add(TlsPolicyCommands.Create());
+root.Subcommands.Add(TlsCommands.Create());
 root.Subcommands.Add(ChannelCommands.CreateRoute());
 root.Subcommands.Add(ApiKeyCommands.Create());
 root.Subcommands.Add(PurgeCommand.Create());

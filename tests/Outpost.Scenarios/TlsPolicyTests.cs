@@ -121,4 +121,84 @@ public sealed class TlsPolicyTests(TlsPolicyWorld world) : IClassFixture<TlsPoli
         Assert.StartsWith("opportunistic: TLSv1.", policy);
         Assert.EndsWith("without verification to mx-good.tls.test", policy);
     }
+
+    [Fact]
+    public async Task A_tls_report_counts_the_refused_and_the_verified_session_and_reaches_the_rua_mailbox_once()
+    {
+        // rpt.test: the expired host first (refused, certificate-expired), then the good one (verified, delivered).
+        var recipient = $"hans-{Submit.Token()}@rpt.test";
+        await SendAsync(recipient, "delivered");
+        Assert.Single(world.Mx[TlsPolicyWorld.Good].MessagesTo(recipient));
+        var day = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        // The server adds its counts to the database every half second (Tls:ReportFlushInterval).
+        var preview = await Eventually.GetAsync(async () =>
+        {
+            var shown = await Outpost.CliAsync("tls", "report", "--day", day, "--domain", "rpt.test");
+            return shown.ExitCode == 0 && shown.Output.Contains("certificate-expired") && shown.Output.Contains("\"total-successful-session-count\": 1") ? shown.Output : null;
+        }, "the TLS results of rpt.test in outpost tls report");
+        var previewed = JsonDocument.Parse(preview).RootElement;
+        Assert.Equal("rpt.test", previewed.GetProperty("policies")[0].GetProperty("policy").GetProperty("policy-domain").GetString());
+
+        var bad = await Outpost.CliAsync("tls", "report", "--day", "01.12.2026");
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("'01.12.2026' is not a day; give it as YYYY-MM-DD.", bad.All);
+
+        var sent = await Outpost.CliAsync("tls", "report", "--day", day, "--domain", "rpt.test", "--send");
+        Assert.True(sent.ExitCode == 0, sent.All);
+        Assert.Contains($"The report of rpt.test for {day} is queued to {TlsPolicyWorld.ReportMailbox}", sent.Output);
+
+        var mail = world.Mx[TlsPolicyWorld.Good].MessagesTo(TlsPolicyWorld.ReportMailbox).FirstOrDefault();
+        if (mail is null)
+        {
+            try
+            {
+                mail = await Eventually.GetAsync(() => world.Mx[TlsPolicyWorld.Good].MessagesTo(TlsPolicyWorld.ReportMailbox).FirstOrDefault(), "the TLS report at the rua mailbox");
+            }
+            catch (TimeoutException)
+            {
+                var log = await Outpost.CliAsync("log", "--to", "reports.test", "--json");
+                Assert.Fail($"No report arrived. The send said: {sent.All}\nThe log: {log.All}");
+            }
+        }
+        Assert.Equal("tlsrpt@example.com", mail.MailFrom);
+        using var message = await MimeKit.MimeMessage.LoadAsync(new MemoryStream(mail.Data));
+        Assert.StartsWith("Report Domain: rpt.test Submitter: ", message.Subject);
+        Assert.Contains(" Report-ID: <", message.Subject);
+        Assert.Equal("rpt.test", message.Headers["TLS-Report-Domain"]);
+        var report = Assert.IsType<MimeKit.MultipartReport>(message.Body);
+        Assert.Equal("tlsrpt", report.ReportType);
+        var attachment = report.OfType<MimeKit.MimePart>().Single(p => p.ContentType.MimeType == "application/tlsrpt+gzip");
+        Assert.Matches(@"^[^!]+!rpt\.test!\d+!\d+\.json\.gz$", attachment.FileName);
+        using var decoded = new MemoryStream();
+        await attachment.Content!.DecodeToAsync(decoded);
+        decoded.Position = 0;
+        using var gunzip = new System.IO.Compression.GZipStream(decoded, System.IO.Compression.CompressionMode.Decompress);
+        using var json = await JsonDocument.ParseAsync(gunzip);
+
+        var root = json.RootElement;
+        Assert.Equal($"{day}T00:00:00Z", root.GetProperty("date-range").GetProperty("start-datetime").GetString());
+        Assert.Equal($"{day}T23:59:59Z", root.GetProperty("date-range").GetProperty("end-datetime").GetString());
+        Assert.Equal("tlsrpt@example.com", root.GetProperty("contact-info").GetString());
+        Assert.False(string.IsNullOrEmpty(root.GetProperty("report-id").GetString()));
+        var policy = root.GetProperty("policies").EnumerateArray().Single();
+        Assert.Equal("sts", policy.GetProperty("policy").GetProperty("policy-type").GetString());
+        Assert.Equal(["version: STSv1", "mode: enforce", "mx: *.tls.test", "max_age: 86400"],
+            policy.GetProperty("policy").GetProperty("policy-string").EnumerateArray().Select(e => e.GetString()!).ToArray());
+        Assert.Equal("*.tls.test", policy.GetProperty("policy").GetProperty("mx-host")[0].GetString());
+        Assert.Equal(1, policy.GetProperty("summary").GetProperty("total-successful-session-count").GetInt64());
+        Assert.Equal(1, policy.GetProperty("summary").GetProperty("total-failure-session-count").GetInt64());
+        var failure = policy.GetProperty("failure-details").EnumerateArray().Single();
+        Assert.Equal("certificate-expired", failure.GetProperty("result-type").GetString());
+        Assert.Equal("mx-expired.tls.test", failure.GetProperty("receiving-mx-hostname").GetString());
+        Assert.Equal(TlsPolicyWorld.Expired, failure.GetProperty("receiving-ip").GetString());
+        Assert.Equal(1, failure.GetProperty("failed-session-count").GetInt64());
+        Assert.Contains("expired on", failure.GetProperty("failure-reason-code").GetString());
+
+        // A day's report goes once.
+        var again = await Outpost.CliAsync("tls", "report", "--day", day, "--domain", "rpt.test", "--send");
+        Assert.True(again.ExitCode == 0, again.All);
+        Assert.Contains($"The report of rpt.test for {day} was sent before.", again.Output);
+        Assert.Single(world.Mx[TlsPolicyWorld.Good].MessagesTo(TlsPolicyWorld.ReportMailbox));
+    }
 }

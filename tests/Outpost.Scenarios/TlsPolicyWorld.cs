@@ -11,7 +11,8 @@ namespace Outpost.Scenarios;
 /// enforce.test (enforce; its MX hosts, by preference, the expired, the wrong-name and the good one),
 /// enforcebad.test (enforce; only the expired host), nomatch.test (enforce, its MX not in the policy),
 /// testing.test (testing; the wrong-name host), partner.test (the self-signed host; the table says verify),
-/// plain.test (no policy; the good host).
+/// plain.test (no policy; the good host); rpt.test (enforce; the expired host, then the good one; it publishes
+/// a TLS-RPT record whose rua is tls-reports@reports.test, whose MX is the good host).
 /// </summary>
 public sealed class TlsPolicyWorld : IAsyncLifetime
 {
@@ -24,7 +25,10 @@ public sealed class TlsPolicyWorld : IAsyncLifetime
     public Dictionary<string, RemoteMx> Mx { get; } = [];
     readonly TestCertificates _ca = new();
 
-    static readonly string[] PolicyDomains = ["enforce.test", "enforcebad.test", "nomatch.test", "testing.test"];
+    static readonly string[] PolicyDomains = ["enforce.test", "enforcebad.test", "nomatch.test", "testing.test", "rpt.test"];
+
+    /// <summary>Where rpt.test's TLS-RPT record sends its reports.</summary>
+    public const string ReportMailbox = "tls-reports@reports.test";
 
     public async Task InitializeAsync()
     {
@@ -49,6 +53,7 @@ public sealed class TlsPolicyWorld : IAsyncLifetime
         Policies.Publish("enforcebad.test", "version: STSv1\r\nmode: enforce\r\nmx: mx-expired.tls.test\r\nmax_age: 86400\r\n");
         Policies.Publish("nomatch.test", "version: STSv1\nmode: enforce\nmx: mx.nomatch.test\nmax_age: 86400\n");
         Policies.Publish("testing.test", "version: STSv1\nmode: testing\nmx: *.tls.test\nmax_age: 86400\n");
+        Policies.Publish("rpt.test", "version: STSv1\nmode: enforce\nmx: *.tls.test\nmax_age: 86400\n");
 
         var zones = new List<string>
         {
@@ -65,6 +70,10 @@ public sealed class TlsPolicyWorld : IAsyncLifetime
             "mx-host=testing.test,mx-wrongname.tls.test,10",
             "mx-host=partner.test,mx-self.tls.test,10",
             "mx-host=plain.test,mx-good.tls.test,10",
+            "mx-host=rpt.test,mx-expired.tls.test,5",
+            "mx-host=rpt.test,mx-good.tls.test,20",
+            "mx-host=reports.test,mx-good.tls.test,10",
+            MailWorld.TxtRecord("_smtp._tls.rpt.test", ["v=TLSRPTv1; rua=mailto:" + ReportMailbox + ",https://reports.test/tlsrpt"]),
             MailWorld.TxtRecord("_spf.outpost.test", ["v=spf1 ip4:127.0.0.0/8 -all"]),
         };
         foreach (var domain in PolicyDomains)
@@ -79,6 +88,10 @@ public sealed class TlsPolicyWorld : IAsyncLifetime
         {
             ["OUTPOST__Tls__TrustedRootsFile"] = _ca.WriteRoot(Path.Combine(Directory, "test-root.pem")),
             ["OUTPOST__Tls__MtaStsPort"] = Policies.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // The policy host is on loopback here; without this the SSRF guard refuses it.
+            ["OUTPOST__Tls__MtaStsAllowPrivate"] = "true",
+            ["OUTPOST__Tls__ReportAddress"] = "tlsrpt@example.com",
+            ["OUTPOST__Tls__ReportFlushInterval"] = "00:00:00.500",
             // These scenarios are about the way out; the sending records are tested elsewhere.
             ["OUTPOST__Sending__RequireDnsRecords"] = "false",
         });

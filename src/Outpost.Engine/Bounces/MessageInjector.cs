@@ -11,6 +11,15 @@ namespace Outpost.Engine.Bounces;
 /// </summary>
 public sealed class MessageInjector(MessageSpool spool, MessageEnqueuer enqueuer, Router router, TimeProvider time)
 {
+    static readonly FormatOptions SpoolFormat = CrlfFormat();
+
+    static FormatOptions CrlfFormat()
+    {
+        var format = FormatOptions.Default.Clone();
+        format.NewLineFormat = NewLineFormat.Dos;
+        return format;
+    }
+
     public async Task<string> InjectAsync(MimeMessage message, string sender, string recipient, string source, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
@@ -19,7 +28,9 @@ public sealed class MessageInjector(MessageSpool spool, MessageEnqueuer enqueuer
         long size;
         await using (var file = spool.Create(id))
         {
-            await message.WriteToAsync(FormatOptions.Default, file, cancellationToken);
+            // The spool holds the bytes as they go out: CRLF lines (MimeKit's default on Linux is a bare LF,
+            // which a receiver reads as one endless line once the message is longer than 1,000 bytes).
+            await message.WriteToAsync(SpoolFormat, file, cancellationToken);
             file.Flush(flushToDisk: true);
             size = file.Length;
         }

@@ -254,6 +254,8 @@ public sealed class OptionsValidator : IValidateOptions<OutpostOptions>
             found.Add(new ConfigurationProblem("Hostname", $"Hostname is '{o.Hostname}', a placeholder; set it to this server's public name, e.g. mail.example.net (receivers check it against reverse DNS).", true));
         if (string.Equals(o.Sending.SpfInclude, ExampleSpfInclude, StringComparison.OrdinalIgnoreCase))
             found.Add(new ConfigurationProblem("Sending:SpfInclude", $"Sending:SpfInclude is '{o.Sending.SpfInclude}', the example; set it to the SPF domain you publish for the service, e.g. _spf.mail.example.net.", true));
+        if (o.Tls.MtaStsAllowPrivate)
+            found.Add(new ConfigurationProblem("Tls:MtaStsAllowPrivate", "Tls:MtaStsAllowPrivate is true, so a domain's MTA-STS policy host may point Outpost at a private or loopback address; it is for tests on one machine only.", true));
         if (string.IsNullOrEmpty(o.Tls.CertificatePath))
         {
             // Mail clients refuse a self-signed certificate, so on a listener others reach it is a placeholder too.

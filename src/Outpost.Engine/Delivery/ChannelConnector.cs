@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Outpost.Engine.Bounces;
 using Outpost.Engine.Configuration;
 using Outpost.Engine.Delivery.Tls;
+using Outpost.Engine.Delivery.Tls.Report;
 using Outpost.Engine.Dns;
 using Outpost.Engine.Routing.Channels;
 using Outpost.Smtp.Client;
@@ -22,13 +23,17 @@ namespace Outpost.Engine.Delivery;
 /// STARTTLS required when it says so, the certificate checked by the <see cref="CertificateVerifier"/>
 /// when it says so, or under DANE against the host's TLSA records (<see cref="DaneMatcher"/>); a host that
 /// cannot meet it is skipped with the reason, before any mail is sent.
+/// It is the one place that counts TLS sessions for TLS-RPT (<see cref="TlsReportCounter"/>): each session a
+/// direct channel opens under a reported policy (MTA-STS, no policy found; later DANE, whose failures
+/// would be counted in the same two places as a certificate refusal, with the tlsa result types) as a
+/// success or with the result type of what failed, and each host the policy refused.
 /// Talks to: DNS for a relay's host name, the remote servers, the health tracker, the certificate verifier.
 /// Security stance: to MX hosts TLS is what the policy says (opportunistic and unchecked by default, as
 /// with any MTA that delivers opportunistically; never a fall back to plain text when it requires TLS);
 /// to a relay, TLS is required and its certificate checked unless the channel says otherwise; relay
 /// passwords are opened only for AUTH and never logged.
 /// </summary>
-public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracker health, CertificateVerifier verifier, RelayPasswords passwords, TimeProvider time,
+public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracker health, CertificateVerifier verifier, RelayPasswords passwords, TlsReportCounter reports, TimeProvider time,
     ILogger<ChannelConnector> logger)
 {
     readonly ConcurrentDictionary<string, SemaphoreSlim> _channelSlots = new();
@@ -66,8 +71,9 @@ public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracke
             if (allowed.Count == 0)
             {
                 slot?.Release();
-                var refused = FailureClassifier.OfTlsPolicy(policy.Source,
-                    $"no MX host of {domain} ({string.Join(", ", resolution.Hosts.Select(h => h.Name))}) matches {string.Join(", ", policy.MxPatterns)}");
+                var mismatch = $"no MX host of {domain} ({string.Join(", ", resolution.Hosts.Select(h => h.Name))}) matches {string.Join(", ", policy.MxPatterns)}";
+                var refused = FailureClassifier.OfTlsPolicy(policy.Source, mismatch);
+                Count(domain, policy, TlsResultTypes.ValidationFailure, resolution.Hosts[0].Name, null, mismatch);
                 return new ChannelConnection(channel, null, resolution.Hosts[0].Name, null, refused.Reply, null, $"{policy.Source}: no MX host allowed");
             }
             targets.AddRange(allowed.SelectMany(h => h.Addresses.Select(a => (h.Name, a, Delivery.MxPort))));
@@ -89,7 +95,7 @@ public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracke
             lastHost = host;
             lastAddress = address.ToString();
             // What the certificate check found, for the reply when the policy refuses it, or for the note when it only reports.
-            string? certificateProblem = null;
+            string? certificateProblem = null, certificateResult = null;
             // Under DANE, what the host's TLSA records say, and which of them the certificate matched.
             var dane = direct ? policy.DaneAt(host) : null;
             DaneMatch? daneMatch = null;
@@ -117,7 +123,7 @@ public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracke
                     : !policy.ChecksCertificate ? (_, _, _, _) => true
                     : (_, certificate, chain, errors) =>
                     {
-                        certificateProblem = verifier.Problem(certificate, chain, errors, host);
+                        (certificateProblem, certificateResult) = verifier.Check(certificate, chain, errors, host);
                         return certificateProblem is null || policy.Mode != TlsMode.Verify || policy.ReportOnly;
                     },
                 CommandTimeout = Delivery.CommandTimeout,
@@ -150,9 +156,12 @@ public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracke
                     lastPolicy = $"{policy.Source}: no STARTTLS at {host}";
                     policyRefused = true;
                     failure = FailureClassifier.OfTlsPolicy(policy.Source, $"{host} [{address}] does not offer STARTTLS");
+                    Count(domain, policy, TlsResultTypes.StartTlsNotSupported, host, address.ToString(), $"{host} does not offer STARTTLS");
                     Log(null, channel, host, address, failure.Reply);
                     continue;
                 }
+                if (direct)
+                    CountSession(domain, policy, client, host, address.ToString(), certificateProblem, certificateResult);
                 return new ChannelConnection(channel, client, host, address.ToString(), null, slot, Describe(channel, policy, client, host, certificateProblem, dane, daneMatch), direct ? policy : null);
             }
             catch (Exception ex) when (FailureClassifier.OfConnect(ex, channel.Name, host, address) is { } failed)
@@ -162,6 +171,7 @@ public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracke
                 if (direct && ex is System.Security.Authentication.AuthenticationException && certificateProblem is not null && !policy.ReportOnly)
                 {
                     failed = FailureClassifier.OfTlsPolicy(policy.Source, certificateProblem);
+                    Count(domain, policy, certificateResult ?? TlsResultTypes.ValidationFailure, host, address.ToString(), certificateProblem);
                     lastPolicy = $"{policy.Source}: certificate refused";
                     policyRefused = true;
                 }
@@ -181,6 +191,33 @@ public sealed class ChannelConnector(OutpostOptions options, ChannelHealthTracke
             await health.FailureAsync(channel.Name, domain, failure.Reply, immediately: failure.Class == BounceClass.PermanentPath);
         slot?.Release();
         return new ChannelConnection(channel, null, lastHost, lastAddress, failure.Reply, null, lastPolicy);
+    }
+
+    /// <summary>
+    /// Counts an open session for TLS-RPT: a failure when the policy itself could not be had (its fetch
+    /// failed), when no TLS was spoken, or when a testing policy would have refused the host; else a success.
+    /// </summary>
+    void CountSession(string domain, TlsPolicy policy, SmtpClientConnection client, string host, string address, string? certificateProblem, string? certificateResult)
+    {
+        if (policy.Report is not { } report)
+            return;
+        if (report.FailureType is { } policyFailure)
+            Count(domain, policy, policyFailure, host, address, report.FailureReason);
+        else if (!client.IsSecure)
+            Count(domain, policy, TlsResultTypes.StartTlsNotSupported, host, address, $"{host} does not offer STARTTLS");
+        else if (policy.ReportOnly && !policy.Allows(host))
+            Count(domain, policy, TlsResultTypes.ValidationFailure, host, address, $"{host} matches none of {string.Join(", ", policy.MxPatterns)}");
+        else if (policy.ReportOnly && certificateProblem is not null)
+            Count(domain, policy, certificateResult ?? TlsResultTypes.ValidationFailure, host, address, certificateProblem);
+        else
+            Count(domain, policy, null, host, address, null);
+    }
+
+    /// <summary>One session for TLS-RPT, when the policy is one a destination published.</summary>
+    void Count(string domain, TlsPolicy policy, string? resultType, string host, string? address, string? reason)
+    {
+        if (policy.Report is { } report)
+            reports.Record(new TlsSessionResult(domain, report, resultType, host, address, reason));
     }
 
     /// <summary>

@@ -96,9 +96,14 @@ public static class EngineServices
         // MTA-STS records are looked up by a resolver that caches by TTL (the record checks' one must not).
         services.AddSingleton(sp => new Delivery.Tls.MtaSts.MtaStsFetcher(options.Tls, sp.GetRequiredService<ITxtResolver>(), sp.GetRequiredService<Delivery.Tls.CertificateVerifier>()));
         services.AddSingleton(sp => new Delivery.Tls.MtaSts.MtaStsPolicies(new DnsClientTxtResolver(options.Dns, cache: true), sp.GetRequiredService<Delivery.Tls.MtaSts.MtaStsFetcher>(),
-            sp.GetRequiredService<Delivery.Tls.MtaSts.IMtaStsCache>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Delivery.Tls.MtaSts.MtaStsPolicies>>()));
+            sp.GetRequiredService<Delivery.Tls.MtaSts.IMtaStsCache>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Delivery.Tls.MtaSts.MtaStsPolicies>>(),
+            options.Tls.MtaStsRefreshAhead));
         // DANE asks only resolvers trusted to validate (Dns:ValidatingResolvers, or the configured ones on loopback).
         services.AddSingleton(sp => new Delivery.Tls.DanePolicies(new DnsClientDnssecResolver(options.Dns), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<Delivery.Tls.Report.TlsReportCounter>();
+        services.AddSingleton(sp => new Delivery.Tls.Report.TlsReportSender(options, sp.GetRequiredService<Delivery.Tls.Report.ITlsReportStore>(),
+            sp.GetRequiredService<ITxtResolver>(), sp.GetRequiredService<MessageInjector>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<Delivery.Tls.Report.TlsReportSender>>()));
         services.AddSingleton(sp => new Delivery.Tls.TlsPolicyResolver(sp.GetRequiredService<Delivery.Tls.ITlsPolicyStore>(),
             options.Tls.Dane ? sp.GetRequiredService<Delivery.Tls.DanePolicies>() : null,
             options.Tls.MtaSts ? sp.GetRequiredService<Delivery.Tls.MtaSts.MtaStsPolicies>() : null, sp.GetRequiredService<TimeProvider>()));
@@ -150,7 +155,7 @@ public static class EngineServices
     /// <summary>How long <c>outpost serve</c> lets deliveries in flight finish when it is stopped.</summary>
     public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>The long-running parts of <c>outpost serve</c>: the queue scheduler and the leases' heartbeat, the DNS re-check, retention, the webhook dispatcher and the SMTP listeners.</summary>
+    /// <summary>The long-running parts of <c>outpost serve</c>: the queue scheduler and the leases' heartbeat, the DNS re-check, retention, the webhook dispatcher, TLS-RPT and the MTA-STS refresh, and the SMTP listeners.</summary>
     public static IServiceCollection AddOutpostServer(this IServiceCollection services)
     {
         // How long a stop (SIGTERM) waits for deliveries in flight; the unit's TimeoutStopSec is longer.
@@ -164,6 +169,8 @@ public static class EngineServices
         services.AddHostedService<DnsRecheckService>();
         services.AddHostedService<RetentionScheduler>();
         services.AddHostedService<Webhooks.WebhookDispatcher>();
+        services.AddHostedService<Delivery.Tls.Report.TlsReportScheduler>();
+        services.AddHostedService<Delivery.Tls.MtaSts.MtaStsRefresher>();
         // One instance: the host starts it, /readyz asks it whether its listeners are up.
         services.AddSingleton<SmtpHostedService>();
         services.AddHostedService(sp => sp.GetRequiredService<SmtpHostedService>());

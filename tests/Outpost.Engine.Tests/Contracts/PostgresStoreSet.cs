@@ -44,6 +44,7 @@ public sealed class PostgresStoreSet : StoreSet
         Webhooks = new PostgresWebhookStore(_db);
         Retention = new PostgresRetentionStore(_db);
         Nodes = new PostgresNodeStore(_db);
+        TlsReports = new PostgresTlsReportStore(_db);
     }
 
     public override IQueueStore Queue { get; }
@@ -62,6 +63,7 @@ public sealed class PostgresStoreSet : StoreSet
     public override IWebhookStore Webhooks { get; }
     public override IRetentionStore Retention { get; }
     public override INodeStore Nodes { get; }
+    public override Outpost.Engine.Delivery.Tls.Report.ITlsReportStore TlsReports { get; }
 
     public override IQueueStore QueueOf(NodeIdentity node) => new PostgresQueueStore(_db, _time, node);
 

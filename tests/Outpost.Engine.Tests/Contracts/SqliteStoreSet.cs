@@ -42,6 +42,7 @@ public sealed class SqliteStoreSet : StoreSet
         Webhooks = new SqliteWebhookStore(_db);
         Retention = new SqliteRetentionStore(_db);
         Nodes = new SqliteNodeStore(_db);
+        TlsReports = new SqliteTlsReportStore(_db);
     }
 
     public override IQueueStore Queue { get; }
@@ -60,6 +61,7 @@ public sealed class SqliteStoreSet : StoreSet
     public override IWebhookStore Webhooks { get; }
     public override IRetentionStore Retention { get; }
     public override INodeStore Nodes { get; }
+    public override Outpost.Engine.Delivery.Tls.Report.ITlsReportStore TlsReports { get; }
 
     public override IQueueStore QueueOf(NodeIdentity node) => new SqliteQueueStore(_db, _time, node);
 

@@ -37,6 +37,7 @@ public abstract class StoreSet : IDisposable
     public abstract IWebhookStore Webhooks { get; }
     public abstract IRetentionStore Retention { get; }
     public abstract INodeStore Nodes { get; }
+    public abstract Outpost.Engine.Delivery.Tls.Report.ITlsReportStore TlsReports { get; }
 
     /// <summary>The queue as another node sees it: the same database, leases under <paramref name="node"/>'s name.</summary>
     public abstract IQueueStore QueueOf(NodeIdentity node);

@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Outpost.Engine.Configuration;
+using Outpost.Engine.Delivery.Tls.Report;
 
 namespace Outpost.Engine.Delivery.Tls;
 
@@ -27,24 +28,28 @@ public sealed class CertificateVerifier
     }
 
     /// <summary>What is wrong with <paramref name="certificate"/> for <paramref name="host"/>, or null when it is valid.</summary>
-    public string? Problem(X509Certificate? certificate, X509Chain? presented, SslPolicyErrors errors, string host)
+    public string? Problem(X509Certificate? certificate, X509Chain? presented, SslPolicyErrors errors, string host) =>
+        Check(certificate, presented, errors, host).Problem;
+
+    /// <summary>What is wrong, as <see cref="Problem"/> says it, with the TLS-RPT result type of that problem (RFC 8460 §4.3.1).</summary>
+    public CertificateCheck Check(X509Certificate? certificate, X509Chain? presented, SslPolicyErrors errors, string host)
     {
         if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
-            return $"{host} presented no certificate";
+            return new($"{host} presented no certificate", TlsResultTypes.ValidationFailure);
         var cert = certificate as X509Certificate2 ?? new X509Certificate2(certificate);
         var now = _time.GetUtcNow().UtcDateTime;
         if (cert.NotAfter.ToUniversalTime() < now)
-            return $"the certificate of {host} expired on {cert.NotAfter.ToUniversalTime():yyyy-MM-dd}";
+            return new($"the certificate of {host} expired on {cert.NotAfter.ToUniversalTime():yyyy-MM-dd}", TlsResultTypes.CertificateExpired);
         if (cert.NotBefore.ToUniversalTime() > now)
-            return $"the certificate of {host} is not valid before {cert.NotBefore.ToUniversalTime():yyyy-MM-dd}";
+            return new($"the certificate of {host} is not valid before {cert.NotBefore.ToUniversalTime():yyyy-MM-dd}", TlsResultTypes.ValidationFailure);
         if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
-            return $"the certificate of {host} is not valid for that name (it is for {cert.GetNameInfo(X509NameType.DnsName, false)})";
+            return new($"the certificate of {host} is not valid for that name (it is for {cert.GetNameInfo(X509NameType.DnsName, false)})", TlsResultTypes.CertificateHostMismatch);
         var intermediates = presented?.ChainElements.Skip(1).Select(e => e.Certificate).ToList() ?? [];
         if (Chains(cert, intermediates, custom: false) || (_extraRoots.Count > 0 && Chains(cert, intermediates, custom: true)))
-            return null;
-        return cert.SubjectName.RawData.AsSpan().SequenceEqual(cert.IssuerName.RawData)
+            return CertificateCheck.Valid;
+        return new(cert.SubjectName.RawData.AsSpan().SequenceEqual(cert.IssuerName.RawData)
             ? $"the certificate of {host} is self-signed"
-            : $"the certificate of {host} is not issued by a trusted authority";
+            : $"the certificate of {host} is not issued by a trusted authority", TlsResultTypes.CertificateNotTrusted);
     }
 
     bool Chains(X509Certificate2 cert, IReadOnlyList<X509Certificate2> intermediates, bool custom)

@@ -6,12 +6,16 @@ namespace Outpost.Engine.Delivery.Tls;
 /// <c>testing</c>: the certificate and patterns are checked, the mail goes anyway), and where the policy
 /// came from, in words, as every attempt of the send log names it. Under DANE it also carries what each MX
 /// host's TLSA records say (<see cref="Dane"/>), and <see cref="Refusal"/> when the destination cannot be
-/// delivered to at all under it (its MX records failed DNSSEC validation).
+/// delivered to at all under it (its MX records failed DNSSEC validation); and how TLS-RPT reports sessions
+/// under it (<see cref="Report"/>: null for the operator's table, which no destination published).
 /// </summary>
 public sealed record TlsPolicy(TlsMode Mode, IReadOnlyList<string> MxPatterns, string Source, bool ReportOnly = false)
 {
     /// <summary>Today's behaviour for a destination that asks for nothing.</summary>
-    public static TlsPolicy Opportunistic { get; } = new(TlsMode.Opportunistic, [], "opportunistic");
+    public static TlsPolicy Opportunistic { get; } = new(TlsMode.Opportunistic, [], "opportunistic") { Report = Tls.Report.TlsReportPolicy.None };
+
+    /// <summary>The policy as TLS-RPT names it in a report, or null when sessions under it are not reported.</summary>
+    public Tls.Report.TlsReportPolicy? Report { get; init; }
 
     /// <summary>Under DANE, each allowed MX host (by its lower-case name) with its TLSA records; null otherwise.</summary>
     public IReadOnlyDictionary<string, DaneHost>? Dane { get; init; }
