@@ -32,4 +32,5 @@ public sealed class OutpostOptions
     public StorageOptions Storage { get; set; } = new();
     public ComplaintOptions Complaints { get; set; } = new();
     public WebhookOptions Webhooks { get; set; } = new();
+    public TelemetryOptions Telemetry { get; set; } = new();
 }

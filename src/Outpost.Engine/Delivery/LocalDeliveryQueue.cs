@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Outpost.Engine.Accounts;
+using Outpost.Engine.Metrics;
 using Outpost.Engine.Queue;
 using Outpost.Engine.Routing;
 
@@ -42,13 +43,26 @@ public sealed class LocalDeliveryQueue : IAsyncDisposable
 
     async Task RunAsync()
     {
+        // The workers are started by whichever code first needed this queue; no span of that code is theirs.
+        Activity.Current = null;
         await foreach (var work in _work.Reader.ReadAllAsync())
         {
+            using var span = OutpostTracing.StartUnder(OutpostTracing.Delivery, ActivityKind.Internal, work.Origin);
             try
             {
+                span?.SetTag(OutpostTracing.QueueIdTag, work.Message.Id);
+                span?.SetTag("outpost.route", "local");
+                span?.SetTag("outpost.recipients", work.Recipients.Count);
                 var results = new List<AttemptResult>(work.Recipients.Count);
-                foreach (var recipient in work.Recipients)
-                    results.Add(await DeliverOneAsync(work.Message, recipient));
+                using (var attempt = OutpostTracing.Source.StartActivity(OutpostTracing.Attempt))
+                {
+                    foreach (var recipient in work.Recipients)
+                        results.Add(await DeliverOneAsync(work.Message, recipient));
+                    attempt?.SetTag(OutpostTracing.QueueIdTag, work.Message.Id);
+                    attempt?.SetTag("outpost.channel", "local");
+                    attempt?.SetTag("outpost.channel.kind", "local");
+                    attempt?.SetTag("outpost.result", Result(results));
+                }
                 await _recorder.RecordAsync(work.Message, results);
             }
             catch (Exception ex)
@@ -58,6 +72,10 @@ public sealed class LocalDeliveryQueue : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>What a try came to, as a span tag: delivered, temporary or permanent (the worst of its recipients').</summary>
+    internal static string Result(IReadOnlyList<AttemptResult> results) =>
+        results.Any(r => r.Kind == AttemptKind.Permanent) ? "permanent" : results.Any(r => r.Kind == AttemptKind.Temporary) ? "temporary" : "delivered";
 
     async Task<AttemptResult> DeliverOneAsync(QueuedMessage message, QueuedRecipient recipient)
     {
