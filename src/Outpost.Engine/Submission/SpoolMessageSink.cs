@@ -140,11 +140,15 @@ internal sealed class SpoolMessageSink : IMessageSink
         }
     }
 
-    public async ValueTask<SmtpReply> CommitAsync(CancellationToken cancellationToken)
+    // Untraced (nothing listens), the commit is called as it is: no span, no extra async frame per message.
+    public ValueTask<SmtpReply> CommitAsync(CancellationToken cancellationToken) =>
+        OutpostTracing.Source.HasListeners() ? CommitInSpanAsync(cancellationToken) : CommitMessageAsync(cancellationToken);
+
+    async ValueTask<SmtpReply> CommitInSpanAsync(CancellationToken cancellationToken)
     {
         // The submission's span runs from DATA (when this sink was made) to the reply; an API request's span is its parent.
         using var span = OutpostTracing.Source.StartActivity(OutpostTracing.Submission, ActivityKind.Server, default(ActivityContext), startTime: _receivedAt);
-        var reply = await CommitTracedAsync(cancellationToken);
+        var reply = await CommitMessageAsync(cancellationToken);
         if (span is not null)
         {
             span.SetTag(OutpostTracing.QueueIdTag, _id);
@@ -158,7 +162,7 @@ internal sealed class SpoolMessageSink : IMessageSink
         return reply;
     }
 
-    async ValueTask<SmtpReply> CommitTracedAsync(CancellationToken cancellationToken)
+    async ValueTask<SmtpReply> CommitMessageAsync(CancellationToken cancellationToken)
     {
         try
         {
