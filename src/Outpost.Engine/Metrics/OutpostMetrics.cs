@@ -5,7 +5,7 @@ namespace Outpost.Engine.Metrics;
 /// <summary>
 /// The one owner of Outpost's metrics: the instruments of the meter <c>Outpost</c>
 /// (<see cref="System.Diagnostics.Metrics"/>), which OpenTelemetry exports in Prometheus' text format at
-/// <c>/metrics</c> and over OTLP when configured (<c>Outpost.Web/Telemetry</c>). Messages accepted,
+/// <c>/metrics</c> and over OTLP when configured (<c>Outpost.Web/TelemetryExport</c>). Messages accepted,
 /// refusals by stage and enhanced code, policy verdicts, delivery results per channel, the latency from
 /// acceptance to delivery, SMTP and outbound connections, webhook tries and backlog, the queue's depth
 /// (read from the queue when collected) and the build. Names and labels are listed in docs/METRICS.md.
