@@ -33,8 +33,7 @@ public static class WebServices
         app.UseApiLimits();
         MetricsToken.Use(app, configured.Metrics);
         app.MapOpenApi("/openapi/v1.json");
-        app.MapGet("/metrics", async (Outpost.Engine.Metrics.OutpostMetrics metrics, Outpost.Engine.Queue.IQueueStore queue, Microsoft.AspNetCore.Http.HttpContext http) =>
-            Microsoft.AspNetCore.Http.Results.Text(metrics.Render(await queue.DepthAsync(http.RequestAborted)), "text/plain; version=0.0.4"));
+        app.MapOutpostMetrics();
         app.MapOutpostAdmin();
         var api = app.MapGroup("/api/v1");
         api.RequireRateLimiting(ApiLimits.Policy);

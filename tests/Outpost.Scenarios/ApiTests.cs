@@ -135,18 +135,54 @@ public sealed class ApiTests(MailWorld world)
     [Fact]
     public async Task Metrics_count_acceptance_refusals_deliveries_and_the_queue()
     {
-        var id = await Submit.AcceptedAsync(Submit.AliceAsync(Outpost, "bob@example.com", "metrics " + Submit.Token()));
-        await Outpost.WaitForStatusAsync(id, "delivered");
+        var before = await PrometheusText.ScrapeAsync(Outpost.Web);
+        var token = Submit.Token();
+        var local = await Submit.AcceptedAsync(Submit.AliceAsync(Outpost, "bob@example.com", "metrics " + token));
+        var remote = await Submit.AcceptedAsync(Submit.AliceAsync(Outpost, $"metrics-{token}@remote.test", "metrics out " + token,
+            "Dear Bob, the minutes of Tuesday's meeting are attached. Kind regards, Alice"));
+        await Outpost.WaitForStatusAsync(local, "delivered");
+        await Outpost.WaitForStatusAsync(remote, "delivered");
         await Submit.AliceAsync(Outpost, "nobody@example.com", "refused");
+
+        // The counters move as the outcomes are committed: a scrape a moment later sees both deliveries.
+        PrometheusText after = null!;
+        double Moved(string name, params (string, string)[] labels) => after.Sum(name, labels) - before.Sum(name, labels);
+        await Eventually.GetAsync(async () =>
+        {
+            after = await PrometheusText.ScrapeAsync(Outpost.Web);
+            return Moved("outpost_deliveries_total", ("result", "delivered")) >= 2 ? after : null;
+        }, "both deliveries counted");
+        Assert.True(Moved("outpost_messages_accepted_total") >= 2);
+        Assert.True(Moved("outpost_deliveries_total", ("result", "delivered"), ("channel", "local")) >= 1);
+        Assert.True(Moved("outpost_refusals_total", ("stage", "rcpt"), ("code", "5.1.1")) >= 1);
+        Assert.True(Moved("outpost_delivery_latency_seconds_count") >= 2);
+        Assert.True(Moved("outpost_policy_verdicts_total", ("verdict", "passed"), ("class", "none")) >= 1);
+        Assert.True(Moved("outpost_smtp_connections_total", ("listener", "submission")) >= 3);
+        // The remote delivery may have reused a connection an earlier test opened; at least that one was counted.
+        Assert.True(after.Sum("outpost_delivery_connections_total", ("result", "opened")) >= 1);
+        Assert.Equal("counter", after.TypeOf("outpost_messages_accepted_total"));
+        Assert.Equal("histogram", after.TypeOf("outpost_delivery_latency_seconds"));
+        Assert.Single(after.Matching("outpost_queue_recipients", ("status", "deferred")));
+        Assert.Contains(after.Matching("outpost_delivery_latency_seconds_bucket"), b => b.Labels["le"] == "0.005");
+        Assert.All(after.Matching("outpost_deliveries_total"), s => Assert.Equal("Outpost", s.Labels["otel_scope_name"]));
+    }
+
+    [Fact]
+    public async Task Metrics_are_prometheus_text_with_the_runtime_process_and_kestrel_ones()
+    {
         using var http = new HttpClient();
-        var text = await http.GetStringAsync($"http://127.0.0.1:{Outpost.HttpPort}/metrics");
-        long Value(string series) =>
-            long.Parse(text.Split('\n').Single(l => l.StartsWith(series + " ", StringComparison.Ordinal))[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-        Assert.True(Value("outpost_messages_accepted_total") >= 1);
-        Assert.True(Value("outpost_deliveries_total{result=\"delivered\",channel=\"local\"}") >= 1);
-        Assert.True(Value("outpost_refusals_total{stage=\"rcpt\",code=\"5.1.1\"}") >= 1);
-        Assert.True(Value("outpost_delivery_latency_seconds_count") >= 1);
-        Assert.Contains("outpost_queue_recipients{status=\"deferred\"}", text);
+        using var response = await http.GetAsync(new Uri(Outpost.Web, "metrics"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(response.Content.Headers.ContentType!.Parameters, p => p.Name == "version" && p.Value == "0.0.4");
+        var scrape = new PrometheusText(await response.Content.ReadAsStringAsync());
+        // The .NET runtime's, the process's, Kestrel's and ASP.NET Core's own, beside Outpost's.
+        foreach (var name in new[] { "dotnet_gc_collections_total", "dotnet_thread_pool_thread_count_total", "process_cpu_time_seconds_total",
+                     "process_memory_usage_bytes", "kestrel_active_connections", "http_server_active_requests" })
+            Assert.True(scrape.Has(name), $"{name} is missing from /metrics");
+        Assert.True(scrape.Sum("process_memory_usage_bytes") > 1_000_000);
+        Assert.True(scrape.Sum("kestrel_active_connections") >= 1, "the scrape's own connection is open while it is answered");
+        Assert.Contains(scrape.Matching("target_info"), s => s.Labels["service_name"] == "outpost");
     }
 
     [Fact]

@@ -30,8 +30,8 @@ public sealed partial class VersionTests(MailWorld world)
         Assert.True(exists.ExitCode == 0, $"{commit} is not a commit of this repository: {exists.All}");
 
         using var http = new HttpClient();
-        var metrics = await http.GetStringAsync(new Uri(world.Outpost.Web, "metrics"));
-        Assert.Contains($"outpost_build_info{{version=\"{version}\",commit=\"{commit}\"}} 1", metrics);
+        var metrics = await PrometheusText.ScrapeAsync(world.Outpost.Web);
+        Assert.Equal(1, Assert.Single(metrics.Matching("outpost_build_info", ("version", version), ("commit", commit))).Value);
         var login = await http.GetStringAsync(new Uri(world.Outpost.Web, "login"));
         Assert.Contains($"<footer class=\"build\">outpost {version} (commit {commit[..12]})</footer>", login);
     }

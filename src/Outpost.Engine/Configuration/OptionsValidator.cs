@@ -208,6 +208,21 @@ public sealed class OptionsValidator : IValidateOptions<OutpostOptions>
 
         Range("Suppression:HardBounceDays", o.Suppression.HardBounceDays, 0, 36_500);
 
+        var telemetry = o.Telemetry;
+        if (telemetry.OtlpProtocol is not (TelemetryOptions.Grpc or TelemetryOptions.HttpProtobuf))
+            Add("Telemetry:OtlpProtocol", $"Telemetry:OtlpProtocol is '{Shorten(telemetry.OtlpProtocol)}'; it must be grpc or http/protobuf.");
+        Period("Telemetry:OtlpMetricsInterval", telemetry.OtlpMetricsInterval, second, TimeSpan.FromHours(1));
+        if (telemetry.OtlpEndpoint.Length > 0)
+        {
+            // A URL with credentials in it is named without them: they must not reach a log.
+            if (!Uri.TryCreate(telemetry.OtlpEndpoint.Trim(), UriKind.Absolute, out var otlp) || otlp.Scheme is not ("http" or "https") || otlp.Host.Length == 0)
+                Add("Telemetry:OtlpEndpoint", $"Telemetry:OtlpEndpoint is '{Shorten(telemetry.OtlpEndpoint.Split('@')[^1])}'; it must be an http:// or https:// address like http://127.0.0.1:4317, or empty to turn OTLP off.");
+            else if (otlp.UserInfo.Length > 0)
+                Add("Telemetry:OtlpEndpoint", "Telemetry:OtlpEndpoint has a user name or password in it; put credentials in OTEL_EXPORTER_OTLP_HEADERS instead.");
+            else if (otlp.Query.Length > 0 || otlp.Fragment.Length > 0)
+                Add("Telemetry:OtlpEndpoint", $"Telemetry:OtlpEndpoint is '{Shorten(otlp.GetLeftPart(UriPartial.Path))}' with a query or fragment; it must be the collector's base address only.");
+        }
+
         // The sections that had their own checks keep their sentences (tests and operators know them).
         foreach (var (section, problem) in new[]
         {

@@ -34,4 +34,5 @@ public sealed class OutpostOptions
     public WebhookOptions Webhooks { get; set; } = new();
     public DoctorOptions Doctor { get; set; } = new();
     public MetricsOptions Metrics { get; set; } = new();
+    public TelemetryOptions Telemetry { get; set; } = new();
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Outpost.Engine.Accounts;
+using Outpost.Engine.Metrics;
 using Outpost.Engine.Queue;
 using Outpost.Engine.Routing;
 
@@ -46,27 +47,40 @@ public sealed class LocalDeliveryQueue : IAsyncDisposable
 
     async Task RunAsync()
     {
+        // The workers are started by whichever code first needed this queue; no span of that code is theirs.
+        Activity.Current = null;
         await foreach (var work in _work.Reader.ReadAllAsync())
         {
+            using var span = OutpostTracing.StartUnder(OutpostTracing.Delivery, ActivityKind.Internal, work.Origin);
             try
             {
+                span?.SetTag(OutpostTracing.QueueIdTag, work.Message.Id);
+                span?.SetTag("outpost.route", "local");
+                span?.SetTag("outpost.recipients", work.Recipients.Count);
                 var results = new List<AttemptResult>(work.Recipients.Count);
-                var viaLmtp = new List<QueuedRecipient>();
-                foreach (var recipient in work.Recipients)
+                using (var attempt = OutpostTracing.Source.StartActivity(OutpostTracing.Attempt))
                 {
-                    if (_lmtp is not null && !_feedback.Contains(recipient.Address))
+                    var viaLmtp = new List<QueuedRecipient>();
+                    foreach (var recipient in work.Recipients)
                     {
-                        if (await MissingMailboxAsync(recipient) is { } missing)
-                            results.Add(missing);
-                        else
-                            viaLmtp.Add(recipient);
-                        continue;
+                        if (_lmtp is not null && !_feedback.Contains(recipient.Address))
+                        {
+                            if (await MissingMailboxAsync(recipient) is { } missing)
+                                results.Add(missing);
+                            else
+                                viaLmtp.Add(recipient);
+                            continue;
+                        }
+                        results.Add(await DeliverOneAsync(work.Message, recipient));
                     }
-                    results.Add(await DeliverOneAsync(work.Message, recipient));
+                    // One LMTP transaction for the work's mailboxes; each gets its own reply.
+                    if (viaLmtp.Count > 0)
+                        results.AddRange(await _lmtp!.DeliverAsync(work.Message, viaLmtp));
+                    attempt?.SetTag(OutpostTracing.QueueIdTag, work.Message.Id);
+                    attempt?.SetTag("outpost.channel", _lmtp is null ? "local" : "lmtp");
+                    attempt?.SetTag("outpost.channel.kind", "local");
+                    attempt?.SetTag("outpost.result", Result(results));
                 }
-                // One LMTP transaction for the work's mailboxes; each gets its own reply.
-                if (viaLmtp.Count > 0)
-                    results.AddRange(await _lmtp!.DeliverAsync(work.Message, viaLmtp));
                 await _recorder.RecordAsync(work.Message, results);
             }
             catch (Exception ex)
@@ -84,6 +98,9 @@ public sealed class LocalDeliveryQueue : IAsyncDisposable
         return new AttemptResult(recipient, AttemptKind.Permanent,
             new DeliveryAttempt(_time.GetUtcNow(), "local", "local", null, 550, $"550 5.1.1 The mailbox <{recipient.Address}> does not exist", null, TimeSpan.Zero));
     }
+    /// <summary>What a try came to, as a span tag: delivered, temporary or permanent (the worst of its recipients').</summary>
+    internal static string Result(IReadOnlyList<AttemptResult> results) =>
+        results.Any(r => r.Kind == AttemptKind.Permanent) ? "permanent" : results.Any(r => r.Kind == AttemptKind.Temporary) ? "temporary" : "delivered";
 
     async Task<AttemptResult> DeliverOneAsync(QueuedMessage message, QueuedRecipient recipient)
     {

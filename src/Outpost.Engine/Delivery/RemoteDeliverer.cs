@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Outpost.Engine.Bounces;
 using Outpost.Engine.Delivery.Tls;
 using Outpost.Engine.Dns;
+using Outpost.Engine.Metrics;
 using Outpost.Engine.Queue;
 using Outpost.Engine.Routing.Channels;
 using Outpost.Engine.Signing;
@@ -25,12 +26,14 @@ namespace Outpost.Engine.Delivery;
 /// When a channel's circuit is open for the destination, one waiting recipient becomes the probe at the end
 /// of the cool-down; when a probe gets through, <see cref="DestinationRelease"/> lets the rest go at once.
 /// Talks to: the MX resolver, the TLS policy resolver, the channel selector and health tracker, the
-/// connector, the signer, the recorder, the destination release.
+/// connector, the signer, the recorder, the destination release; the metrics (outbound connections) and
+/// the trace (a span per message, a child span per channel tried).
 /// Security stance: the spool bytes go out as they are, DKIM-signed; TLS and credentials are the
 /// connector's (to MX hosts as the TLS policy says, required and checked to relays, passwords never logged).
 /// </summary>
 public sealed class RemoteDeliverer(IMxResolver resolver, TlsPolicyResolver policies, DeliveryRecorder recorder, MessageSigner signer,
-    ChannelSelector selector, ChannelHealthTracker health, ChannelConnector connector, DestinationRelease release, TimeProvider time, ILogger<RemoteDeliverer> logger)
+    ChannelSelector selector, ChannelHealthTracker health, ChannelConnector connector, DestinationRelease release, OutpostMetrics metrics, TimeProvider time,
+    ILogger<RemoteDeliverer> logger)
 {
     /// <summary>
     /// How many messages a connection may send before the outcomes of earlier ones are durable. The
@@ -75,6 +78,12 @@ public sealed class RemoteDeliverer(IMxResolver resolver, TlsPolicyResolver poli
         {
             while (await next() is { } work)
             {
+                // One span per message and destination: a child of its submission when that handed it over here.
+                using var span = OutpostTracing.StartUnder(OutpostTracing.Delivery, ActivityKind.Internal, work.Origin);
+                span?.SetTag(OutpostTracing.QueueIdTag, work.Message.Id);
+                span?.SetTag("outpost.route", "remote");
+                span?.SetTag("outpost.destination", domain);
+                span?.SetTag("outpost.recipients", work.Recipients.Count);
                 var senderDomain = work.Message.Sender.Length == 0 ? null : work.Message.Sender[(work.Message.Sender.IndexOf('@') + 1)..];
                 // Noted before any circuit is looked at: a release that begins after this may miss the deferral.
                 var generation = release.Generation(domain);
@@ -131,6 +140,11 @@ public sealed class RemoteDeliverer(IMxResolver resolver, TlsPolicyResolver poli
             var channel = choice.Channel;
             if (!await health.AvailableAsync(channel.Name, domain))
                 continue;
+            // One span per channel tried (a failover makes another), under the message's delivery span.
+            using var span = OutpostTracing.Source.StartActivity(OutpostTracing.Attempt, ActivityKind.Client);
+            span?.SetTag(OutpostTracing.QueueIdTag, work.Message.Id);
+            span?.SetTag("outpost.channel", channel.Name);
+            span?.SetTag("outpost.channel.kind", channel.Kind == ChannelKind.Relay ? "relay" : "direct");
 
             if (connections.TryGetValue(channel.Name, out var open) && (!open.Client!.IsIdleUsable || open.OpenedUnder is { } opened && !opened.Permits(policy)))
             {
@@ -144,8 +158,11 @@ public sealed class RemoteDeliverer(IMxResolver resolver, TlsPolicyResolver poli
             if (!connections.TryGetValue(channel.Name, out var connection))
             {
                 connection = await connector.ConnectAsync(channel, domain, resolution, policy, cancellationToken);
+                metrics.OutboundConnection(channel.Name, connection.Client is not null);
                 if (connection.Client is null)
                 {
+                    span?.SetTag("outpost.result", "no-connection");
+                    span?.SetStatus(ActivityStatusCode.Error, connection.Error);
                     var failed = new DeliveryAttempt(time.GetUtcNow(), channel.Name, connection.Host, connection.Address, null, connection.Error!, null, TimeSpan.Zero, connection.TlsPolicy);
                     foreach (var r in pending)
                         Tried(r, failed);
@@ -155,7 +172,14 @@ public sealed class RemoteDeliverer(IMxResolver resolver, TlsPolicyResolver poli
                 connections[channel.Name] = connection;
             }
 
+            span?.SetTag("server.address", connection.Host);
             var (results, usable, recipientLevel) = await SendAsync(connection, work.Message, pending, cancellationToken);
+            if (span is not null && results.Count > 0)
+            {
+                span.SetTag("outpost.reply_code", results[0].Attempt.Code);
+                span.SetTag("outpost.result", results.All(r => r.Class == BounceClass.Delivered) ? "delivered"
+                    : results.Any(r => r.Class is BounceClass.Temporary or BounceClass.PermanentPath) ? "failed-over" : "permanent");
+            }
             if (!usable)
             {
                 connections.Remove(channel.Name);

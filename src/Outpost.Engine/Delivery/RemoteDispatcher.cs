@@ -58,6 +58,8 @@ public sealed class RemoteDispatcher(OutpostOptions options, RemoteDeliverer del
     async Task RunConnectionAsync(Destination destination)
     {
         await Task.Yield();
+        // A connection outlives the submission that started it: its deliveries' spans take their own message's parent.
+        System.Diagnostics.Activity.Current = null;
         var acquired = false;
         try
         {

@@ -33,7 +33,14 @@ public static class EngineServices
     {
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<Metrics.OutpostMetrics>();
+        // The instruments, on the host's meter factory; the queue's depth is read from the store whenever they are collected.
+        services.AddMetrics();
+        services.AddSingleton(sp =>
+        {
+            var metrics = new Metrics.OutpostMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+            metrics.ObserveQueueDepth(() => QueueDepth(sp.GetRequiredService<IQueueStore>()));
+            return metrics;
+        });
         services.AddSingleton(new MessageSpool(options.DataDirectory));
         services.AddSingleton(new MaildirWriter(options.DataDirectory));
         services.AddSingleton(sp => new AuthThrottle(sp.GetRequiredService<ILoginFailureStore>(), options.Auth, TimeProvider.System));
@@ -139,6 +146,23 @@ public static class EngineServices
         // SMTP sees the back end through the protocol's interface; the API's submission uses it directly (idempotency keys).
         services.AddSingleton<ISmtpBackend>(sp => sp.GetRequiredService<SubmissionBackend>());
         return services;
+    }
+
+    /// <summary>
+    /// The queue's depth for the metrics' collection, which is synchronous: a bounded wait for the store's
+    /// count (one grouped query); a store that cannot answer in time gives no series rather than a stalled scrape.
+    /// </summary>
+    static IReadOnlyDictionary<string, int> QueueDepth(IQueueStore queue)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            return queue.DepthAsync(timeout.Token).WaitAsync(timeout.Token).GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or System.Data.Common.DbException or TimeoutException)
+        {
+            return new Dictionary<string, int>();
+        }
     }
 
     /// <summary>

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using Outpost.Engine.Metrics;
+
 namespace Outpost.Engine.Queue;
 
 /// <summary>
@@ -25,9 +28,14 @@ public sealed class MessageEnqueuer(QueueCommitter committer)
     /// <summary>Commits the message and hands its open recipients to delivery; returns every recipient as queued.</summary>
     public async Task<IReadOnlyList<QueuedRecipient>> EnqueueAsync(NewMessage message)
     {
+        // The submission's span (when traced) is the parent of this one and of the deliveries handed over below.
+        var origin = Activity.Current?.Context ?? default;
+        using var span = OutpostTracing.Source.StartActivity(OutpostTracing.Enqueue);
+        span?.SetTag(OutpostTracing.QueueIdTag, message.Message.Id);
         var queued = await committer.CommitAsync(message);
+        span?.SetTag("outpost.recipients", queued.Count);
         if (Volatile.Read(ref _dispatcher) is { } dispatcher)
-            foreach (var work in WorkGrouping.Split(message.Message, queued.Where(r => r.Status != RecipientStatus.Held)))
+            foreach (var work in WorkGrouping.Split(message.Message, queued.Where(r => r.Status != RecipientStatus.Held), origin))
                 dispatcher.Dispatch(work);
         return queued;
     }

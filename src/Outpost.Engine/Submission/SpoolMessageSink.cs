@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using MimeKit;
 using MimeKit.Utils;
 using Outpost.Engine.Idempotency;
+using Outpost.Engine.Metrics;
 using Outpost.Engine.Policy;
 using Outpost.Engine.Queue;
 using Outpost.Engine.Spool;
@@ -140,7 +142,29 @@ internal sealed class SpoolMessageSink : IMessageSink
         }
     }
 
-    public async ValueTask<SmtpReply> CommitAsync(CancellationToken cancellationToken)
+    // Untraced (nothing listens), the commit is called as it is: no span, no extra async frame per message.
+    public ValueTask<SmtpReply> CommitAsync(CancellationToken cancellationToken) =>
+        OutpostTracing.Source.HasListeners() ? CommitInSpanAsync(cancellationToken) : CommitMessageAsync(cancellationToken);
+
+    async ValueTask<SmtpReply> CommitInSpanAsync(CancellationToken cancellationToken)
+    {
+        // The submission's span runs from DATA (when this sink was made) to the reply; an API request's span is its parent.
+        using var span = OutpostTracing.Source.StartActivity(OutpostTracing.Submission, ActivityKind.Server, default(ActivityContext), startTime: _receivedAt);
+        var reply = await CommitMessageAsync(cancellationToken);
+        if (span is not null)
+        {
+            span.SetTag(OutpostTracing.QueueIdTag, _id);
+            span.SetTag(OutpostTracing.MessageIdTag, OutpostTracing.MessageIdForTag(_addedMessageId ?? (_headers.RawMessageId is { } raw ? MessageIdValue.Parse(raw) : null)));
+            span.SetTag("outpost.source", _session.Mode == ListenerMode.Feedback ? QueuedMessage.FeedbackSource : _session.AuthenticatedUser is not null ? "submission" : "relay");
+            span.SetTag("outpost.recipients", _recipients.Count);
+            span.SetTag("outpost.reply_code", reply.Code);
+            if (!reply.IsPositive)
+                span.SetStatus(ActivityStatusCode.Error, reply.Enhanced);
+        }
+        return reply;
+    }
+
+    async ValueTask<SmtpReply> CommitMessageAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -182,7 +206,15 @@ internal sealed class SpoolMessageSink : IMessageSink
             ReviewHold? review = null;
             if (external.Count > 0)
             {
-                verdict = Classify(external, cancellationToken);
+                using (var policy = OutpostTracing.Source.StartActivity(OutpostTracing.Policy))
+                {
+                    verdict = Classify(external, cancellationToken);
+                    var (outcome, decided) = verdict.Refusal is { } r ? ("refused", r.Class.Code()) : verdict.Review is { } h ? ("held", h.Class.Code()) : ("passed", "none");
+                    _context.Metrics.Verdict(outcome, decided);
+                    policy?.SetTag(OutpostTracing.QueueIdTag, _id);
+                    policy?.SetTag("outpost.policy.verdict", outcome);
+                    policy?.SetTag("outpost.policy.class", decided);
+                }
                 if (verdict.Refusal is { } refused)
                 {
                     var reply = ContentReplies.Refusal(refused);

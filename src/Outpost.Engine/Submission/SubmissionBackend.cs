@@ -55,9 +55,20 @@ public sealed class SubmissionBackend : ISmtpBackend
 
     public ValueTask<ConnectDecision> OnConnectAsync(SmtpSessionInfo session, CancellationToken cancellationToken)
     {
+        _context.Metrics.SmtpConnection(ListenerLabel(session.Mode));
         var trusted = session.Mode == ListenerMode.Relay ? _trusted.DomainFor(session.Remote.Address) : null;
         return ValueTask.FromResult(new ConnectDecision(null, trusted));
     }
+
+    /// <summary>The listener as a metric label: fixed strings, no allocation per connection.</summary>
+    static string ListenerLabel(ListenerMode mode) => mode switch
+    {
+        ListenerMode.Submission => "submission",
+        ListenerMode.ImplicitTls => "implicit-tls",
+        ListenerMode.Relay => "relay",
+        ListenerMode.Feedback => "feedback",
+        _ => "other",
+    };
 
     public async ValueTask<AuthOutcome> AuthenticateAsync(SmtpSessionInfo session, string user, string password, CancellationToken cancellationToken)
     {

@@ -44,7 +44,7 @@ public static class ServeCommand
             // SQLite or PostgreSQL, chosen in one place; a wrong choice, a store PostgreSQL lacks or a database
             // out of reach refuses the start with its sentence before anything listens.
             StorageChoice.Add(builder.Services, options);
-            builder.Services.AddOutpostServer().AddOutpostWeb();
+            builder.Services.AddOutpostServer().AddOutpostWeb().AddOutpostTelemetry(options.Telemetry);
             ServiceManager.Add(builder.Services);
             var http = options.Http.Listen;
             if (!string.IsNullOrWhiteSpace(http))

@@ -169,4 +169,47 @@ public sealed class OptionsValidatorTests
         o.Doctor.ClockWarning = TimeSpan.FromSeconds(60);
         Assert.StartsWith("Doctor:ClockProblem is 00:00:30; it must be at least Doctor:ClockWarning (00:01:00)", Assert.Single(Lines(o)), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:4317", "grpc")]
+    [InlineData("https://collector.example.net:4318/", "http/protobuf")]
+    [InlineData("", "grpc")]
+    public void A_collector_address_and_protocol_are_taken(string endpoint, string protocol)
+    {
+        var o = Good();
+        o.Telemetry.OtlpEndpoint = endpoint;
+        o.Telemetry.OtlpProtocol = protocol;
+        Assert.Empty(Lines(o));
+    }
+
+    [Fact]
+    public void A_bad_collector_address_is_refused_with_its_key()
+    {
+        var o = Good();
+        o.Telemetry.OtlpEndpoint = "127.0.0.1:4317";
+        var problem = Assert.Single(OptionsValidator.Check(o));
+        Assert.Equal("Telemetry:OtlpEndpoint", problem.Key);
+        Assert.Equal("Telemetry:OtlpEndpoint is '127.0.0.1:4317'; it must be an http:// or https:// address like http://127.0.0.1:4317, or empty to turn OTLP off.", problem.Line);
+    }
+
+    [Fact]
+    public void Credentials_in_the_collector_address_are_refused_without_being_shown()
+    {
+        var o = Good();
+        o.Telemetry.OtlpEndpoint = "https://user:hunter2-secret@collector.example.net:4318";
+        var problem = Assert.Single(OptionsValidator.Check(o));
+        Assert.DoesNotContain("hunter2", problem.Line);
+        Assert.Contains("OTEL_EXPORTER_OTLP_HEADERS", problem.Line);
+    }
+
+    [Fact]
+    public void An_unknown_protocol_and_a_zero_interval_are_refused()
+    {
+        var o = Good();
+        o.Telemetry.OtlpProtocol = "http/json";
+        o.Telemetry.OtlpMetricsInterval = TimeSpan.Zero;
+        var lines = Lines(o);
+        Assert.Contains("Telemetry:OtlpProtocol is 'http/json'; it must be grpc or http/protobuf.", lines);
+        Assert.Contains(lines, l => l.StartsWith("Telemetry:OtlpMetricsInterval is 00:00:00;", StringComparison.Ordinal));
+    }
 }
