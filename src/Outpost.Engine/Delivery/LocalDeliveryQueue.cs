@@ -98,6 +98,7 @@ public sealed class LocalDeliveryQueue : IAsyncDisposable
         return new AttemptResult(recipient, AttemptKind.Permanent,
             new DeliveryAttempt(_time.GetUtcNow(), "local", "local", null, 550, $"550 5.1.1 The mailbox <{recipient.Address}> does not exist", null, TimeSpan.Zero));
     }
+
     /// <summary>What a try came to, as a span tag: delivered, temporary or permanent (the worst of its recipients').</summary>
     internal static string Result(IReadOnlyList<AttemptResult> results) =>
         results.Any(r => r.Kind == AttemptKind.Permanent) ? "permanent" : results.Any(r => r.Kind == AttemptKind.Temporary) ? "temporary" : "delivered";
