@@ -19,7 +19,7 @@ namespace Outpost.Storage.Postgres;
 /// Registers the PostgreSQL back end: every store the engine uses (the queue with its wake-ups, the send log with events and
 /// refusals, suppressions, the audit trail, accounts and API keys, DKIM keys and DNS checks, violations and
 /// restrictions, reviews, bulk fingerprints, channels and their health, retention, idempotency keys,
-/// complaints, webhooks). A store added to the SQLite back end and not here is found by comparing the two,
+/// complaints, webhooks) and the message bodies. A store added to the SQLite back end and not here is found by comparing the two,
 /// and a node then refuses to start (see <c>StorageChoice</c> in the command).
 /// </summary>
 public static class PostgresServices
@@ -47,6 +47,9 @@ public static class PostgresServices
         services.AddSingleton<IIdempotencyStore, PostgresIdempotencyStore>();
         services.AddSingleton<IComplaintStore, PostgresComplaintStore>();
         services.AddSingleton<IWebhookStore, PostgresWebhookStore>();
+        // Bodies in the database, so any node delivers what any node accepted (the engine's default is the spool directory).
+        services.AddSingleton<Outpost.Engine.Spool.IMessageBodyStore>(sp => new PostgresBodyStore(sp.GetRequiredService<PostgresDatabase>(),
+            sp.GetRequiredService<Outpost.Engine.Spool.MessageSpool>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
         return services;
     }
 }

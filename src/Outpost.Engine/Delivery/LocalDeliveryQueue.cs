@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Outpost.Engine.Accounts;
 using Outpost.Engine.Queue;
 using Outpost.Engine.Routing;
+using Outpost.Engine.Spool;
 
 namespace Outpost.Engine.Delivery;
 
@@ -18,6 +19,7 @@ public sealed class LocalDeliveryQueue : IAsyncDisposable
     readonly Channel<DeliveryWork> _work = Channel.CreateUnbounded<DeliveryWork>();
     readonly IAccountStore _accounts;
     readonly MaildirWriter _maildir;
+    readonly IMessageBodyStore _bodies;
     readonly DeliveryRecorder _recorder;
     readonly FeedbackAddresses _feedback;
     readonly IFeedbackMailbox _feedbackMailbox;
@@ -25,13 +27,14 @@ public sealed class LocalDeliveryQueue : IAsyncDisposable
     readonly ILogger _logger;
     readonly Task[] _workers;
 
-    public LocalDeliveryQueue(int workers, IAccountStore accounts, MaildirWriter maildir, DeliveryRecorder recorder, FeedbackAddresses feedback, IFeedbackMailbox feedbackMailbox,
+    public LocalDeliveryQueue(int workers, IAccountStore accounts, MaildirWriter maildir, IMessageBodyStore bodies, DeliveryRecorder recorder, FeedbackAddresses feedback, IFeedbackMailbox feedbackMailbox,
         TimeProvider time, ILogger<LocalDeliveryQueue> logger)
     {
         _feedback = feedback;
         _feedbackMailbox = feedbackMailbox;
         _accounts = accounts;
         _maildir = maildir;
+        _bodies = bodies;
         _recorder = recorder;
         _time = time;
         _logger = logger;
@@ -74,7 +77,8 @@ public sealed class LocalDeliveryQueue : IAsyncDisposable
             }
             if (await _accounts.GetMailboxAsync(recipient.Address) is null)
                 return new AttemptResult(recipient, AttemptKind.Permanent, Attempt(550, $"550 5.1.1 The mailbox <{recipient.Address}> does not exist"));
-            await _maildir.DeliverAsync(recipient.Address, message.Sender, message.SpoolPath);
+            await using (var body = await _bodies.OpenReadAsync(message.Id))
+                await _maildir.DeliverAsync(recipient.Address, message.Sender, body);
             return new AttemptResult(recipient, AttemptKind.Delivered, Attempt(250, "250 2.0.0 Delivered to the mailbox"));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Outpost.Engine.Accounts;
 using Outpost.Engine.Bounces;
@@ -34,7 +35,10 @@ public static class EngineServices
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Metrics.OutpostMetrics>();
-        services.AddSingleton(new MessageSpool(options.DataDirectory));
+        var spool = new MessageSpool(options.DataDirectory);
+        services.AddSingleton(spool);
+        // Bodies in the spool directory unless the storage back end keeps them (PostgreSQL registers its own, which wins).
+        services.TryAddSingleton<IMessageBodyStore>(new SpoolBodyStore(spool));
         services.AddSingleton(new MaildirWriter(options.DataDirectory));
         services.AddSingleton(new AuthThrottle(options.Auth, TimeProvider.System));
         services.AddSingleton(new TrustedNetworks(options.TrustedNetworks));
@@ -74,7 +78,7 @@ public static class EngineServices
         // never touches the queue writes no node-id file).
         services.AddSingleton(_ => NodeIdentity.Resolve(options.Storage, options.DataDirectory));
         services.AddSingleton(new LeaseRules(options.Storage.LeaseTime));
-        services.AddSingleton(sp => new QueueCommitter(sp.GetRequiredService<IQueueStore>(), sp.GetRequiredService<MessageSpool>(),
+        services.AddSingleton(sp => new QueueCommitter(sp.GetRequiredService<IQueueStore>(), sp.GetRequiredService<IMessageBodyStore>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LeaseRules>().LeaseTime, sp.GetRequiredService<ILogger<QueueCommitter>>()));
         services.AddSingleton<MessageEnqueuer>();
         services.AddSingleton<MessageInjector>();
@@ -85,7 +89,7 @@ public static class EngineServices
         services.AddSingleton<OutcomeCommitter>();
         services.AddSingleton<DeliveryRecorder>();
         services.AddSingleton(sp => new LocalDeliveryQueue(options.Delivery.LocalWorkers, sp.GetRequiredService<IAccountStore>(),
-            sp.GetRequiredService<MaildirWriter>(), sp.GetRequiredService<DeliveryRecorder>(), sp.GetRequiredService<FeedbackAddresses>(),
+            sp.GetRequiredService<MaildirWriter>(), sp.GetRequiredService<IMessageBodyStore>(), sp.GetRequiredService<DeliveryRecorder>(), sp.GetRequiredService<FeedbackAddresses>(),
             sp.GetRequiredService<IFeedbackMailbox>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LocalDeliveryQueue>>()));
         services.AddSingleton(options.Routing);
         services.AddSingleton<ChannelHealthTracker>();
@@ -103,7 +107,7 @@ public static class EngineServices
         services.AddSingleton<RemoteDispatcher>();
         services.AddSingleton<Operations.QueueOperations>();
         services.AddSingleton<IDeliveryDispatcher, DeliveryDispatcher>();
-        services.AddSingleton(sp => new SubmissionContext(options, sp.GetRequiredService<MessageSpool>(), sp.GetRequiredService<MessageEnqueuer>(),
+        services.AddSingleton(sp => new SubmissionContext(options, sp.GetRequiredService<MessageSpool>(), sp.GetRequiredService<IMessageBodyStore>(), sp.GetRequiredService<MessageEnqueuer>(),
             sp.GetRequiredService<Router>(), sp.GetRequiredService<ContentClassifier>(),
             sp.GetRequiredService<RestrictionService>(), sp.GetRequiredService<Metrics.OutpostMetrics>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Outpost.Submission")));
