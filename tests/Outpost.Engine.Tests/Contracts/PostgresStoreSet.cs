@@ -22,6 +22,8 @@ public sealed class PostgresStoreSet : StoreSet
     readonly TestDatabase _database;
     readonly PostgresDatabase _db;
     readonly TimeProvider _time;
+    // The node's local spool directory, where a body is received before it is sealed into the database.
+    readonly TempDirectory _spool = new();
 
     public PostgresStoreSet(PostgresFixture fixture, TimeProvider time)
     {
@@ -43,6 +45,8 @@ public sealed class PostgresStoreSet : StoreSet
         Complaints = new PostgresComplaintStore(_db);
         Webhooks = new PostgresWebhookStore(_db);
         Retention = new PostgresRetentionStore(_db);
+        Spool = new Outpost.Engine.Spool.MessageSpool(_spool.Path);
+        Bodies = new PostgresBodyStore(_db, Spool, time);
     }
 
     public override IQueueStore Queue { get; }
@@ -60,6 +64,8 @@ public sealed class PostgresStoreSet : StoreSet
     public override IComplaintStore Complaints { get; }
     public override IWebhookStore Webhooks { get; }
     public override IRetentionStore Retention { get; }
+    public override Outpost.Engine.Spool.IMessageBodyStore Bodies { get; }
+    public override Outpost.Engine.Spool.MessageSpool Spool { get; }
 
     public override IQueueStore QueueOf(NodeIdentity node) => new PostgresQueueStore(_db, _time, node);
 
@@ -67,5 +73,6 @@ public sealed class PostgresStoreSet : StoreSet
     {
         _db.Dispose();
         _database.Dispose();
+        _spool.Dispose();
     }
 }
