@@ -47,7 +47,8 @@ public static class EngineServices
         services.AddSingleton<Router>();
         services.AddSingleton(options.Sending);
         services.AddSingleton(options.Dkim);
-        services.AddSingleton(new DkimKeyFiles(options.DataDirectory));
+        // Private keys as files unless the storage back end keeps them (PostgreSQL registers its own, which wins).
+        services.TryAddSingleton<IDkimPrivateKeys>(new DkimKeyFiles(options.DataDirectory));
         services.AddSingleton<ITxtResolver>(new DnsClientTxtResolver(options.Dns));
         // The sending-records store keeps the DKIM keys as well; the key manager (Signing) sees only that part.
         services.AddSingleton<IDkimKeyStore>(sp => sp.GetRequiredService<IDomainDnsStore>());
