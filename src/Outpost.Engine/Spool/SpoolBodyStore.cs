@@ -12,8 +12,15 @@ public sealed class SpoolBodyStore(MessageSpool spool) : IMessageBodyStore
 {
     public Task SealAsync(string id, FileStream staged, CancellationToken cancellationToken = default)
     {
-        staged.Flush(flushToDisk: true);
-        staged.Dispose();
+        try
+        {
+            staged.Flush(flushToDisk: true);
+        }
+        finally
+        {
+            // Closed even when the sync fails (the caller has let go of it); the caller removes the file.
+            staged.Dispose();
+        }
         return Task.CompletedTask;
     }
 
