@@ -32,6 +32,7 @@ internal sealed class EngineHarness : IAsyncDisposable
     public SqliteQueueStore Queue { get; }
     public SqliteSendLog Log { get; }
     public MessageSpool Spool { get; }
+    public IMessageBodyStore Bodies { get; }
     public QueueCommitter Committer { get; }
     public OutcomeCommitter Outcomes { get; }
     public CapturingDispatcher Dispatcher { get; } = new();
@@ -64,15 +65,16 @@ internal sealed class EngineHarness : IAsyncDisposable
         Queue = new SqliteQueueStore(Db, Time, new NodeIdentity("node-a"));
         Log = new SqliteSendLog(Db);
         Spool = new MessageSpool(Dir.Path);
-        Committer = new QueueCommitter(Queue, Spool, Time, TimeSpan.FromMinutes(15), NullLogger<QueueCommitter>.Instance);
+        Bodies = new SpoolBodyStore(Spool);
+        Committer = new QueueCommitter(Queue, Bodies, Time, TimeSpan.FromMinutes(15), NullLogger<QueueCommitter>.Instance);
         var router = new Router(Accounts, Feedback);
         var enqueuer = new MessageEnqueuer(Committer);
         enqueuer.Attach(Dispatcher);
-        Injector = new MessageInjector(Spool, enqueuer, router, Time);
-        var bounces = new BounceService(Options, Injector, Time, NullLogger<BounceService>.Instance);
+        Injector = new MessageInjector(Spool, Bodies, enqueuer, router, Time);
+        var bounces = new BounceService(Options, Bodies, Injector, Time, NullLogger<BounceService>.Instance);
         Outcomes = new OutcomeCommitter(Queue, NullLogger<OutcomeCommitter>.Instance);
         Suppressions = new SuppressionService(new SqliteSuppressionStore(Db), Options.Suppression, Time, NullLogger<SuppressionService>.Instance);
-        Recorder = new DeliveryRecorder(Queue, Outcomes, new RetrySchedule(Options.Delivery, Time), bounces, Suppressions, Metrics, Time, NullLogger<DeliveryRecorder>.Instance);
+        Recorder = new DeliveryRecorder(Queue, Outcomes, Bodies, new RetrySchedule(Options.Delivery, Time), bounces, Suppressions, Metrics, Time, NullLogger<DeliveryRecorder>.Instance);
         DnsStore = new SqliteDomainDnsStore(Db);
         Options.Sending.SpfInclude = "_spf.outpost.test";
         Options.Sending.Addresses = ["192.0.2.25"];
@@ -82,12 +84,12 @@ internal sealed class EngineHarness : IAsyncDisposable
         PolicyStore = new SqlitePolicyStore(Db);
         Restrictions = new RestrictionService(PolicyStore, Options.Policy, Time, NullLogger<RestrictionService>.Instance);
         var classifier = new ContentClassifier(Options.Policy, new BulkTracker(Options.Policy, Time, new SqliteBulkStore(Db), NullLogger<BulkTracker>.Instance), Policy.TestModel.Shipped);
-        var context = new SubmissionContext(Options, Spool, enqueuer, router, classifier, Restrictions, Metrics, Time, NullLogger.Instance);
+        var context = new SubmissionContext(Options, Spool, Bodies, enqueuer, router, classifier, Restrictions, Metrics, Time, NullLogger.Instance);
         AccountService = new AccountService(Accounts, Dkim, Time);
         Backend = new SubmissionBackend(Accounts, AccountService, Log, new AuthThrottle(new MemoryLoginFailures(), Options.Auth, Time), new TrustedNetworks(Options.TrustedNetworks), context, gate,
             new RateLimiter(PolicyStore, Options.Policy, Time), Suppressions, Feedback, NullLogger<SubmissionBackend>.Instance);
         ComplaintStore = new SqliteComplaintStore(Db);
-        Complaints = new ComplaintReader(ComplaintStore, new ComplaintMatcher(ComplaintStore, Log, Feedback), Restrictions, Options.Complaints, Time,
+        Complaints = new ComplaintReader(ComplaintStore, Bodies, new ComplaintMatcher(ComplaintStore, Log, Feedback), Restrictions, Options.Complaints, Time,
             NullLogger<ComplaintReader>.Instance);
         ComplaintQueries = new ComplaintService(ComplaintStore, Options.Complaints, Time);
     }

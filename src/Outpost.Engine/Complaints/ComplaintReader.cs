@@ -23,7 +23,7 @@ namespace Outpost.Engine.Complaints;
 /// nothing in it is followed or run, and it can act only on a message Outpost sent and its recipients;
 /// the same complaint about the same message counts once.
 /// </summary>
-public sealed class ComplaintReader(IComplaintStore store, ComplaintMatcher matcher, RestrictionService restrictions, ComplaintOptions options,
+public sealed class ComplaintReader(IComplaintStore store, IMessageBodyStore bodies, ComplaintMatcher matcher, RestrictionService restrictions, ComplaintOptions options,
     TimeProvider time, ILogger<ComplaintReader> logger) : IFeedbackMailbox
 {
     const int MaxListed = 998;
@@ -37,7 +37,7 @@ public sealed class ComplaintReader(IComplaintStore store, ComplaintMatcher matc
     {
         if (await store.FindByReportAsync(report.Id, feedbackAddress.Address, cancellationToken) is { } seen)
             return seen;
-        await using var file = MessageSpool.OpenRead(report.SpoolPath, bufferSize: 0);
+        await using var file = await bodies.OpenReadAsync(report.Id, cancellationToken);
         return await ReadAsync(file, new ReportOrigin(ReportOrigin.Smtp, report.Id, feedbackAddress.Address, report.Sender), cancellationToken);
     }
 

@@ -11,9 +11,9 @@ namespace Outpost.Engine.Delivery;
 /// <see cref="RecipientTransitions"/> decides each recipient's change (temporary failures deferred on
 /// the retry schedule, expired once the message is too old; permanent ones bounced), the store applies
 /// it with its event; bounces go to the sender (never when the sender was &lt;&gt;), and a message with no
-/// open recipient left leaves the spool.
+/// open recipient left leaves the body store.
 /// </summary>
-public sealed class DeliveryRecorder(IQueueStore store, OutcomeCommitter committer, RetrySchedule schedule, BounceService bounces, SuppressionService suppressions,
+public sealed class DeliveryRecorder(IQueueStore store, OutcomeCommitter committer, IMessageBodyStore bodies, RetrySchedule schedule, BounceService bounces, SuppressionService suppressions,
     Metrics.OutpostMetrics metrics, TimeProvider time, ILogger<DeliveryRecorder> logger)
 {
     /// <param name="tries">Earlier tries in the same delivery (through channels that failed over), recorded as attempts only.</param>
@@ -69,7 +69,20 @@ public sealed class DeliveryRecorder(IQueueStore store, OutcomeCommitter committ
                 await bounces.SendAsync(message, failed, cancellationToken);
         }
         if (recorded.Completed.Contains(message.Id))
-            MessageSpool.Delete(message.SpoolPath);
+            await DeleteBodyAsync(message.Id);
+    }
+
+    async Task DeleteBodyAsync(string id)
+    {
+        try
+        {
+            await bodies.DeleteAsync(id);
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or IOException)
+        {
+            // The message is settled; a body left behind is never delivered again, and the sweeper removes it.
+            logger.LogWarning("{Id}: the finished message's body is left for the sweeper ({Error})", id, ex.Message);
+        }
     }
 
     /// <summary>The schedule's next try, or the probe's time when that comes first; an expired message stays expired.</summary>

@@ -28,9 +28,11 @@ public sealed class LmtpDeliverer : IAsyncDisposable
     readonly TimeProvider _time;
     readonly ConcurrentQueue<SmtpClientConnection> _idle = new();
     readonly int _maxIdle;
+    readonly IMessageBodyStore _bodies;
 
-    public LmtpDeliverer(OutpostOptions options, TimeProvider time)
+    public LmtpDeliverer(OutpostOptions options, IMessageBodyStore bodies, TimeProvider time)
     {
+        _bodies = bodies;
         var local = options.Delivery.Local;
         if (!LmtpEndpoint.TryParse(local.Lmtp, out _endpoint))
             throw new ArgumentException($"Delivery:Local:Lmtp is '{local.Lmtp}'; it must be an address and port or a Unix socket's path.");
@@ -60,7 +62,8 @@ public sealed class LmtpDeliverer : IAsyncDisposable
         {
             connection = TakeIdle() ?? await OpenAsync(cancellationToken);
             TransactionResult result;
-            await using (var content = MessageSpool.OpenRead(message.SpoolPath))
+            // The body from the store every node reads (the spool directory, or PostgreSQL's chunks).
+            await using (var content = await _bodies.OpenReadAsync(message.Id, cancellationToken))
                 result = await connection.SendAsync(message.Sender, recipients.Select(r => r.Address).ToList(), ReadOnlyMemory<byte>.Empty, content, eightBit: true, cancellationToken);
             if (connection.IsUsable && _idle.Count < _maxIdle)
             {

@@ -5,6 +5,7 @@ using Outpost.Engine.Accounts;
 using Outpost.Engine.Metrics;
 using Outpost.Engine.Queue;
 using Outpost.Engine.Routing;
+using Outpost.Engine.Spool;
 
 namespace Outpost.Engine.Delivery;
 
@@ -22,6 +23,7 @@ public sealed class LocalDeliveryQueue : IAsyncDisposable
     readonly IAccountStore _accounts;
     readonly MaildirWriter _maildir;
     readonly LmtpDeliverer? _lmtp;
+    readonly IMessageBodyStore _bodies;
     readonly DeliveryRecorder _recorder;
     readonly FeedbackAddresses _feedback;
     readonly IFeedbackMailbox _feedbackMailbox;
@@ -29,7 +31,7 @@ public sealed class LocalDeliveryQueue : IAsyncDisposable
     readonly ILogger _logger;
     readonly Task[] _workers;
 
-    public LocalDeliveryQueue(int workers, IAccountStore accounts, MaildirWriter maildir, DeliveryRecorder recorder, FeedbackAddresses feedback, IFeedbackMailbox feedbackMailbox,
+    public LocalDeliveryQueue(int workers, IAccountStore accounts, MaildirWriter maildir, IMessageBodyStore bodies, DeliveryRecorder recorder, FeedbackAddresses feedback, IFeedbackMailbox feedbackMailbox,
         TimeProvider time, ILogger<LocalDeliveryQueue> logger, LmtpDeliverer? lmtp = null)
     {
         _lmtp = lmtp;
@@ -37,6 +39,7 @@ public sealed class LocalDeliveryQueue : IAsyncDisposable
         _feedbackMailbox = feedbackMailbox;
         _accounts = accounts;
         _maildir = maildir;
+        _bodies = bodies;
         _recorder = recorder;
         _time = time;
         _logger = logger;
@@ -118,7 +121,8 @@ public sealed class LocalDeliveryQueue : IAsyncDisposable
             }
             if (await _accounts.GetMailboxAsync(recipient.Address) is null)
                 return new AttemptResult(recipient, AttemptKind.Permanent, Attempt(550, $"550 5.1.1 The mailbox <{recipient.Address}> does not exist"));
-            await _maildir.DeliverAsync(recipient.Address, message.Sender, message.SpoolPath);
+            await using (var body = await _bodies.OpenReadAsync(message.Id))
+                await _maildir.DeliverAsync(recipient.Address, message.Sender, body);
             return new AttemptResult(recipient, AttemptKind.Delivered, Attempt(250, "250 2.0.0 Delivered to the mailbox"));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

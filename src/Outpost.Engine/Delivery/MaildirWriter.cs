@@ -33,6 +33,13 @@ public sealed class MaildirWriter
     /// <summary>Delivers the spool file with Return-Path and Delivered-To on top; returns the file's path.</summary>
     public async Task<string> DeliverAsync(string address, string sender, string spoolPath, CancellationToken cancellationToken = default)
     {
+        await using var source = MessageSpool.OpenRead(spoolPath);
+        return await DeliverAsync(address, sender, source, cancellationToken);
+    }
+
+    /// <summary>Delivers a message body (from the body store, at its start) with Return-Path and Delivered-To on top; returns the file's path.</summary>
+    public async Task<string> DeliverAsync(string address, string sender, Stream source, CancellationToken cancellationToken = default)
+    {
         var maildir = MaildirOf(address);
         var tmp = Path.Combine(maildir, "tmp");
         var @new = Path.Combine(maildir, "new");
@@ -51,8 +58,7 @@ public sealed class MaildirWriter
         {
             var head = Encoding.UTF8.GetBytes($"Return-Path: <{sender}>\r\nDelivered-To: {address}\r\n");
             await target.WriteAsync(head, cancellationToken);
-            await using (var source = MessageSpool.OpenRead(spoolPath))
-                await source.CopyToAsync(target, cancellationToken);
+            await source.CopyToAsync(target, 64 * 1024, cancellationToken);
             target.Flush(flushToDisk: true);
             size = target.Length;
         }

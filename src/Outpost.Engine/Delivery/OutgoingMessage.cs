@@ -29,19 +29,21 @@ internal sealed class OutgoingMessage : IDisposable
 
     public bool EightBit { get; }
 
-    /// <summary>Reads the spool file of <paramref name="message"/>; signs it for the sender's domain unless it is a bounce (null sender).</summary>
+    /// <summary>Reads the body of <paramref name="message"/> from the body store; signs it for the sender's domain unless it is a bounce (null sender).</summary>
     /// <exception cref="FormatException">The message has to be re-encoded and cannot be parsed.</exception>
-    public static async Task<OutgoingMessage> PrepareAsync(QueuedMessage message, bool serverTakesEightBit, MessageSigner signer, CancellationToken cancellationToken)
+    /// <param name="scratch">Where a 7-bit copy may be written for the time of the send (a private file beside the spool's).</param>
+    public static async Task<OutgoingMessage> PrepareAsync(QueuedMessage message, bool serverTakesEightBit, MessageSigner signer, IMessageBodyStore bodies, MessageSpool scratch,
+        CancellationToken cancellationToken)
     {
-        // Every reader here takes 32 KB at a time: no FileStream buffer in between.
-        Stream content = MessageSpool.OpenRead(message.SpoolPath, bufferSize: 0);
+        // Every reader here takes 32 KB at a time: the body store adds no buffer in between.
+        Stream content = await bodies.OpenReadAsync(message.Id, cancellationToken);
         try
         {
             var eightBit = HasEightBit(content);
             if (eightBit && !serverTakesEightBit)
             {
                 // Re-encode before signing, never after: the signature covers exactly what the server receives.
-                var sevenBit = SevenBitCopy(content, message.SpoolPath, cancellationToken);
+                var sevenBit = SevenBitCopy(content, scratch.PathFor(message.Id), cancellationToken);
                 await content.DisposeAsync();
                 content = sevenBit;
                 eightBit = HasEightBit(content);

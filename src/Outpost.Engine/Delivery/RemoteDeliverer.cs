@@ -32,8 +32,8 @@ namespace Outpost.Engine.Delivery;
 /// connector's (to MX hosts as the TLS policy says, required and checked to relays, passwords never logged).
 /// </summary>
 public sealed class RemoteDeliverer(IMxResolver resolver, TlsPolicyResolver policies, DeliveryRecorder recorder, MessageSigner signer,
-    ChannelSelector selector, ChannelHealthTracker health, ChannelConnector connector, DestinationRelease release, OutpostMetrics metrics, TimeProvider time,
-    ILogger<RemoteDeliverer> logger)
+    Spool.IMessageBodyStore bodies, Spool.MessageSpool spool, ChannelSelector selector, ChannelHealthTracker health, ChannelConnector connector, DestinationRelease release,
+    OutpostMetrics metrics, TimeProvider time, ILogger<RemoteDeliverer> logger)
 {
     /// <summary>
     /// How many messages a connection may send before the outcomes of earlier ones are durable. The
@@ -241,7 +241,7 @@ public sealed class RemoteDeliverer(IMxResolver resolver, TlsPolicyResolver poli
         var recipientLevel = true;
         try
         {
-            using var outgoing = await OutgoingMessage.PrepareAsync(message, client.Capabilities.HasFlag(RemoteCapabilities.EightBitMime), signer, cancellationToken);
+            using var outgoing = await OutgoingMessage.PrepareAsync(message, client.Capabilities.HasFlag(RemoteCapabilities.EightBitMime), signer, bodies, spool, cancellationToken);
             var result = await client.SendAsync(message.Sender, recipients.Select(r => r.Address).ToList(), outgoing.Signature, outgoing.Content,
                 outgoing.EightBit, cancellationToken);
             for (var i = 0; i < recipients.Count; i++)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Outpost.Engine.Accounts;
 using Outpost.Engine.Bounces;
@@ -41,7 +42,10 @@ public static class EngineServices
             metrics.ObserveQueueDepth(() => QueueDepth(sp.GetRequiredService<IQueueStore>()));
             return metrics;
         });
-        services.AddSingleton(new MessageSpool(options.DataDirectory));
+        var spool = new MessageSpool(options.DataDirectory);
+        services.AddSingleton(spool);
+        // Bodies in the spool directory unless the storage back end keeps them (PostgreSQL registers its own, which wins).
+        services.TryAddSingleton<IMessageBodyStore>(new SpoolBodyStore(spool));
         services.AddSingleton(new MaildirWriter(options.DataDirectory));
         services.AddSingleton(sp => new AuthThrottle(sp.GetRequiredService<ILoginFailureStore>(), options.Auth, TimeProvider.System));
         services.AddSingleton(new TrustedNetworks(options.TrustedNetworks));
@@ -50,7 +54,8 @@ public static class EngineServices
         services.AddSingleton<Router>();
         services.AddSingleton(options.Sending);
         services.AddSingleton(options.Dkim);
-        services.AddSingleton(new DkimKeyFiles(options.DataDirectory));
+        // Private keys as files unless the storage back end keeps them (PostgreSQL registers its own, which wins).
+        services.TryAddSingleton<IDkimPrivateKeys>(new DkimKeyFiles(options.DataDirectory));
         services.AddSingleton<ITxtResolver>(new DnsClientTxtResolver(options.Dns));
         // The sending-records store keeps the DKIM keys as well; the key manager (Signing) sees only that part.
         services.AddSingleton<IDkimKeyStore>(sp => sp.GetRequiredService<IDomainDnsStore>());
@@ -82,7 +87,7 @@ public static class EngineServices
         services.AddSingleton(_ => NodeIdentity.Resolve(options.Storage, options.DataDirectory));
         services.AddSingleton(new LeaseRules(options.Storage.LeaseTime));
         services.AddSingleton<NodeList>();
-        services.AddSingleton(sp => new QueueCommitter(sp.GetRequiredService<IQueueStore>(), sp.GetRequiredService<MessageSpool>(),
+        services.AddSingleton(sp => new QueueCommitter(sp.GetRequiredService<IQueueStore>(), sp.GetRequiredService<IMessageBodyStore>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LeaseRules>().LeaseTime, sp.GetRequiredService<ILogger<QueueCommitter>>()));
         services.AddSingleton<MessageEnqueuer>();
         services.AddSingleton<MessageInjector>();
@@ -93,9 +98,9 @@ public static class EngineServices
         services.AddSingleton<OutcomeCommitter>();
         services.AddSingleton<DeliveryRecorder>();
         services.AddSingleton(sp => new LocalDeliveryQueue(options.Delivery.LocalWorkers, sp.GetRequiredService<IAccountStore>(),
-            sp.GetRequiredService<MaildirWriter>(), sp.GetRequiredService<DeliveryRecorder>(), sp.GetRequiredService<FeedbackAddresses>(),
+            sp.GetRequiredService<MaildirWriter>(), sp.GetRequiredService<IMessageBodyStore>(), sp.GetRequiredService<DeliveryRecorder>(), sp.GetRequiredService<FeedbackAddresses>(),
             sp.GetRequiredService<IFeedbackMailbox>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LocalDeliveryQueue>>(),
-            options.Delivery.Local.IsLmtp ? new LmtpDeliverer(options, sp.GetRequiredService<TimeProvider>()) : null));
+            options.Delivery.Local.IsLmtp ? new LmtpDeliverer(options, sp.GetRequiredService<IMessageBodyStore>(), sp.GetRequiredService<TimeProvider>()) : null));
         services.AddSingleton(options.Routing);
         services.AddSingleton<ChannelHealthTracker>();
         services.AddSingleton<ChannelSelector>();
@@ -121,7 +126,7 @@ public static class EngineServices
         services.AddSingleton<RemoteDispatcher>();
         services.AddSingleton<Operations.QueueOperations>();
         services.AddSingleton<IDeliveryDispatcher, DeliveryDispatcher>();
-        services.AddSingleton(sp => new SubmissionContext(options, sp.GetRequiredService<MessageSpool>(), sp.GetRequiredService<MessageEnqueuer>(),
+        services.AddSingleton(sp => new SubmissionContext(options, sp.GetRequiredService<MessageSpool>(), sp.GetRequiredService<IMessageBodyStore>(), sp.GetRequiredService<MessageEnqueuer>(),
             sp.GetRequiredService<Router>(), sp.GetRequiredService<ContentClassifier>(),
             sp.GetRequiredService<RestrictionService>(), sp.GetRequiredService<Metrics.OutpostMetrics>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Outpost.Submission")));

@@ -24,7 +24,7 @@ namespace Outpost.Engine.Operations;
 /// audit line before it changes anything, and the counts grow with each batch in that batch's transaction.
 /// Deletes need a reason; reasons and names are single lines with a length limit.
 /// </summary>
-public sealed class QueueOperations(IQueueStore queue, IAuditStore audit, ChannelSelector channels, BounceService bounces, TimeProvider time,
+public sealed class QueueOperations(IQueueStore queue, IAuditStore audit, ChannelSelector channels, BounceService bounces, IMessageBodyStore bodies, TimeProvider time,
     ILogger<QueueOperations> logger)
 {
     /// <summary>Recipients per page and per write transaction.</summary>
@@ -212,7 +212,7 @@ public sealed class QueueOperations(IQueueStore queue, IAuditStore audit, Channe
             if (bouncing.Remove(id, out var failed) && message is { Sender.Length: > 0 })
                 await bounces.SendAsync(message, failed, cancellationToken);
             if (finished.Remove(id) && message is not null)
-                MessageSpool.Delete(message.SpoolPath);
+                await bodies.DeleteAsync(message.Id, cancellationToken);
         }
     }
 

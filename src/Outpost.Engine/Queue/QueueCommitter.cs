@@ -6,8 +6,8 @@ using Outpost.Engine.Spool;
 namespace Outpost.Engine.Queue;
 
 /// <summary>
-/// Group commit: sessions whose spool files are already synced hand their message here; one loop syncs
-/// the spool directory once and writes every waiting message in one transaction, then releases them
+/// Group commit: sessions whose bodies are already sealed hand their message here; one loop syncs
+/// the spool directory once (the file spool; on PostgreSQL the bodies are committed already) and writes every waiting message in one transaction, then releases them
 /// all. Under load this turns N directory syncs and N commits into one of each, with the same promise:
 /// no 250 before both the file and its rows are durable. A batch the store refuses is retried one message
 /// at a time, so one refused message fails only its own submission.
@@ -17,7 +17,7 @@ public sealed class QueueCommitter : IAsyncDisposable
     const int MaxBatch = 256;
     readonly Channel<Pending> _channel = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     readonly IQueueStore _store;
-    readonly MessageSpool _spool;
+    readonly IMessageBodyStore _bodies;
     readonly TimeProvider _time;
     readonly TimeSpan _lease;
     readonly ILogger _logger;
@@ -25,10 +25,10 @@ public sealed class QueueCommitter : IAsyncDisposable
 
     sealed record Pending(NewMessage Message, TaskCompletionSource<IReadOnlyList<QueuedRecipient>> Done);
 
-    public QueueCommitter(IQueueStore store, MessageSpool spool, TimeProvider time, TimeSpan lease, ILogger<QueueCommitter> logger)
+    public QueueCommitter(IQueueStore store, IMessageBodyStore bodies, TimeProvider time, TimeSpan lease, ILogger<QueueCommitter> logger)
     {
         _store = store;
-        _spool = spool;
+        _bodies = bodies;
         _time = time;
         _lease = lease;
         _logger = logger;
@@ -54,7 +54,7 @@ public sealed class QueueCommitter : IAsyncDisposable
                 batch.Add(item);
             try
             {
-                _spool.SyncDirectory();
+                _bodies.SyncBeforeEnqueue();
                 var results = await _store.EnqueueAsync(batch.Select(p => p.Message).ToList(), _time.GetUtcNow() + _lease);
                 for (var i = 0; i < batch.Count; i++)
                     batch[i].Done.TrySetResult(results[i]);

@@ -18,7 +18,7 @@ namespace Outpost.Engine.Review;
 /// Talks to: the review store, the queue (the message), bounces, restrictions, the local corpus.
 /// Security: only operators reach it (the page and the CLI check); each decision records who made it.
 /// </summary>
-public sealed class ReviewService(IReviewStore store, IQueueStore queue, BounceService bounces, RestrictionService restrictions,
+public sealed class ReviewService(IReviewStore store, IQueueStore queue, IMessageBodyStore bodies, BounceService bounces, RestrictionService restrictions,
     OutpostOptions options, TimeProvider time, ILogger<ReviewService> logger)
 {
     public Task<IReadOnlyList<ReviewItem>> ListAsync(bool pendingOnly = true, int limit = 200, CancellationToken cancellationToken = default) =>
@@ -31,8 +31,8 @@ public sealed class ReviewService(IReviewStore store, IQueueStore queue, BounceS
             return (false, NotAnId);
         var message = await queue.GetMessageAsync(id, cancellationToken);
         // Labelled before the release: once released, delivery may remove the spool file at any moment.
-        if (message is not null && await store.GetAsync(id, cancellationToken) is { Decision: null } && File.Exists(message.SpoolPath))
-            Label(id, ContentLabels.Business, message.SpoolPath);
+        if (message is not null && await store.GetAsync(id, cancellationToken) is { Decision: null })
+            await LabelAsync(id, ContentLabels.Business, cancellationToken);
         var released = await store.ReleaseAsync(id, by, reason, time.GetUtcNow(), cancellationToken);
         if (released is null)
             return (false, await NotPendingAsync(id, cancellationToken));
@@ -55,24 +55,28 @@ public sealed class ReviewService(IReviewStore store, IQueueStore queue, BounceS
         var refused = await store.RefuseAsync(id, by, reason ?? sentence, attempt, cancellationToken);
         if (refused is null)
             return (false, await NotPendingAsync(id, cancellationToken));
-        if (File.Exists(message.SpoolPath))
-            Label(id, item.Label, message.SpoolPath);
+        await LabelAsync(id, item.Label, cancellationToken);
         var failed = refused.Value.Recipients.Select(r => RecipientTransitions.RefusedAfterReview(r, attempt)).ToList();
         if (message.Sender.Length > 0 && failed.Count > 0)
             await bounces.SendAsync(message, failed, cancellationToken);
         var sender = message.Sender;
         await restrictions.RecordViolationAsync(sender, sender[(sender.IndexOf('@') + 1)..], cls, message.Subject, cancellationToken);
         if (refused.Value.Completed)
-            MessageSpool.Delete(message.SpoolPath);
+            await bodies.DeleteAsync(id, cancellationToken);
         logger.LogInformation("{Id}: refused after review by {By} as {Class}", id, by, item.Label);
         return (true, $"{id} is refused as {item.Label}: the sender gets a bounce saying why, and it counts as a violation.");
     }
 
-    void Label(string id, string label, string spoolPath)
+    async Task LabelAsync(string id, string label, CancellationToken cancellationToken)
     {
         try
         {
-            LocalCorpus.Add(options.DataDirectory, id, label, spoolPath);
+            await using var content = await bodies.OpenReadAsync(id, cancellationToken);
+            LocalCorpus.Add(options.DataDirectory, id, label, content);
+        }
+        catch (MessageBodyMissingException)
+        {
+            // Nothing to learn from: the message has left the spool.
         }
         catch (IOException ex)
         {

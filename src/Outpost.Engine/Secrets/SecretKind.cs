@@ -8,4 +8,6 @@ public enum SecretKind
 {
     RelayPassword,
     WebhookSecret,
+    /// <summary>A DKIM private key kept in the shared database (PostgreSQL mode).</summary>
+    DkimPrivateKey,
 }

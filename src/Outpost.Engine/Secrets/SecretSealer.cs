@@ -56,5 +56,10 @@ public sealed class SecretSealer(IDataProtectionProvider provider, SecretBox leg
     // What the secret box bound its values to before the key ring (only webhook secrets used it).
     static string LegacyPurpose(SecretKind kind) => kind == SecretKind.WebhookSecret ? "webhook-secret" : "relay-password";
 
-    static string Describe(SecretKind kind) => kind == SecretKind.RelayPassword ? "relay password" : "webhook secret";
+    static string Describe(SecretKind kind) => kind switch
+    {
+        SecretKind.RelayPassword => "relay password",
+        SecretKind.DkimPrivateKey => "DKIM private key",
+        _ => "webhook secret",
+    };
 }

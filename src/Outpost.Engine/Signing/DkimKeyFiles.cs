@@ -6,7 +6,7 @@ namespace Outpost.Engine.Signing;
 /// Private DKIM keys as PKCS#8 PEM files under <c>&lt;data&gt;/dkim/&lt;domain&gt;/&lt;selector&gt;.pem</c>,
 /// created readable by Outpost's user only. They are never logged and never leave through any command or API.
 /// </summary>
-public sealed class DkimKeyFiles(string dataDirectory)
+public sealed class DkimKeyFiles(string dataDirectory) : IDkimPrivateKeys
 {
     readonly string _root = Path.Combine(Path.GetFullPath(dataDirectory), "dkim");
 

@@ -14,7 +14,7 @@ namespace Outpost.Engine.Signing;
 /// under new selectors; once their records are seen in DNS they become active and the old ones start
 /// retiring; past <see cref="DkimOptions.RetireAfter"/> the old private keys are deleted.
 /// </summary>
-public sealed class DkimKeyManager(IDkimKeyStore store, DkimKeyFiles files, DkimOptions options, TimeProvider time)
+public sealed class DkimKeyManager(IDkimKeyStore store, IDkimPrivateKeys files, DkimOptions options, TimeProvider time)
 {
     /// <summary>
     /// Which keys sign is read again at most this often: it changes only when a rotation completes, and a

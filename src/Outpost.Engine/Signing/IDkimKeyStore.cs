@@ -1,6 +1,6 @@
 namespace Outpost.Engine.Signing;
 
-/// <summary>The public halves of every domain's DKIM keys and their states; the private keys are files (<see cref="DkimKeyFiles"/>).</summary>
+/// <summary>The public halves of every domain's DKIM keys and their states; the private keys are kept by <see cref="IDkimPrivateKeys"/>.</summary>
 public interface IDkimKeyStore
 {
     Task AddKeyAsync(DkimKey key, CancellationToken cancellationToken = default);

@@ -16,7 +16,8 @@ namespace Outpost.Engine.Submission;
 /// Streams one message from DATA into its spool file: our Received header and X-Outpost-Id (the queue
 /// id, so a complaint about the message finds it even where the receiver rewrote its Message-ID) first,
 /// then the client's lines, with Date and Message-ID added at the end of the header block when missing. On commit the
-/// file is fsynced; a message for external recipients passes the content checks (R1); then it is handed
+/// file is sealed as the message's body (<see cref="IMessageBodyStore"/>: fsynced in the file spool, copied into the
+/// database and committed on PostgreSQL); a message for external recipients passes the content checks (R1); then it is handed
 /// to the <see cref="MessageEnqueuer"/> (commit, then delivery), and only then is 250 answered.
 /// Anything that goes wrong before that removes the file and answers 451: nothing half-written is
 /// ever delivered. A write that fails (the disk is full) stops writing, removes the file at once so the
@@ -44,6 +45,8 @@ internal sealed class SpoolMessageSink : IMessageSink
     int _buffered;
     long _size;
     bool _committed;
+    // The body store holds the body (in PostgreSQL mode a copy in the database that must go if the message is not queued).
+    bool _sealed;
     string? _addedMessageId;
     // The first failed write: from then on nothing is written, and the commit answers for it.
     IOException? _writeFailure;
@@ -179,9 +182,10 @@ internal sealed class SpoolMessageSink : IMessageSink
             if (_writeFailure is { } failed)
                 throw failed;
             FlushBuffer();
-            _file!.Flush(flushToDisk: true);
-            await _file.DisposeAsync();
+            var staged = _file!;
             _file = null;
+            await _context.Bodies.SealAsync(_id, staged, cancellationToken);
+            _sealed = true;
 
             var message = new QueuedMessage(
                 _id,
@@ -308,6 +312,25 @@ internal sealed class SpoolMessageSink : IMessageSink
             System.Buffers.ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = [];
         if (!_committed)
+        {
             MessageSpool.Delete(_path);
+            if (_sealed)
+                await DeleteSealedAsync();
+        }
+        else
+            _context.Bodies.ReleaseStaged(_id);
+    }
+
+    async Task DeleteSealedAsync()
+    {
+        try
+        {
+            await _context.Bodies.DeleteAsync(_id);
+        }
+        catch (Exception ex) when (ex is IOException or System.Data.Common.DbException)
+        {
+            // A body without queue rows is never delivered; the sweeper removes it later.
+            _context.Logger.LogWarning("The body of message {Id}, which was not queued, is left for the sweeper ({Error})", _id, ex.Message);
+        }
     }
 }

@@ -12,6 +12,7 @@ namespace Outpost.Engine.Submission;
 internal sealed record SubmissionContext(
     OutpostOptions Options,
     MessageSpool Spool,
+    IMessageBodyStore Bodies,
     MessageEnqueuer Enqueuer,
     Router Router,
     ContentClassifier Classifier,

@@ -22,22 +22,29 @@ public static class LabelCommand
         {
             var which = parse.GetValue(label)!.Trim().ToLowerInvariant();
             await using var cli = CliContext.Create(parse);
-            string source, name;
+            string name;
+            Stream content;
             if (parse.GetValue(file) is { } given)
             {
                 if (!given.Exists)
                     return Output.Fail($"The file {given.FullName} does not exist.");
-                source = given.FullName;
-                name = "file-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(source)))[..16];
+                name = "file-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(given.FullName)))[..16];
+                content = File.OpenRead(given.FullName);
             }
             else if (parse.GetValue(id) is { } messageId)
             {
                 var message = await cli.Get<IQueueStore>().GetMessageAsync(messageId.Trim().ToUpperInvariant(), ct);
                 if (message is null)
                     return Output.Fail($"There is no message {messageId} in the queue.");
-                if (!File.Exists(message.SpoolPath))
+                try
+                {
+                    // The body store: the spool file, or on PostgreSQL the body any node stored.
+                    content = await cli.Get<Outpost.Engine.Spool.IMessageBodyStore>().OpenReadAsync(message.Id, ct);
+                }
+                catch (Outpost.Engine.Spool.MessageBodyMissingException)
+                {
                     return Output.Fail($"The content of {message.Id} is no longer stored (it was delivered or bounced); label a saved copy with --file.");
-                source = message.SpoolPath;
+                }
                 name = message.Id;
             }
             else
@@ -45,7 +52,8 @@ public static class LabelCommand
             string target;
             try
             {
-                target = LocalCorpus.Add(cli.Options.DataDirectory, name, which, source);
+                await using (content)
+                    target = LocalCorpus.Add(cli.Options.DataDirectory, name, which, content);
             }
             catch (ArgumentException ex)
             {

@@ -345,7 +345,7 @@ public sealed class ComplaintReaderTests : IAsyncLifetime
 
         // Through the local delivery queue: delivered as read, nothing written to a Maildir.
         var maildir = new MaildirWriter(_engine.Dir.Path);
-        await using (var local = new LocalDeliveryQueue(1, _engine.Accounts, maildir, _engine.Recorder, _engine.Feedback, _engine.Complaints, _engine.Time,
+        await using (var local = new LocalDeliveryQueue(1, _engine.Accounts, maildir, _engine.Bodies, _engine.Recorder, _engine.Feedback, _engine.Complaints, _engine.Time,
             NullLogger<LocalDeliveryQueue>.Instance))
         {
             local.Enqueue(work);

@@ -22,6 +22,8 @@ public sealed class PostgresStoreSet : StoreSet
     readonly TestDatabase _database;
     readonly PostgresDatabase _db;
     readonly TimeProvider _time;
+    // The node's local spool directory, where a body is received before it is sealed into the database.
+    readonly TempDirectory _spool = new();
 
     public PostgresStoreSet(PostgresFixture fixture, TimeProvider time)
     {
@@ -45,6 +47,8 @@ public sealed class PostgresStoreSet : StoreSet
         Retention = new PostgresRetentionStore(_db);
         Nodes = new PostgresNodeStore(_db);
         TlsReports = new PostgresTlsReportStore(_db);
+        Spool = new Outpost.Engine.Spool.MessageSpool(_spool.Path);
+        Bodies = new PostgresBodyStore(_db, Spool, time);
     }
 
     public override IQueueStore Queue { get; }
@@ -64,6 +68,8 @@ public sealed class PostgresStoreSet : StoreSet
     public override IRetentionStore Retention { get; }
     public override INodeStore Nodes { get; }
     public override Outpost.Engine.Delivery.Tls.Report.ITlsReportStore TlsReports { get; }
+    public override Outpost.Engine.Spool.IMessageBodyStore Bodies { get; }
+    public override Outpost.Engine.Spool.MessageSpool Spool { get; }
 
     public override IQueueStore QueueOf(NodeIdentity node) => new PostgresQueueStore(_db, _time, node);
 
@@ -71,5 +77,6 @@ public sealed class PostgresStoreSet : StoreSet
     {
         _db.Dispose();
         _database.Dispose();
+        _spool.Dispose();
     }
 }

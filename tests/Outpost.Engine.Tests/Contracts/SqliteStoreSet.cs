@@ -62,6 +62,8 @@ public sealed class SqliteStoreSet : StoreSet
     public override IRetentionStore Retention { get; }
     public override INodeStore Nodes { get; }
     public override Outpost.Engine.Delivery.Tls.Report.ITlsReportStore TlsReports { get; }
+    public override Outpost.Engine.Spool.IMessageBodyStore Bodies => new Outpost.Engine.Spool.SpoolBodyStore(Spool);
+    public override Outpost.Engine.Spool.MessageSpool Spool => new(_dir.Path);
 
     public override IQueueStore QueueOf(NodeIdentity node) => new SqliteQueueStore(_db, _time, node);
 

@@ -38,6 +38,10 @@ public abstract class StoreSet : IDisposable
     public abstract IRetentionStore Retention { get; }
     public abstract INodeStore Nodes { get; }
     public abstract Outpost.Engine.Delivery.Tls.Report.ITlsReportStore TlsReports { get; }
+    public abstract Outpost.Engine.Spool.IMessageBodyStore Bodies { get; }
+
+    /// <summary>This node's local spool directory, where a body is received before it is sealed.</summary>
+    public abstract Outpost.Engine.Spool.MessageSpool Spool { get; }
 
     /// <summary>The queue as another node sees it: the same database, leases under <paramref name="node"/>'s name.</summary>
     public abstract IQueueStore QueueOf(NodeIdentity node);

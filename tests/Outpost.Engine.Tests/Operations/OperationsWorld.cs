@@ -31,7 +31,7 @@ internal sealed class OperationsWorld : IAsyncDisposable
         var routing = new RoutingOptions();
         var channels = new SqliteChannelStore(H.Db);
         var selector = new ChannelSelector(channels, new ChannelHealthTracker(channels, routing, H.Time), routing, H.Time);
-        Operations = new QueueOperations(Queue, Audit, selector, new BounceService(H.Options, H.Injector, H.Time, NullLogger<BounceService>.Instance), H.Time,
+        Operations = new QueueOperations(Queue, Audit, selector, new BounceService(H.Options, H.Bodies, H.Injector, H.Time, NullLogger<BounceService>.Instance), H.Bodies, H.Time,
             NullLogger<QueueOperations>.Instance);
     }
 

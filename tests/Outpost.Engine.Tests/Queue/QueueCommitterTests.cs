@@ -21,7 +21,7 @@ public sealed class QueueCommitterTests : IAsyncDisposable
     {
         _db = new SqliteDatabase(Path.Combine(_dir.Path, "outpost.db"));
         _store = new GatedStore(new SqliteQueueStore(_db, _time, new NodeIdentity("node-a")));
-        _committer = new QueueCommitter(_store, new MessageSpool(_dir.Path), _time, TimeSpan.FromMinutes(15), NullLogger<QueueCommitter>.Instance);
+        _committer = new QueueCommitter(_store, new SpoolBodyStore(new MessageSpool(_dir.Path)), _time, TimeSpan.FromMinutes(15), NullLogger<QueueCommitter>.Instance);
     }
 
     NewMessage Message(string id) => new(

@@ -13,7 +13,7 @@ public sealed class RetentionSchedulerTests : IDisposable
     public async Task A_failed_run_is_logged_and_the_next_interval_runs_again()
     {
         var store = new FailingOnceStore();
-        var service = new RetentionService(store, new SpoolSweeper(_w.Spool, store, NullLogger<SpoolSweeper>.Instance), _w.Options, _w.PolicyOptions, _w.ApiOptions, _w.Time);
+        var service = new RetentionService(store, new SpoolSweeper(new Outpost.Engine.Spool.SpoolBodyStore(_w.Spool), store, NullLogger<SpoolSweeper>.Instance), _w.Options, _w.PolicyOptions, _w.ApiOptions, _w.Time);
         var logger = new ListLogger<RetentionScheduler>();
         using var scheduler = new RetentionScheduler(service, new Outpost.Storage.Sqlite.SqliteAuditStore(_w.Db), _w.Options, _w.Time, logger);
         var start = _w.Now;

@@ -44,7 +44,7 @@ internal sealed class RetentionWorld : IDisposable
     public DateTimeOffset Now => Time.GetUtcNow();
 
     public RetentionService Service() =>
-        new(Store, new SpoolSweeper(Spool, Store, NullLogger<SpoolSweeper>.Instance), Options, PolicyOptions, ApiOptions, Time);
+        new(Store, new SpoolSweeper(new SpoolBodyStore(Spool), Store, NullLogger<SpoolSweeper>.Instance), Options, PolicyOptions, ApiOptions, Time);
 
     /// <summary>Queues a message now to external recipients (held for review with <paramref name="review"/>), with a spool file.</summary>
     public async Task<IReadOnlyList<QueuedRecipient>> QueueAsync(string[] recipients, bool review = false)

@@ -10,7 +10,7 @@ public sealed class SpoolSweeperTests : IDisposable
     static readonly TimeSpan Grace = TimeSpan.FromHours(1);
     readonly RetentionWorld _w = new();
 
-    SpoolSweeper Sweeper() => new(_w.Spool, _w.Store, NullLogger<SpoolSweeper>.Instance);
+    SpoolSweeper Sweeper() => new(new Outpost.Engine.Spool.SpoolBodyStore(_w.Spool), _w.Store, NullLogger<SpoolSweeper>.Instance);
 
     string File(string id, TimeSpan age)
     {

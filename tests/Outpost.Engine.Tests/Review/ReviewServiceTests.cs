@@ -23,8 +23,8 @@ public sealed class ReviewServiceTests
         return id;
     }
 
-    static ReviewService Service(EngineHarness h) => new(new SqliteReviewStore(h.Db), h.Queue,
-        new BounceService(h.Options, h.Injector, h.Time, NullLogger<BounceService>.Instance), h.Restrictions, h.Options, h.Time, NullLogger<ReviewService>.Instance);
+    static ReviewService Service(EngineHarness h) => new(new SqliteReviewStore(h.Db), h.Queue, h.Bodies,
+        new BounceService(h.Options, h.Bodies, h.Injector, h.Time, NullLogger<BounceService>.Instance), h.Restrictions, h.Options, h.Time, NullLogger<ReviewService>.Instance);
 
     static string Corpus(EngineHarness h, string label, string id) => Path.Combine(h.Dir.Path, "policy", "corpus", label, id + ".eml");
 

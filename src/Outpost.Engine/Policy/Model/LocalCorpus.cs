@@ -12,6 +12,13 @@ public static class LocalCorpus
     /// <summary>Copies a message into the local corpus under <paramref name="label"/>; returns where it went.</summary>
     public static string Add(string dataDirectory, string id, string label, string messageFile)
     {
+        using var content = File.OpenRead(messageFile);
+        return Add(dataDirectory, id, label, content);
+    }
+
+    /// <summary>Adds an example from a stream (a body from the body store, which may be in the database).</summary>
+    public static string Add(string dataDirectory, string id, string label, Stream content)
+    {
         if (!ContentLabels.IsKnown(label))
             throw new ArgumentException($"'{label}' is not a label; the labels are {string.Join(", ", ContentLabels.All)}.");
         if (id.Length is 0 or > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
@@ -23,7 +30,8 @@ public static class LocalCorpus
                 File.Delete(Path.Combine(folder, other, id + ".eml"));
         var target = Path.Combine(folder, label, id + ".eml");
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        File.Copy(messageFile, target + ".tmp", overwrite: true);
+        using (var copy = File.Create(target + ".tmp"))
+            content.CopyTo(copy);
         File.Move(target + ".tmp", target, overwrite: true);
         return target;
     }
