@@ -42,7 +42,8 @@ public sealed class MetricsTokenTests(MailWorld world)
         right.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
         using var scraped = await http.SendAsync(right);
         Assert.Equal(HttpStatusCode.OK, scraped.StatusCode);
-        Assert.Contains("outpost_build_info{version=\"", await scraped.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var text = await scraped.Content.ReadAsStringAsync();
+        Assert.Contains(text.Split('\n'), line => line.StartsWith("outpost_build_info{", StringComparison.Ordinal) && line.Contains("version=\"", StringComparison.Ordinal));
 
         using var health = await http.GetAsync(new Uri(server.Web, "healthz"));
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
